@@ -1,0 +1,70 @@
+# Two commands: `make run` and `make test`. See README.md.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/pso
+# WeasyPrint's libraries; Chromium and poppler only for the tests.
+RUN_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0
+TEST_PACKAGES := chromium poppler-utils
+export DJANGO_DEBUG ?= 1
+export PYTHONDONTWRITEBYTECODE := 1
+
+.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint messages clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+install: $(VENV)/.installed
+	scripts/ensure-system-packages.sh $(RUN_PACKAGES)
+
+install-dev: $(VENV)/.installed-dev
+	scripts/ensure-system-packages.sh $(RUN_PACKAGES) $(TEST_PACKAGES)
+
+run: install
+	$(BIN)/python manage.py migrate --no-input -v 0
+	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py runserver 127.0.0.1:8000
+
+test: install-dev
+	$(MAKE) --no-print-directory test-sqlite
+	@if [ "$${REQUIRE_POSTGRES:-0}" = 1 ] || DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/python scripts/postgres_reachable.py; then \
+		$(MAKE) --no-print-directory test-postgres; \
+	else echo "Skipping the PostgreSQL run: no server answers (set DATABASE_URL)."; fi
+	$(MAKE) --no-print-directory test-browser
+
+# pytest exits 5 when it collects no test: make stops on that like on a failure.
+test-sqlite:
+	@echo "== Tests on SQLite =="
+	env -u DATABASE_URL $(BIN)/pytest --ignore=tests/e2e
+
+test-postgres:
+	@echo "== Tests on PostgreSQL ($${DATABASE_URL:-$(PG_URL)}) =="
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest --ignore=tests/e2e
+
+test-browser:
+	@echo "== Browser tests (Chromium) =="
+	env -u DATABASE_URL $(BIN)/pytest tests/e2e
+
+lint: install-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Needs gettext (msgfmt). The compiled .mo files are committed so that a
+# fresh machine needs no gettext to run.
+messages: install-dev
+	$(BIN)/python manage.py makemessages -l th -l en --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(BIN)/python scripts/tidy_catalogues.py
+	$(BIN)/python manage.py compilemessages --ignore=.venv
+
+clean:
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache

@@ -1,0 +1,234 @@
+"""Agencies, the people who work for them or for the institute, and the
+P.S.O. catalogue of standards that projects are built from."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pso_site.bilingual import BilingualName
+
+
+class Agency(BilingualName):
+    class Kind(models.TextChoices):
+        MINISTRY = "ministry", _("Ministry")
+        DEPARTMENT = "department", _("Department")
+        PROVINCIAL_OFFICE = "provincial_office", _("Provincial office")
+        LOCAL_ADMINISTRATION = "local_administration", _("Local administration")
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    kind = models.CharField(_("kind"), max_length=30, choices=Kind.choices)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("parent agency"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    province = models.CharField(_("province"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("agency")
+        verbose_name_plural = _("agencies")
+        ordering = ["name_th"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Cohort(models.Model):
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    signed_on = models.DateField(_("agreement signed on"))
+    agencies = models.ManyToManyField(
+        Agency, verbose_name=_("member agencies"), related_name="cohorts", blank=True
+    )
+
+    class Meta:
+        verbose_name = _("cohort")
+        verbose_name_plural = _("cohorts")
+        ordering = ["-signed_on", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A person's role in one agency; a person may belong to several."""
+
+    class Role(models.TextChoices):
+        HEAD = "head", _("Agency head")
+        EDITOR = "editor", _("Editor")
+        VIEWER = "viewer", _("Viewer")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
+    )
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(_("role"), max_length=10, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "agency"], name="one_role_per_agency"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.agency} · {self.get_role_display()}"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role in (self.Role.HEAD, self.Role.EDITOR)
+
+    @property
+    def is_head(self) -> bool:
+        return self.role == self.Role.HEAD
+
+
+class InstituteRole(models.Model):
+    """A role at the standards institute, across all agencies."""
+
+    class Role(models.TextChoices):
+        COMMITTEE = "committee", _("Committee member")
+        AUDITOR = "auditor", _("Auditor")
+        STANDARDS_ADMIN = "standards_admin", _("Standards administrator")
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="institute_roles",
+    )
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+
+    class Meta:
+        verbose_name = _("institute role")
+        verbose_name_plural = _("institute roles")
+        constraints = [
+            models.UniqueConstraint(fields=["user", "role"], name="institute_role_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} · {self.get_role_display()}"
+
+
+class Standard(BilingualName):
+    class Part(models.TextChoices):
+        MANAGEMENT = "management", _("Management system")
+        OUTCOME = "outcome", _("Outcome")
+
+    code = models.CharField(_("code"), max_length=10, unique=True)
+    part = models.CharField(_("part"), max_length=12, choices=Part.choices)
+    min_total_score = models.DecimalField(
+        _("minimum total score for readiness"),
+        max_digits=5,
+        decimal_places=2,
+        default=Decimal("70.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(100)],
+    )
+    min_criterion_level = models.DecimalField(
+        _("minimum criterion level for readiness"),
+        max_digits=3,
+        decimal_places=2,
+        default=Decimal("2.00"),
+        validators=[MinValueValidator(0), MaxValueValidator(3)],
+    )
+
+    class Meta:
+        verbose_name = _("standard")
+        verbose_name_plural = _("standards")
+        ordering = ["code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(min_total_score__gte=0, min_total_score__lte=100),
+                name="standard_min_total_in_range",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(min_criterion_level__gte=0, min_criterion_level__lte=3),
+                name="standard_min_level_in_range",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"P.S.O. {self.code} {self.name}"
+
+    @property
+    def label(self) -> str:
+        return f"P.S.O. {self.code}"
+
+
+class Criterion(BilingualName):
+    """A criterion of the institute's catalogue.
+
+    Projects copy these when they are created, so editing the catalogue never
+    changes a project already under way (docs/architecture.md).
+    """
+
+    standard = models.ForeignKey(
+        Standard, verbose_name=_("standard"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    provisional = models.BooleanField(
+        _("provisional"),
+        default=False,
+        help_text=_("Not in the source documents: a starter set to confirm or replace."),
+    )
+
+    class Meta:
+        verbose_name = _("criterion")
+        verbose_name_plural = _("criteria")
+        ordering = ["standard", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["standard", "code"], name="criterion_code_per_standard"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class UltimateOutcome(BilingualName):
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("ultimate outcome")
+        verbose_name_plural = _("ultimate outcomes")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class MissionCategory(BilingualName):
+    code = models.SlugField(_("code"), max_length=20, unique=True)
+    default_budget = models.DecimalField(_("default budget (points)"), max_digits=5, decimal_places=2)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("mission category")
+        verbose_name_plural = _("mission categories")
+        ordering = ["order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Step(BilingualName):
+    number = models.PositiveSmallIntegerField(_("number"), unique=True)
+
+    class Meta:
+        verbose_name = _("step")
+        verbose_name_plural = _("steps")
+        ordering = ["number"]
+
+    def __str__(self) -> str:
+        return f"{self.number}. {self.name}"

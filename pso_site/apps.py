@@ -1,0 +1,6 @@
+from django.apps import AppConfig
+
+
+class PsoSiteConfig(AppConfig):
+    name = "pso_site"
+    verbose_name = "P.S.O."

@@ -1,0 +1,28 @@
+"""Thai-first names for catalogue and agency records.
+
+Records carry both a Thai and an English name; the page shows the one of the
+active language and falls back to Thai, the language of record.
+"""
+
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+
+def pick_language(name_th: str, name_en: str) -> str:
+    language = get_language() or "th"
+    if language.startswith("en") and name_en:
+        return name_en
+    return name_th
+
+
+class BilingualName(models.Model):
+    name_th = models.CharField(_("Thai name"), max_length=300)
+    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def name(self) -> str:
+        return pick_language(self.name_th, self.name_en)

@@ -1,0 +1,23 @@
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+
+from agencies.models import InstituteRole
+from agencies.selectors import memberships_for_user, standards_with_criteria
+
+
+@login_required
+def home(request):
+    """One page, a section per role the person holds."""
+    roles = set(InstituteRole.objects.filter(user=request.user).values_list("role", flat=True))
+    context = {
+        "memberships": memberships_for_user(request.user),
+        "is_committee": InstituteRole.Role.COMMITTEE in roles,
+        "is_auditor": InstituteRole.Role.AUDITOR in roles,
+        "is_standards_admin": InstituteRole.Role.STANDARDS_ADMIN in roles,
+    }
+    return render(request, "home.html", context)
+
+
+@login_required
+def catalogue(request):
+    return render(request, "catalogue.html", {"standards": standards_with_criteria()})

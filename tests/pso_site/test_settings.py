@@ -1,0 +1,75 @@
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from pso_site.env import ImproperSetting, env_bool, env_int, env_list
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+@pytest.mark.parametrize("raw", ["1", "true", "YES", "on"])
+def test_env_bool_reads_true_words(raw):
+    assert env_bool("X", False, {"X": raw}) is True
+
+
+@pytest.mark.parametrize("raw", ["0", "false", "No", "off"])
+def test_env_bool_reads_false_words(raw):
+    assert env_bool("X", True, {"X": raw}) is False
+
+
+@pytest.mark.parametrize("raw", ["flase", "2", "y", "enabled"])
+def test_env_bool_rejects_anything_else(raw):
+    with pytest.raises(ImproperSetting, match="not a boolean"):
+        env_bool("X", False, {"X": raw})
+
+
+def test_env_bool_default_when_unset_or_empty():
+    assert env_bool("X", True, {}) is True
+    assert env_bool("X", False, {"X": ""}) is False
+
+
+def test_env_int_rejects_words():
+    assert env_int("N", 5, {"N": "7"}) == 7
+    with pytest.raises(ImproperSetting, match="not an integer"):
+        env_int("N", 5, {"N": "seven"})
+
+
+def test_env_list_splits_on_commas_and_rejects_empty_items():
+    assert env_list("H", [], {"H": "a.go.th, b.go.th"}) == ["a.go.th", "b.go.th"]
+    assert env_list("H", ["x"], {}) == ["x"]
+    with pytest.raises(ImproperSetting, match="empty item"):
+        env_list("H", [], {"H": "a,,b"})
+
+
+def run_check(**env):
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
+    clean.update(env)
+    return subprocess.run(
+        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True
+    )
+
+
+def test_debug_off_without_a_secret_key_refuses_to_start():
+    result = run_check(DJANGO_DEBUG="0")
+    assert result.returncode != 0
+    assert "DJANGO_SECRET_KEY must be set" in result.stderr
+
+
+def test_debug_off_with_a_secret_key_starts():
+    result = run_check(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="pso.example")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_bad_boolean_stops_the_process():
+    result = run_check(DJANGO_DEBUG="maybe")
+    assert result.returncode != 0
+    assert "not a boolean" in result.stderr
+
+
+def test_project_settings_are_thai_first(settings):
+    assert settings.LANGUAGE_CODE == "th"
+    assert settings.TIME_ZONE == "Asia/Bangkok"
+    assert [code for code, _ in settings.LANGUAGES] == ["th", "en"]
