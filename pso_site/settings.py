@@ -60,6 +60,7 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    "pso_site.middleware.ReadOnlyProjectMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
@@ -80,7 +81,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "pso_site.context_processors.navigation",
             ],
-            "builtins": ["pso_site.templatetags.thai"],
+            "builtins": ["pso_site.templatetags.thai", "pso_site.templatetags.scores"],
         },
     },
 ]

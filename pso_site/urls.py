@@ -6,6 +6,7 @@ from pso_site import views
 urlpatterns = [
     path("", views.home, name="home"),
     path("catalogue/", views.catalogue, name="catalogue"),
+    path("", include("assessment.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),

@@ -3,14 +3,19 @@ from django.shortcuts import render
 
 from agencies.models import InstituteRole
 from agencies.selectors import memberships_for_user, standards_with_criteria
+from assessment.selectors import projects_by_agency
 
 
 @login_required
 def home(request):
     """One page, a section per role the person holds."""
     roles = set(InstituteRole.objects.filter(user=request.user).values_list("role", flat=True))
+    memberships = list(memberships_for_user(request.user))
+    projects = projects_by_agency([m.agency_id for m in memberships])
+    for membership in memberships:
+        membership.projects = projects.get(membership.agency_id, [])
     context = {
-        "memberships": memberships_for_user(request.user),
+        "memberships": memberships,
         "is_committee": InstituteRole.Role.COMMITTEE in roles,
         "is_auditor": InstituteRole.Role.AUDITOR in roles,
         "is_standards_admin": InstituteRole.Role.STANDARDS_ADMIN in roles,

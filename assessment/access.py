@@ -1,0 +1,65 @@
+"""Access to certification projects. Every project view starts here."""
+
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from agencies.access import has_institute_role
+from agencies.models import InstituteRole, Membership
+from assessment.models import Project
+
+
+class ProjectReadOnly(Exception):
+    """A write to a project the agency may no longer change (submitted or
+    decided). Turned into a message and a redirect by
+    ``pso_site.middleware.ReadOnlyProjectMiddleware``."""
+
+    def __init__(self, project: Project):
+        super().__init__(_("This project has been submitted and can no longer be changed by the agency."))
+        self.project = project
+
+
+def project_role(user, project: Project) -> str | None:
+    """The user's membership role in the project's agency, or None."""
+    if not user.is_authenticated:
+        return None
+    cache = user.__dict__.setdefault("_project_roles", {})
+    if project.agency_id not in cache:
+        cache[project.agency_id] = (
+            Membership.objects.filter(user=user, agency_id=project.agency_id).values_list("role", flat=True).first()
+        )
+    return cache[project.agency_id]
+
+
+def can_read_as_institute(user, project: Project) -> bool:
+    """Committee members and auditors read projects once they leave the
+    agency's drafts; they never see a draft."""
+    if project.status == Project.Status.DRAFT:
+        return False
+    return has_institute_role(user, InstituteRole.Role.COMMITTEE) or has_institute_role(
+        user, InstituteRole.Role.AUDITOR
+    )
+
+
+def get_project_for_user(user, pk: int, *, write: bool = False) -> Project:
+    """The project if ``user`` may see it (and change it when ``write``), else 404.
+
+    A write to a project that is no longer editable raises ProjectReadOnly so
+    the agency is told why rather than shown a 404.
+    """
+    if not user.is_authenticated:
+        raise Http404("No such project.")
+    project = get_object_or_404(Project.objects.select_related("agency", "standard"), pk=pk)
+    role = project_role(user, project)
+    if write:
+        if role not in (Membership.Role.HEAD, Membership.Role.EDITOR):
+            raise Http404("No such project.")
+        if not project.is_editable:
+            raise ProjectReadOnly(project)
+    elif role is None and not can_read_as_institute(user, project):
+        raise Http404("No such project.")
+    return project
+
+
+def can_edit(user, project: Project) -> bool:
+    return project.is_editable and project_role(user, project) in (Membership.Role.HEAD, Membership.Role.EDITOR)

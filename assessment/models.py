@@ -1,0 +1,259 @@
+"""A certification project (one agency × one standard × one cycle) and what
+the agency records in steps 1–6: vision, mission statement and goals,
+missions with points, criterion weights, indicators and assessment rounds."""
+
+from decimal import Decimal
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agencies.models import Agency, Criterion, Standard, UltimateOutcome
+from pso_site.bilingual import BilingualName
+from pso_site.files import StoredFile
+
+LEVEL_CHOICES = [(level, str(level)) for level in range(4)]
+LEVEL_RANGE = Q(level__gte=0, level__lte=3)
+
+
+class MissionCategory(models.TextChoices):
+    MAIN = "main", _("Main mission")
+    SECONDARY = "secondary", _("Secondary mission")
+    SUPPORT = "support", _("Support work")
+
+
+class Project(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        SUBMITTED = "submitted", _("Submitted")
+        UNDER_REVIEW = "under_review", _("Under review")
+        CHANGES_REQUESTED = "changes_requested", _("Changes requested")
+        CERTIFIED = "certified", _("Certified")
+        NOT_CERTIFIED = "not_certified", _("Not certified")
+
+    EDITABLE_STATUSES = (Status.DRAFT, Status.CHANGES_REQUESTED)
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.PROTECT, related_name="projects"
+    )
+    standard = models.ForeignKey(
+        Standard, verbose_name=_("standard"), on_delete=models.PROTECT, related_name="projects"
+    )
+    fiscal_year = models.PositiveSmallIntegerField(
+        _("cycle (fiscal year)"), help_text=_("Stored in the Gregorian calendar, shown in the Buddhist era.")
+    )
+    status = models.CharField(_("status"), max_length=20, choices=Status.choices, default=Status.DRAFT)
+
+    vision = models.TextField(_("vision"), blank=True)
+    mission_statement = models.TextField(_("mission statement"), blank=True)
+    goals = models.TextField(_("goals"), blank=True, help_text=_("One goal per line."))
+    objectives = models.TextField(_("objectives"), blank=True, help_text=_("One objective per line."))
+
+    main_budget = models.DecimalField(_("main missions budget"), max_digits=5, decimal_places=2, default=Decimal("60"))
+    secondary_budget = models.DecimalField(
+        _("secondary missions budget"), max_digits=5, decimal_places=2, default=Decimal("30")
+    )
+    support_budget = models.DecimalField(_("support work budget"), max_digits=5, decimal_places=2, default=Decimal("10"))
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("certification project")
+        verbose_name_plural = _("certification projects")
+        ordering = ["-fiscal_year", "standard__code"]
+        constraints = [
+            models.UniqueConstraint(fields=["agency", "standard", "fiscal_year"], name="one_project_per_cycle"),
+            models.CheckConstraint(
+                condition=Q(main_budget__gt=0, secondary_budget__gte=0, support_budget__gte=0),
+                name="project_budgets_not_negative",
+            ),
+            models.CheckConstraint(
+                condition=Q(
+                    main_budget=100 - models.F("secondary_budget") - models.F("support_budget")
+                ),
+                name="project_budgets_total_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agency} · {self.standard.label} · {self.fiscal_year + 543}"
+
+    @property
+    def is_editable(self) -> bool:
+        return self.status in self.EDITABLE_STATUSES
+
+    @property
+    def goal_list(self) -> list[str]:
+        return [line.strip() for line in self.goals.splitlines() if line.strip()]
+
+    @property
+    def objective_list(self) -> list[str]:
+        return [line.strip() for line in self.objectives.splitlines() if line.strip()]
+
+    def budgets(self) -> dict[str, Decimal]:
+        return {
+            MissionCategory.MAIN: self.main_budget,
+            MissionCategory.SECONDARY: self.secondary_budget,
+            MissionCategory.SUPPORT: self.support_budget,
+        }
+
+
+class ProjectCriterion(BilingualName):
+    """The project's own copy of a catalogue criterion, with its weight (step 4)
+    and target level (step 7). Catalogue edits never reach it."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="criteria")
+    source = models.ForeignKey(
+        Criterion, null=True, blank=True, on_delete=models.SET_NULL, related_name="project_copies"
+    )
+    code = models.SlugField(_("code"), max_length=40)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    provisional = models.BooleanField(_("provisional"), default=False)
+    weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, null=True, blank=True)
+    target_level = models.PositiveSmallIntegerField(_("target level"), null=True, blank=True, choices=LEVEL_CHOICES)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("project criterion")
+        verbose_name_plural = _("project criteria")
+        ordering = ["project", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "code"], name="project_criterion_code"),
+            models.CheckConstraint(condition=Q(weight__isnull=True) | Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(target_level__isnull=True) | Q(target_level__lte=3), name="criterion_target_0_3"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Mission(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="missions")
+    code = models.CharField(_("number"), max_length=20, blank=True)
+    name = models.CharField(_("mission"), max_length=300)
+    category = models.CharField(_("category"), max_length=10, choices=MissionCategory.choices)
+    points = models.DecimalField(_("points"), max_digits=5, decimal_places=2)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    legal_basis = models.CharField(_("legal basis"), max_length=300, blank=True)
+    responsible_unit = models.CharField(_("responsible unit"), max_length=200, blank=True)
+    outcomes = models.ManyToManyField(UltimateOutcome, verbose_name=_("ultimate outcomes served"), blank=True)
+
+    history = HistoricalRecords(m2m_fields=[outcomes])
+
+    class Meta:
+        verbose_name = _("mission")
+        verbose_name_plural = _("missions")
+        ordering = ["project", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(points__gt=0), name="mission_points_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.name}".strip()
+
+
+class Indicator(models.Model):
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
+    criterion = models.ForeignKey(
+        ProjectCriterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="indicators"
+    )
+    name = models.CharField(_("indicator"), max_length=300)
+    level_0 = models.TextField(_("condition for level 0"))
+    level_1 = models.TextField(_("condition for level 1"))
+    level_2 = models.TextField(_("condition for level 2"))
+    level_3 = models.TextField(_("condition for level 3"))
+    weight = models.DecimalField(_("weight within the criterion"), max_digits=5, decimal_places=2, default=Decimal("1"))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_demo_text = models.BooleanField(_("demo text"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+        ordering = ["project", "criterion__order", "order", "id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(weight__gt=0), name="indicator_weight_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    def conditions(self) -> list[str]:
+        return [self.level_0, self.level_1, self.level_2, self.level_3]
+
+
+class AssessmentRound(models.Model):
+    """One assessment of every (mission, indicator) pair (step 6, and the
+    re-assessments of step 8). Its computed results are stored on save so that
+    lists never recompute per row."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="rounds")
+    number = models.PositiveSmallIntegerField(_("round"))
+    note = models.CharField(_("note"), max_length=300, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
+    total_score = models.DecimalField(_("total score"), max_digits=5, decimal_places=2, default=Decimal("0"))
+    criterion_levels = models.JSONField(_("criterion levels"), default=dict, blank=True)
+    is_complete = models.BooleanField(_("complete"), default=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessment round")
+        verbose_name_plural = _("assessment rounds")
+        ordering = ["project", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["project", "number"], name="round_number_per_project"),
+            models.CheckConstraint(condition=Q(total_score__gte=0, total_score__lte=100), name="round_total_0_100"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.number}"
+
+
+class Assessment(models.Model):
+    """The level of one mission on one indicator in one round, and why."""
+
+    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="cells")
+    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
+    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True, choices=LEVEL_CHOICES)
+    justification = models.TextField(_("justification"), blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("assessment")
+        verbose_name_plural = _("assessments")
+        constraints = [
+            models.UniqueConstraint(fields=["round", "mission", "indicator"], name="one_cell_per_pair"),
+            models.CheckConstraint(condition=Q(level__isnull=True) | LEVEL_RANGE, name="cell_level_0_3"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.mission_id}×{self.indicator_id}={self.level}"
+
+
+class EvidenceFile(StoredFile):
+    """A file attached to an assessment cell."""
+
+    cell = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+
+    class Meta(StoredFile.Meta):
+        verbose_name = _("evidence file")
+        verbose_name_plural = _("evidence files")

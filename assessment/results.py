@@ -1,0 +1,157 @@
+"""Feeding stored project data to the pure scoring engine.
+
+Every number a page, the PDF or an export shows comes from here, computed by
+``assessment.scoring`` from what is stored — a fixed number of queries however
+many missions, indicators or cells a project has.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from fractions import Fraction
+
+from assessment import scoring
+from assessment.models import Assessment, AssessmentRound, Indicator, Mission, Project, ProjectCriterion
+
+display = scoring.to_display
+
+
+@dataclass
+class ProjectData:
+    """What scoring needs of a project, loaded once."""
+
+    project: Project
+    criteria: list[ProjectCriterion]
+    missions: list[Mission]
+    indicators: list[Indicator]
+    levels: dict = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, project: Project) -> "ProjectData":
+        return cls(
+            project=project,
+            criteria=list(ProjectCriterion.objects.filter(project=project).order_by("order")),
+            missions=list(Mission.objects.filter(project=project).order_by("order", "id")),
+            indicators=list(
+                Indicator.objects.filter(project=project).select_related("criterion").order_by(
+                    "criterion__order", "order", "id"
+                )
+            ),
+        )
+
+    def with_round(self, assessment_round: AssessmentRound | None) -> "ProjectData":
+        self.levels = {}
+        if assessment_round is not None:
+            self.levels = {
+                (str(mission_id), str(indicator_id)): level
+                for mission_id, indicator_id, level in Assessment.objects.filter(round=assessment_round).values_list(
+                    "mission_id", "indicator_id", "level"
+                )
+            }
+        return self
+
+    def score(self, levels: dict | None = None, targets: bool = True) -> scoring.RoundScore:
+        target_levels = None
+        if targets and self.criteria and all(c.target_level is not None for c in self.criteria):
+            target_levels = {c.code: c.target_level for c in self.criteria}
+        return scoring.score_round(
+            missions=[scoring.MissionInput(key=str(m.pk), points=m.points) for m in self.missions],
+            criteria=[scoring.CriterionInput(key=c.code, weight=c.weight or Decimal(0)) for c in self.criteria],
+            indicators=[
+                scoring.IndicatorInput(key=str(i.pk), criterion=i.criterion.code, weight=i.weight)
+                for i in self.indicators
+            ],
+            levels=self.levels if levels is None else levels,
+            targets=target_levels,
+        )
+
+
+def round_score(assessment_round: AssessmentRound) -> scoring.RoundScore:
+    return ProjectData.load(assessment_round.project).with_round(assessment_round).score()
+
+
+def round_has_missing_justification(assessment_round: AssessmentRound) -> bool:
+    return Assessment.objects.filter(round=assessment_round, justification__regex=r"^\s*$").exists()
+
+
+def weight_total(criteria) -> Decimal:
+    return sum((c.weight or Decimal(0) for c in criteria), Decimal(0))
+
+
+def as_fraction(value) -> Fraction:
+    return Fraction(value)
+
+
+@dataclass
+class ShortfallRow:
+    mission: Mission
+    cell_level: Fraction
+    points_lost: Fraction
+
+
+@dataclass
+class CriterionRow:
+    criterion: ProjectCriterion
+    weight: Decimal
+    level: Fraction
+    points: Fraction
+    target: Fraction | None
+    gap: Fraction | None
+    below_minimum: bool
+    shortfalls: list[ShortfallRow]
+
+    @property
+    def missed(self) -> Fraction:
+        """Points this criterion could still give: weight − points."""
+        return Fraction(self.weight) - self.points
+
+
+@dataclass
+class Readiness:
+    min_total: Decimal
+    min_level: Decimal
+    total_ok: bool
+    criteria_below: list[ProjectCriterion]
+
+    @property
+    def ready(self) -> bool:
+        return self.total_ok and not self.criteria_below
+
+
+def criterion_rows(data: ProjectData, score: scoring.RoundScore) -> list[CriterionRow]:
+    """The per-criterion table with its drill-down: which missions pulled
+    each criterion down, and by how many points."""
+    missions = {str(m.pk): m for m in data.missions}
+    minimum = data.project.standard.min_criterion_level
+    rows = []
+    for criterion in data.criteria:
+        level = score.criterion_level[criterion.code]
+        shortfalls = [
+            ShortfallRow(missions[item.mission_key], item.cell_level, item.points_lost)
+            for item in score.shortfall(criterion.code)
+            if item.points_lost > 0
+        ]
+        rows.append(
+            CriterionRow(
+                criterion=criterion,
+                weight=criterion.weight or Decimal(0),
+                level=level,
+                points=score.criterion_points[criterion.code],
+                target=score.target_level.get(criterion.code),
+                gap=score.gap.get(criterion.code) if score.gap else None,
+                below_minimum=display(level) < minimum,
+                shortfalls=shortfalls,
+            )
+        )
+    return rows
+
+
+def readiness(data: ProjectData, score: scoring.RoundScore) -> Readiness:
+    standard = data.project.standard
+    return Readiness(
+        min_total=standard.min_total_score,
+        min_level=standard.min_criterion_level,
+        total_ok=display(score.total) >= standard.min_total_score,
+        criteria_below=[
+            c for c in data.criteria if display(score.criterion_level[c.code]) < standard.min_criterion_level
+        ],
+    )

@@ -1,0 +1,19 @@
+from django.urls import path
+
+from assessment.views import projects, results, rounds, steps
+
+app_name = "assessment"
+
+urlpatterns = [
+    path("agencies/<slug:code>/projects/new/", projects.project_create, name="project_create"),
+    path("projects/<int:pk>/", projects.project_detail, name="project"),
+    path("projects/<int:pk>/history/", projects.project_history, name="history"),
+    path("projects/<int:pk>/export.json", projects.project_export_json, name="export"),
+    path("projects/<int:pk>/step/<int:number>/", steps.step, name="step"),
+    path("projects/<int:pk>/rounds/", rounds.round_current, name="round_current"),
+    path("projects/<int:pk>/rounds/start/", rounds.round_start, name="round_start"),
+    path("projects/<int:pk>/rounds/<int:number>/", rounds.round_grid, name="round"),
+    path("projects/<int:pk>/rounds/<int:number>/cells/<int:cell_id>/", rounds.cell_detail, name="cell"),
+    path("projects/<int:pk>/evidence/<int:evidence_id>/", rounds.evidence_download, name="evidence"),
+    path("projects/<int:pk>/results/", results.project_results, name="results"),
+]

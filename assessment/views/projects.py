@@ -1,0 +1,68 @@
+"""Creating a project, its overview page, its history and JSON export."""
+
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db import IntegrityError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+
+from agencies.access import get_agency_for_user
+from assessment import history, services
+from assessment.access import get_project_for_user
+from assessment.forms import ProjectCreateForm
+from assessment.views.common import project_frame
+
+
+@login_required
+def project_create(request, code: str):
+    agency = get_agency_for_user(request.user, code, write=True)
+    form = ProjectCreateForm(request.POST or None, agency=agency)
+    if request.method == "POST" and form.is_valid():
+        try:
+            project = services.project_create(
+                agency=agency,
+                standard=form.cleaned_data["standard"],
+                fiscal_year=form.cleaned_data["fiscal_year"],
+                user=request.user,
+                copy_from=form.cleaned_data["copy_from"],
+            )
+        except IntegrityError:
+            # Someone created the same project a moment ago.
+            form.add_error(None, _("This agency already has a project for this standard and fiscal year."))
+        else:
+            messages.success(request, _("Project created. Start with step 1."))
+            return redirect("assessment:project", pk=project.pk)
+    return render(request, "assessment/project_create.html", {"agency": agency, "form": form})
+
+
+@login_required
+def project_detail(request, pk: int):
+    project = get_project_for_user(request.user, pk)
+    context = project_frame(request, project)
+    context["rounds"] = list(project.rounds.order_by("number"))
+    return render(request, "assessment/project.html", context)
+
+
+@login_required
+def project_history(request, pk: int):
+    project = get_project_for_user(request.user, pk)
+    context = project_frame(request, project)
+    context["entries"] = history.project_history(project, limit=300)
+    return render(request, "assessment/history.html", context)
+
+
+@login_required
+def project_export_json(request, pk: int):
+    from assessment.exchange import project_export
+
+    project = get_project_for_user(request.user, pk)
+    document = project_export(project)
+    response = HttpResponse(
+        json.dumps(document, ensure_ascii=False, indent=1) + "\n", content_type="application/json; charset=utf-8"
+    )
+    filename = f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year + 543}.json"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,142 @@
+"""Forms of steps 7–8."""
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from assessment.evidence import EvidenceForm
+from assessment.models import LEVEL_CHOICES, ProjectCriterion
+from plans.models import Activity, Plan, ProgressUpdate
+
+DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+
+
+class TargetsForm(forms.Form):
+    """A target level 0–3 for every criterion of the project."""
+
+    def __init__(self, *args, criteria: list[ProjectCriterion], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.criteria = criteria
+        for criterion in criteria:
+            self.fields[f"target_{criterion.code}"] = forms.TypedChoiceField(
+                label=criterion.name,
+                choices=[("", "—")] + [(str(value), label) for value, label in LEVEL_CHOICES],
+                coerce=int,
+                initial=criterion.target_level,
+                error_messages={
+                    "required": _("Choose a target level for this criterion."),
+                    "invalid_choice": _("The target level must be 0, 1, 2 or 3."),
+                },
+                widget=forms.Select(attrs={"class": "form-select form-select-sm", "style": "width:6rem"}),
+            )
+
+    def rows(self):
+        return [(c, self[f"target_{c.code}"]) for c in self.criteria]
+
+    def targets(self) -> dict[str, int]:
+        return {c.code: self.cleaned_data[f"target_{c.code}"] for c in self.criteria}
+
+
+class PlanForm(forms.ModelForm):
+    class Meta:
+        model = Plan
+        fields = ["name", "approach", "criteria"]
+        widgets = {"approach": forms.Textarea(attrs={"rows": 3}), "criteria": forms.CheckboxSelectMultiple}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["criteria"].queryset = ProjectCriterion.objects.filter(project=project).order_by("order")
+        self.fields["criteria"].label_from_instance = lambda c: c.name
+        self.fields["criteria"].error_messages["required"] = _("Choose at least one criterion for the plan.")
+
+
+class ActivityForm(forms.ModelForm):
+    class Meta:
+        model = Activity
+        fields = [
+            "plan",
+            "title",
+            "description",
+            "phase",
+            "start_date",
+            "end_date",
+            "responsible_user",
+            "responsible_name",
+            "responsible_position",
+            "budget",
+            "expected_result",
+        ]
+        widgets = {
+            "start_date": DATE_INPUT,
+            "end_date": DATE_INPUT,
+            "description": forms.Textarea(attrs={"rows": 2}),
+            "expected_result": forms.Textarea(attrs={"rows": 2}),
+        }
+        help_texts = {"end_date": gettext_lazy("May stay empty for a long-term activity.")}
+
+    def __init__(self, *args, project, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan"].queryset = Plan.objects.filter(project=project)
+        self.fields["plan"].error_messages["required"] = _("Choose the plan this activity belongs to.")
+        members = get_user_model().objects.filter(memberships__agency_id=project.agency_id).order_by("first_name")
+        self.fields["responsible_user"].queryset = members
+        self.fields["responsible_user"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["budget"].widget.attrs.update({"min": "0", "step": "0.01"})
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end, phase = cleaned.get("start_date"), cleaned.get("end_date"), cleaned.get("phase")
+        if start and end and end < start:
+            self.add_error("end_date", _("The end date must be on or after the start date."))
+        if start and not end and phase and phase != Activity.Phase.LONG:
+            self.add_error("end_date", _("Only a long-term activity may be open-ended: give an end date."))
+        if not cleaned.get("responsible_user") and not cleaned.get("responsible_name", "").strip():
+            self.add_error(
+                "responsible_name", _("Name the person responsible: choose a member or write a name and position.")
+            )
+        budget = cleaned.get("budget")
+        if budget is not None and budget < 0:
+            self.add_error("budget", _("The budget cannot be negative."))
+        return cleaned
+
+
+class ProgressForm(forms.ModelForm):
+    class Meta:
+        model = ProgressUpdate
+        fields = ["status", "percent", "date", "note"]
+        widgets = {"date": DATE_INPUT, "note": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["date"].initial = timezone.localdate()
+        self.fields["percent"].widget.attrs.update({"min": "0", "max": "100"})
+
+    def clean_percent(self):
+        percent = self.cleaned_data["percent"]
+        if percent is not None and not 0 <= percent <= 100:
+            raise forms.ValidationError(_("Percent done must be between 0 and 100."))
+        return percent
+
+    def clean(self):
+        cleaned = super().clean()
+        status, percent, note = cleaned.get("status"), cleaned.get("percent"), cleaned.get("note", "")
+        if status == ProgressUpdate.Status.DONE and percent is not None and percent != 100:
+            self.add_error("percent", _("A done activity is 100% done."))
+        if status == ProgressUpdate.Status.BLOCKED and not note.strip():
+            self.add_error("note", _("Say what blocks the activity."))
+        return cleaned
+
+
+class ProgressEvidenceForm(EvidenceForm):
+    """The same checks as assessment evidence; the file is optional here."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].required = False
+
+    def clean_file(self):
+        if not self.cleaned_data.get("file"):
+            return None
+        return super().clean_file()

@@ -1,0 +1,38 @@
+"""Uploaded files kept under their SHA-256, shared by assessment evidence and
+activity evidence. The stored bytes never change, so the dossier can list the
+hash of each file and anyone can check it."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+def stored_file_path(instance, filename: str) -> str:
+    return f"evidence/{instance.sha256[:2]}/{instance.sha256}"
+
+
+class StoredFile(models.Model):
+    file = models.FileField(upload_to=stored_file_path)
+    original_name = models.CharField(_("file name"), max_length=255)
+    content_type = models.CharField(max_length=100)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["uploaded_at"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+    def fill_from_upload(self, *, upload, sha256: str, content_type: str, user) -> None:
+        """Set the fields from a checked upload (see ``assessment.evidence``) and store it."""
+        self.original_name = upload.name[:255]
+        self.content_type = content_type
+        self.size = upload.size
+        self.sha256 = sha256
+        self.uploaded_by = user
+        self.file.save(upload.name, upload, save=False)
+        self.save()

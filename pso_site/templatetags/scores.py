@@ -1,0 +1,30 @@
+"""Showing exact scores: half-up to two decimals, only at display time."""
+
+from django import template
+
+from assessment.rules import points_text
+
+register = template.Library()
+
+
+@register.filter
+def score(value):
+    """``{{ fraction|score }}`` → 40.93."""
+    if value is None or value == "":
+        return "—"
+    from assessment.scoring import to_display
+
+    return f"{to_display(value):f}"
+
+
+@register.filter
+def points(value):
+    """Points as people write them: 2 for 2.00, 4.29 for 4.29."""
+    if value is None or value == "":
+        return ""
+    return points_text(value)
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None

@@ -1,0 +1,77 @@
+import pytest
+from django.urls import reverse
+
+from assessment.models import Indicator
+
+pytestmark = pytest.mark.django_db
+
+
+def url(project):
+    return reverse("assessment:step", args=[project.pk, 5])
+
+
+def indicator_data(client, project, rows):
+    token = client.get(url(project)).context["snapshot_token"]
+    data = {
+        "snapshot": token,
+        "indicators-TOTAL_FORMS": str(len(rows)),
+        "indicators-INITIAL_FORMS": "0",
+        "indicators-MIN_NUM_FORMS": "0",
+        "indicators-MAX_NUM_FORMS": "1000",
+    }
+    for index, (criterion, name, conditions, weight) in enumerate(rows):
+        data[f"indicators-{index}-criterion"] = str(criterion.pk)
+        data[f"indicators-{index}-name"] = name
+        data[f"indicators-{index}-weight"] = str(weight)
+        for level, text in enumerate(conditions):
+            data[f"indicators-{index}-level_{level}"] = text
+    return data
+
+
+CONDITIONS = ["ไม่มีข้อมูล", "มีบางส่วน", "มีเกือบครบ", "มีครบถ้วน"]
+
+
+def test_one_indicator_per_criterion_is_saved(client, project, editor_a):
+    client.force_login(editor_a)
+    rows = [(c, f"ตัวชี้วัด {c.name_th}", CONDITIONS, 1) for c in project.criteria.order_by("order")]
+    response = client.post(url(project), indicator_data(client, project, rows))
+    assert response.status_code == 302
+    assert Indicator.objects.filter(project=project).count() == 9
+
+
+def test_every_criterion_needs_an_indicator(client, project, editor_a):
+    client.force_login(editor_a)
+    rows = [(c, f"ตัวชี้วัด {c.name_th}", CONDITIONS, 1) for c in project.criteria.order_by("order")][:-1]
+    page = client.post(url(project), indicator_data(client, project, rows)).content.decode()
+    assert "เกณฑ์ต่อไปนี้ยังไม่มีตัวชี้วัด: ความสามารถในการตรวจสอบข้อมูล" in page
+    assert not Indicator.objects.exists()
+
+
+def test_each_level_needs_its_condition(client, project, editor_a):
+    client.force_login(editor_a)
+    rows = [(c, f"ตัวชี้วัด {c.name_th}", CONDITIONS, 1) for c in project.criteria.order_by("order")]
+    rows[0] = (rows[0][0], rows[0][1], ["ไม่มีข้อมูล", "มีบางส่วน", "", "มีครบถ้วน"], 1)
+    page = client.post(url(project), indicator_data(client, project, rows)).content.decode()
+    assert "กรุณาเขียนเงื่อนไขของระดับ 2" in page
+    assert not Indicator.objects.exists()
+
+
+def test_indicator_weight_must_be_positive(client, project, editor_a):
+    client.force_login(editor_a)
+    rows = [(c, f"ตัวชี้วัด {c.name_th}", CONDITIONS, 1) for c in project.criteria.order_by("order")]
+    rows[0] = (*rows[0][:3], 0)
+    page = client.post(url(project), indicator_data(client, project, rows)).content.decode()
+    assert "น้ำหนักต้องมากกว่า 0" in page
+
+
+def test_criteria_of_another_project_cannot_be_used(client, project, editor_a, catalogue, agency_b):
+    from agencies.models import Standard
+    from assessment.services import project_create
+
+    other = project_create(agency=agency_b, standard=Standard.objects.get(code="1101"), fiscal_year=2025)
+    client.force_login(editor_a)
+    rows = [(c, f"ตัวชี้วัด {c.name_th}", CONDITIONS, 1) for c in project.criteria.order_by("order")]
+    rows[0] = (other.criteria.first(), *rows[0][1:])
+    response = client.post(url(project), indicator_data(client, project, rows))
+    assert response.status_code == 200
+    assert not Indicator.objects.exists()
