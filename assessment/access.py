@@ -26,7 +26,9 @@ def project_role(user, project: Project) -> str | None:
     cache = user.__dict__.setdefault("_project_roles", {})
     if project.agency_id not in cache:
         cache[project.agency_id] = (
-            Membership.objects.filter(user=user, agency_id=project.agency_id).values_list("role", flat=True).first()
+            Membership.objects.filter(user=user, agency_id=project.agency_id)
+            .values_list("role", flat=True)
+            .first()
         )
     return cache[project.agency_id]
 
@@ -62,4 +64,7 @@ def get_project_for_user(user, pk: int, *, write: bool = False) -> Project:
 
 
 def can_edit(user, project: Project) -> bool:
-    return project.is_editable and project_role(user, project) in (Membership.Role.HEAD, Membership.Role.EDITOR)
+    return project.is_editable and project_role(user, project) in (
+        Membership.Role.HEAD,
+        Membership.Role.EDITOR,
+    )

@@ -44,7 +44,9 @@ def changes_since(token: str, current: dict[str, tuple[str, str]]) -> list[Chang
         after = current.get(key)
         if (before and before[1]) != (after and after[1]):
             label = (after or before)[0]
-            changes.append(Change(label=label, before=before[1] if before else "—", after=after[1] if after else "—"))
+            changes.append(
+                Change(label=label, before=before[1] if before else "—", after=after[1] if after else "—")
+            )
     return changes
 
 

@@ -53,7 +53,8 @@ class EvidenceForm(forms.Form):
         extension = PurePath(upload.name).suffix.lower().lstrip(".")
         if extension not in ALLOWED:
             raise forms.ValidationError(
-                _("This type of file is not accepted. Accepted: %(types)s.") % {"types": ", ".join(sorted(ALLOWED))}
+                _("This type of file is not accepted. Accepted: %(types)s.")
+                % {"types": ", ".join(sorted(ALLOWED))}
             )
         if upload.size > max_bytes():
             raise forms.ValidationError(
@@ -65,7 +66,9 @@ class EvidenceForm(forms.Form):
         upload.seek(0)
         content_type, signatures = ALLOWED[extension]
         if not any(head.startswith(signature) for signature in signatures):
-            raise forms.ValidationError(_("The file's content does not match its extension .%(ext)s.") % {"ext": extension})
+            raise forms.ValidationError(
+                _("The file's content does not match its extension .%(ext)s.") % {"ext": extension}
+            )
         digest = hashlib.sha256()
         for chunk in upload.chunks():
             digest.update(chunk)

@@ -37,7 +37,9 @@ class FiscalYearField(forms.IntegerField):
 
 
 class ProjectCreateForm(forms.Form):
-    standard = forms.ModelChoiceField(label=gettext_lazy("Standard"), queryset=Standard.objects.order_by("code"))
+    standard = forms.ModelChoiceField(
+        label=gettext_lazy("Standard"), queryset=Standard.objects.order_by("code")
+    )
     fiscal_year = FiscalYearField(
         label=gettext_lazy("Cycle (fiscal year, B.E.)"), help_text=gettext_lazy("For example 2569.")
     )
@@ -46,19 +48,27 @@ class ProjectCreateForm(forms.Form):
         queryset=Project.objects.none(),
         required=False,
         empty_label=gettext_lazy("— start empty —"),
-        help_text=gettext_lazy("Vision, mission statement, goals and missions of another project of this agency."),
+        help_text=gettext_lazy(
+            "Vision, mission statement, goals and missions of another project of this agency."
+        ),
     )
 
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.agency = agency
-        self.fields["copy_from"].queryset = Project.objects.filter(agency=agency).select_related("standard", "agency")
+        self.fields["copy_from"].queryset = Project.objects.filter(agency=agency).select_related(
+            "standard", "agency"
+        )
         self.fields["standard"].label_from_instance = lambda s: f"{s.label} {s.name}"
 
     def clean(self):
         cleaned = super().clean()
         standard, year = cleaned.get("standard"), cleaned.get("fiscal_year")
-        if standard and year and Project.objects.filter(agency=self.agency, standard=standard, fiscal_year=year).exists():
+        if (
+            standard
+            and year
+            and Project.objects.filter(agency=self.agency, standard=standard, fiscal_year=year).exists()
+        ):
             raise forms.ValidationError(
                 _("This agency already has a %(standard)s project for fiscal year %(year)s.")
                 % {"standard": standard.label, "year": year + BUDDHIST_ERA_OFFSET}
@@ -114,7 +124,12 @@ class BudgetForm(forms.ModelForm):
         fields = ["main_budget", "secondary_budget", "support_budget"]
         widgets = {
             name: forms.NumberInput(
-                attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm budget-input", "style": "width:6rem"}
+                attrs={
+                    "step": "0.01",
+                    "min": "0",
+                    "class": "form-control form-control-sm budget-input",
+                    "style": "width:6rem",
+                }
             )
             for name in ["main_budget", "secondary_budget", "support_budget"]
         }
@@ -146,11 +161,20 @@ class MissionForm(forms.ModelForm):
         fields = ["code", "name", "category", "points", "legal_basis", "responsible_unit", "outcomes"]
         widgets = {
             "code": forms.TextInput(attrs={"class": "form-control form-control-sm", "style": "width:4.5rem"}),
-            "name": forms.TextInput(attrs={"class": "form-control form-control-sm", "style": "min-width:16rem"}),
-            "points": forms.NumberInput(
-                attrs={"step": "0.01", "min": "0.01", "class": "form-control form-control-sm points-input", "style": "width:6rem"}
+            "name": forms.TextInput(
+                attrs={"class": "form-control form-control-sm", "style": "min-width:16rem"}
             ),
-            "category": forms.Select(attrs={"class": "form-select form-select-sm category-input", "style": "min-width:9.5rem"}),
+            "points": forms.NumberInput(
+                attrs={
+                    "step": "0.01",
+                    "min": "0.01",
+                    "class": "form-control form-control-sm points-input",
+                    "style": "width:6rem",
+                }
+            ),
+            "category": forms.Select(
+                attrs={"class": "form-select form-select-sm category-input", "style": "min-width:9.5rem"}
+            ),
             "legal_basis": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             "responsible_unit": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             "outcomes": forms.SelectMultiple(attrs={"size": 3, "class": "form-select form-select-sm"}),
@@ -249,18 +273,23 @@ class IndicatorForm(forms.ModelForm):
             "criterion": forms.Select(attrs={"class": "form-select"}),
             "name": forms.TextInput(attrs={"class": "form-control"}),
             "weight": forms.NumberInput(attrs={"step": "0.01", "min": "0.01", "class": "form-control"}),
-            **{f"level_{n}": forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}) for n in range(4)},
+            **{
+                f"level_{n}": forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"})
+                for n in range(4)
+            },
         }
 
     def __init__(self, *args, criteria=None, **kwargs):
         super().__init__(*args, **kwargs)
         if criteria is not None:
             self.fields["criterion"].choices = [("", "---------")] + [(c.pk, c.name) for c in criteria]
-            self.fields["criterion"].queryset = ProjectCriterion.objects.filter(pk__in=[c.pk for c in criteria])
+            self.fields["criterion"].queryset = ProjectCriterion.objects.filter(
+                pk__in=[c.pk for c in criteria]
+            )
         for n in range(4):
-            self.fields[f"level_{n}"].error_messages["required"] = _("Write the condition for level %(level)s.") % {
-                "level": n
-            }
+            self.fields[f"level_{n}"].error_messages["required"] = _(
+                "Write the condition for level %(level)s."
+            ) % {"level": n}
 
     def clean_weight(self):
         weight = self.cleaned_data["weight"]
@@ -297,7 +326,9 @@ class BaseIndicatorFormSet(BaseInlineFormSet):
         covered = {
             form.cleaned_data["criterion"].pk
             for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("criterion")
+            if form.cleaned_data
+            and not form.cleaned_data.get("DELETE")
+            and form.cleaned_data.get("criterion")
         }
         without = [c.name for c in self.criteria if c.pk not in covered]
         problems = rules.indicator_problems(without)

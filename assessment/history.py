@@ -76,7 +76,10 @@ def project_history(project: Project, *, limit: int = 300) -> list[HistoryEntry]
         for old in earlier:
             previous.setdefault((model, old.id), []).append(old)
     user_ids = {record.history_user_id for _model, record in records if record.history_user_id}
-    users = {user.pk: user.get_full_name() or user.username for user in get_user_model().objects.filter(pk__in=user_ids)}
+    users = {
+        user.pk: user.get_full_name() or user.username
+        for user in get_user_model().objects.filter(pk__in=user_ids)
+    }
     entries = []
     for model, record in records:
         changes = []

@@ -51,11 +51,25 @@ class Project(models.Model):
     goals = models.TextField(_("goals"), blank=True, help_text=_("One goal per line."))
     objectives = models.TextField(_("objectives"), blank=True, help_text=_("One objective per line."))
 
-    main_budget = models.DecimalField(_("main missions budget"), max_digits=5, decimal_places=2, default=Decimal("60"))
+    main_budget = models.DecimalField(
+        _("main missions budget"), max_digits=5, decimal_places=2, default=Decimal("60")
+    )
     secondary_budget = models.DecimalField(
         _("secondary missions budget"), max_digits=5, decimal_places=2, default=Decimal("30")
     )
-    support_budget = models.DecimalField(_("support work budget"), max_digits=5, decimal_places=2, default=Decimal("10"))
+    support_budget = models.DecimalField(
+        _("support work budget"), max_digits=5, decimal_places=2, default=Decimal("10")
+    )
+
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("submitted by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -70,15 +84,15 @@ class Project(models.Model):
         verbose_name_plural = _("certification projects")
         ordering = ["-fiscal_year", "standard__code"]
         constraints = [
-            models.UniqueConstraint(fields=["agency", "standard", "fiscal_year"], name="one_project_per_cycle"),
+            models.UniqueConstraint(
+                fields=["agency", "standard", "fiscal_year"], name="one_project_per_cycle"
+            ),
             models.CheckConstraint(
                 condition=Q(main_budget__gt=0, secondary_budget__gte=0, support_budget__gte=0),
                 name="project_budgets_not_negative",
             ),
             models.CheckConstraint(
-                condition=Q(
-                    main_budget=100 - models.F("secondary_budget") - models.F("support_budget")
-                ),
+                condition=Q(main_budget=100 - models.F("secondary_budget") - models.F("support_budget")),
                 name="project_budgets_total_100",
             ),
         ]
@@ -118,7 +132,9 @@ class ProjectCriterion(BilingualName):
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     provisional = models.BooleanField(_("provisional"), default=False)
     weight = models.DecimalField(_("weight"), max_digits=5, decimal_places=2, null=True, blank=True)
-    target_level = models.PositiveSmallIntegerField(_("target level"), null=True, blank=True, choices=LEVEL_CHOICES)
+    target_level = models.PositiveSmallIntegerField(
+        _("target level"), null=True, blank=True, choices=LEVEL_CHOICES
+    )
 
     history = HistoricalRecords()
 
@@ -128,7 +144,9 @@ class ProjectCriterion(BilingualName):
         ordering = ["project", "order"]
         constraints = [
             models.UniqueConstraint(fields=["project", "code"], name="project_criterion_code"),
-            models.CheckConstraint(condition=Q(weight__isnull=True) | Q(weight__gt=0), name="criterion_weight_positive"),
+            models.CheckConstraint(
+                condition=Q(weight__isnull=True) | Q(weight__gt=0), name="criterion_weight_positive"
+            ),
             models.CheckConstraint(
                 condition=Q(target_level__isnull=True) | Q(target_level__lte=3), name="criterion_target_0_3"
             ),
@@ -173,7 +191,9 @@ class Indicator(models.Model):
     level_1 = models.TextField(_("condition for level 1"))
     level_2 = models.TextField(_("condition for level 2"))
     level_3 = models.TextField(_("condition for level 3"))
-    weight = models.DecimalField(_("weight within the criterion"), max_digits=5, decimal_places=2, default=Decimal("1"))
+    weight = models.DecimalField(
+        _("weight within the criterion"), max_digits=5, decimal_places=2, default=Decimal("1")
+    )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     is_demo_text = models.BooleanField(_("demo text"), default=False)
 
@@ -219,7 +239,9 @@ class AssessmentRound(models.Model):
         ordering = ["project", "number"]
         constraints = [
             models.UniqueConstraint(fields=["project", "number"], name="round_number_per_project"),
-            models.CheckConstraint(condition=Q(total_score__gte=0, total_score__lte=100), name="round_total_0_100"),
+            models.CheckConstraint(
+                condition=Q(total_score__gte=0, total_score__lte=100), name="round_total_0_100"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -32,9 +32,9 @@ class ProjectData:
             criteria=list(ProjectCriterion.objects.filter(project=project).order_by("order")),
             missions=list(Mission.objects.filter(project=project).order_by("order", "id")),
             indicators=list(
-                Indicator.objects.filter(project=project).select_related("criterion").order_by(
-                    "criterion__order", "order", "id"
-                )
+                Indicator.objects.filter(project=project)
+                .select_related("criterion")
+                .order_by("criterion__order", "order", "id")
             ),
         )
 
@@ -43,9 +43,9 @@ class ProjectData:
         if assessment_round is not None:
             self.levels = {
                 (str(mission_id), str(indicator_id)): level
-                for mission_id, indicator_id, level in Assessment.objects.filter(round=assessment_round).values_list(
-                    "mission_id", "indicator_id", "level"
-                )
+                for mission_id, indicator_id, level in Assessment.objects.filter(
+                    round=assessment_round
+                ).values_list("mission_id", "indicator_id", "level")
             }
         return self
 
@@ -55,7 +55,9 @@ class ProjectData:
             target_levels = {c.code: c.target_level for c in self.criteria}
         return scoring.score_round(
             missions=[scoring.MissionInput(key=str(m.pk), points=m.points) for m in self.missions],
-            criteria=[scoring.CriterionInput(key=c.code, weight=c.weight or Decimal(0)) for c in self.criteria],
+            criteria=[
+                scoring.CriterionInput(key=c.code, weight=c.weight or Decimal(0)) for c in self.criteria
+            ],
             indicators=[
                 scoring.IndicatorInput(key=str(i.pk), criterion=i.criterion.code, weight=i.weight)
                 for i in self.indicators

@@ -38,7 +38,8 @@ def budget_problems(budgets: Mapping[str, Decimal]) -> list[str]:
     total = sum((value or 0 for value in budgets.values()), Decimal(0))
     if total != HUNDRED:
         problems.append(
-            _("The category budgets must add up to 100; they add up to %(total)s.") % {"total": points_text(total)}
+            _("The category budgets must add up to 100; they add up to %(total)s.")
+            % {"total": points_text(total)}
         )
     return problems
 
@@ -93,5 +94,6 @@ def indicator_problems(criteria_without_indicators: Sequence[str]) -> list[str]:
     if not criteria_without_indicators:
         return []
     return [
-        _("These criteria have no indicator yet: %(criteria)s.") % {"criteria": ", ".join(criteria_without_indicators)}
+        _("These criteria have no indicator yet: %(criteria)s.")
+        % {"criteria": ", ".join(criteria_without_indicators)}
     ]

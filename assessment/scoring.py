@@ -82,7 +82,11 @@ class RoundScore:
         items = []
         for order, (mission_key, points) in enumerate(self.mission_points.items()):
             level = self.cell_level[(mission_key, criterion_key)]
-            lost = weight * points * (MAX_LEVEL - level) / (MAX_LEVEL * total_points) if total_points else Fraction(0)
+            lost = (
+                weight * points * (MAX_LEVEL - level) / (MAX_LEVEL * total_points)
+                if total_points
+                else Fraction(0)
+            )
             items.append((order, Shortfall(mission_key, level, lost)))
         items.sort(key=lambda pair: (-pair[1].points_lost, pair[0]))
         return [item for _order, item in items]
@@ -145,7 +149,8 @@ def score_round(
     }
     criterion_points = {key: weights[key] * criterion_level[key] / MAX_LEVEL for key in criterion_keys}
     mission_score = {
-        m.key: sum((weights[key] * cell_level[(m.key, key)] for key in criterion_keys), Fraction(0)) / MAX_LEVEL
+        m.key: sum((weights[key] * cell_level[(m.key, key)] for key in criterion_keys), Fraction(0))
+        / MAX_LEVEL
         for m in missions
     }
     target_level, target_points, gap, target_total = {}, {}, {}, None
@@ -194,4 +199,6 @@ def split_evenly(budget: Number, count: int) -> list[Decimal]:
     if hundredths.denominator != 1:
         raise ValueError(f"budget {budget} has more than two decimals")
     base, remainder = divmod(int(hundredths), count)
-    return [(Decimal(base + (1 if index < remainder else 0)) / 100).quantize(HUNDREDTH) for index in range(count)]
+    return [
+        (Decimal(base + (1 if index < remainder else 0)) / 100).quantize(HUNDREDTH) for index in range(count)
+    ]

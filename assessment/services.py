@@ -57,7 +57,9 @@ def project_create(
 
 
 @transaction.atomic
-def round_create(*, project: Project, user=None, prefill_from: AssessmentRound | None = None) -> AssessmentRound:
+def round_create(
+    *, project: Project, user=None, prefill_from: AssessmentRound | None = None
+) -> AssessmentRound:
     """Start an assessment round with a cell for every (mission, indicator)
     pair, pre-filled from ``prefill_from`` when given."""
     last = project.rounds.order_by("-number").first()

@@ -4,8 +4,8 @@ what the conflict message shows."""
 
 from django.utils.translation import gettext as _
 
-from assessment.models import Assessment, AssessmentRound, Indicator, Mission, Project, ProjectCriterion
 from assessment.grid import cell_value
+from assessment.models import Assessment, AssessmentRound, Indicator, Mission, Project, ProjectCriterion
 from assessment.rules import points_text
 
 Snapshot = dict[str, tuple[str, str]]

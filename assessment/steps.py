@@ -119,11 +119,15 @@ def step6(data: ProjectData, latest: AssessmentRound | None, missing_cells: int)
     if latest.is_complete:
         return COMPLETE, ""
     if missing_cells:
-        return IN_PROGRESS, _("%(count)s cells still need a level and a justification.") % {"count": missing_cells}
+        return IN_PROGRESS, _("%(count)s cells still need a level and a justification.") % {
+            "count": missing_cells
+        }
     return IN_PROGRESS, _("Complete the round: every cell needs a level and a justification.")
 
 
-def project_steps(data: ProjectData, latest: AssessmentRound | None, missing_cells: int, later_steps=None) -> list[StepState]:
+def project_steps(
+    data: ProjectData, latest: AssessmentRound | None, missing_cells: int, later_steps=None
+) -> list[StepState]:
     """The nine steps in order. ``later_steps`` maps 7–9 to (state, missing)
     as computed by the plans app."""
     computed = {
@@ -137,4 +141,7 @@ def project_steps(data: ProjectData, latest: AssessmentRound | None, missing_cel
     computed.update(later_steps or {})
     for number in (7, 8, 9):
         computed.setdefault(number, (NOT_STARTED, ""))
-    return [StepState(number, state, missing, step_url(data.project, number)) for number, (state, missing) in computed.items()]
+    return [
+        StepState(number, state, missing, step_url(data.project, number))
+        for number, (state, missing) in computed.items()
+    ]

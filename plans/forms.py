@@ -80,7 +80,9 @@ class ActivityForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["plan"].queryset = Plan.objects.filter(project=project)
         self.fields["plan"].error_messages["required"] = _("Choose the plan this activity belongs to.")
-        members = get_user_model().objects.filter(memberships__agency_id=project.agency_id).order_by("first_name")
+        members = (
+            get_user_model().objects.filter(memberships__agency_id=project.agency_id).order_by("first_name")
+        )
         self.fields["responsible_user"].queryset = members
         self.fields["responsible_user"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["budget"].widget.attrs.update({"min": "0", "step": "0.01"})
@@ -94,7 +96,8 @@ class ActivityForm(forms.ModelForm):
             self.add_error("end_date", _("Only a long-term activity may be open-ended: give an end date."))
         if not cleaned.get("responsible_user") and not cleaned.get("responsible_name", "").strip():
             self.add_error(
-                "responsible_name", _("Name the person responsible: choose a member or write a name and position.")
+                "responsible_name",
+                _("Name the person responsible: choose a member or write a name and position."),
             )
         budget = cleaned.get("budget")
         if budget is not None and budget < 0:
@@ -123,7 +126,7 @@ class ProgressForm(forms.ModelForm):
         cleaned = super().clean()
         status, percent, note = cleaned.get("status"), cleaned.get("percent"), cleaned.get("note", "")
         if status == ProgressUpdate.Status.DONE and percent is not None and percent != 100:
-            self.add_error("percent", _("A done activity is 100% done."))
+            self.add_error("percent", _("A done activity is at 100 percent."))
         if status == ProgressUpdate.Status.BLOCKED and not note.strip():
             self.add_error("note", _("Say what blocks the activity."))
         return cleaned

@@ -38,7 +38,9 @@ class Activity(models.Model):
         MEDIUM = "medium", _("Medium term")
         LONG = "long", _("Long term")
 
-    plan = models.ForeignKey(Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="activities")
+    plan = models.ForeignKey(
+        Plan, verbose_name=_("plan"), on_delete=models.CASCADE, related_name="activities"
+    )
     title = models.CharField(_("activity"), max_length=300)
     description = models.TextField(_("description"), blank=True)
     responsible_user = models.ForeignKey(
@@ -66,12 +68,15 @@ class Activity(models.Model):
         ordering = ["plan", "start_date", "order", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")), name="activity_ends_after_start"
+                condition=Q(end_date__isnull=True) | Q(end_date__gte=F("start_date")),
+                name="activity_ends_after_start",
             ),
             models.CheckConstraint(
                 condition=Q(end_date__isnull=False) | Q(phase="long"), name="activity_open_end_only_long_term"
             ),
-            models.CheckConstraint(condition=Q(budget__isnull=True) | Q(budget__gte=0), name="activity_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(budget__isnull=True) | Q(budget__gte=0), name="activity_budget_not_negative"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -101,7 +106,9 @@ class ProgressUpdate(models.Model):
     percent = models.PositiveSmallIntegerField(_("percent done"))
     date = models.DateField(_("date"))
     note = models.TextField(_("note"), blank=True)
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     history = HistoricalRecords()

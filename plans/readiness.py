@@ -51,7 +51,9 @@ def project_readiness(project, *, data=None, steps=None, activities=None) -> Rea
     data = data or results.ProjectData.load(project)
     latest = latest_round(project)
     if steps is None:
-        steps = project_steps(data, latest, 0, plan_steps(project=project, data=data, latest=latest, include_step9=False))
+        steps = project_steps(
+            data, latest, 0, plan_steps(project=project, data=data, latest=latest, include_step9=False)
+        )
     activities = list(project_activities(project)) if activities is None else activities
     items = []
     for step in steps[:7]:
@@ -78,7 +80,8 @@ def project_readiness(project, *, data=None, steps=None, activities=None) -> Rea
             }
         items.append(
             ReadinessItem(
-                _("Round %(number)s is complete with a justification in every cell") % {"number": latest.number},
+                _("Round %(number)s is complete with a justification in every cell")
+                % {"number": latest.number},
                 not missing and not unjustified,
                 True,
                 reverse("assessment:round", args=[project.pk, latest.number]),
@@ -106,12 +109,17 @@ def project_readiness(project, *, data=None, steps=None, activities=None) -> Rea
                 True,
                 results_url,
                 ", ".join(
-                    f"{c.name} {results.display(score.criterion_level[c.code])}" for c in threshold.criteria_below
+                    f"{c.name} {results.display(score.criterion_level[c.code])}"
+                    for c in threshold.criteria_below
                 ),
             )
         )
     step8_url = reverse("assessment:step", args=[project.pk, 8])
-    blocked = [a for a in activities if a.latest_status == ProgressUpdate.Status.BLOCKED and not (a.latest_note or "").strip()]
+    blocked = [
+        a
+        for a in activities
+        if a.latest_status == ProgressUpdate.Status.BLOCKED and not (a.latest_note or "").strip()
+    ]
     items.append(
         ReadinessItem(
             _("No activity is blocked without a note"),
@@ -124,7 +132,8 @@ def project_readiness(project, *, data=None, steps=None, activities=None) -> Rea
     open_later = [
         a
         for a in activities
-        if a.phase in (Activity.Phase.MEDIUM, Activity.Phase.LONG) and a.latest_status != ProgressUpdate.Status.DONE
+        if a.phase in (Activity.Phase.MEDIUM, Activity.Phase.LONG)
+        and a.latest_status != ProgressUpdate.Status.DONE
     ]
     items.append(
         ReadinessItem(

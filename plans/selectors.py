@@ -29,4 +29,6 @@ def plans_for_project(project):
 
 
 def project_activities(project):
-    return activities_with_latest(Activity.objects.filter(plan__project=project)).order_by("start_date", "order", "id")
+    return activities_with_latest(Activity.objects.filter(plan__project=project)).order_by(
+        "start_date", "order", "id"
+    )

@@ -46,7 +46,9 @@ def step7(data, plans: list[Plan], activities: list[Activity]) -> tuple[str, str
     if not plans:
         problems.append(_("Add at least one plan with its activities."))
     if problems:
-        return PROBLEM, problems[0] + (_(" (and %(count)s more)") % {"count": len(problems) - 1} if len(problems) > 1 else "")
+        return PROBLEM, problems[0] + (
+            _(" (and %(count)s more)") % {"count": len(problems) - 1} if len(problems) > 1 else ""
+        )
     return COMPLETE, ""
 
 
@@ -56,12 +58,24 @@ def step8(data, activities: list[Activity], rounds: int) -> tuple[str, str]:
     with_progress = [a for a in activities if a.latest_status]
     if not with_progress and rounds < 2:
         return NOT_STARTED, _("Record the progress of the activities and re-assess.")
-    blocked = [a for a in activities if a.latest_status == ProgressUpdate.Status.BLOCKED and not (a.latest_note or "").strip()]
+    blocked = [
+        a
+        for a in activities
+        if a.latest_status == ProgressUpdate.Status.BLOCKED and not (a.latest_note or "").strip()
+    ]
     if blocked:
-        return PROBLEM, _("Blocked without a note: %(titles)s.") % {"titles": ", ".join(a.title for a in blocked)}
-    short_open = [a for a in activities if a.phase == Activity.Phase.SHORT and a.latest_status != ProgressUpdate.Status.DONE]
+        return PROBLEM, _("Blocked without a note: %(titles)s.") % {
+            "titles": ", ".join(a.title for a in blocked)
+        }
+    short_open = [
+        a
+        for a in activities
+        if a.phase == Activity.Phase.SHORT and a.latest_status != ProgressUpdate.Status.DONE
+    ]
     if short_open:
-        return IN_PROGRESS, _("%(count)s short-term activities are not done yet.") % {"count": len(short_open)}
+        return IN_PROGRESS, _("%(count)s short-term activities are not done yet.") % {
+            "count": len(short_open)
+        }
     if rounds < 2:
         return IN_PROGRESS, _("Re-assess in a new round to show the improvement.")
     return COMPLETE, ""
@@ -76,8 +90,8 @@ def plan_steps(*, project, data, latest, include_step9: bool = True) -> dict[int
         if project.status not in Project.EDITABLE_STATUSES:
             states[9] = (COMPLETE, "")
         else:
-            from plans.readiness import project_readiness
             from assessment.steps import project_steps
+            from plans.readiness import project_readiness
 
             steps = project_steps(data, latest, 0, {**states, 9: (NOT_STARTED, "")})
             readiness = project_readiness(project, data=data, steps=steps, activities=activities)

@@ -21,11 +21,14 @@ for language in ("th", "en"):
     if "fuzzy" in catalogue.metadata_is_fuzzy or catalogue.metadata_is_fuzzy:
         catalogue.metadata_is_fuzzy = []
     for entry in catalogue:
+        # msgmerge's guesses ("#| msgid ...") are noise once reviewed.
+        entry.previous_msgid = entry.previous_msgid_plural = entry.previous_msgctxt = None
         if language == "en":
-            if entry.msgid_plural and not any(entry.msgstr_plural.values()):
-                entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
-            elif not entry.msgid_plural and not entry.msgstr:
-                entry.msgstr = entry.msgid
+            # English is the source language: every entry is itself.
             if "fuzzy" in entry.flags:
                 entry.flags.remove("fuzzy")
+            if entry.msgid_plural:
+                entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+            else:
+                entry.msgstr = entry.msgid
     catalogue.save()

@@ -8,8 +8,10 @@ import pytest
 from django.contrib.auth import get_user_model
 
 from agencies.catalogue import catalogue_load, read_catalogue
-from agencies.models import Agency, InstituteRole, Membership
+from agencies.models import Agency, InstituteRole, Membership, Standard
 from agencies.services import institute_role_grant
+from assessment import services
+from tests.factories import add_indicators, add_missions, fill_round, fill_weights
 
 
 @pytest.fixture(autouse=True)
@@ -110,3 +112,26 @@ def personas(head_a, editor_a, viewer_a, outsider, committee_member, auditor, st
         "auditor": auditor,
         "standards_admin": standards_admin,
     }
+
+
+@pytest.fixture
+def project(catalogue, agency_a, editor_a):
+    return services.project_create(
+        agency=agency_a, standard=Standard.objects.get(code="1101"), fiscal_year=2025, user=editor_a
+    )
+
+
+@pytest.fixture
+def filled_project(project, editor_a):
+    """Steps 1–5 complete and a round of level 2 everywhere."""
+    project.vision = "เป็นหน่วยงานที่มีประสิทธิภาพ"
+    project.mission_statement = "ประสานราชการทั่วไปในจังหวัด"
+    project.goals = "เป็นที่ยอมรับของประชาชน"
+    project.objectives = "ปรับปรุงระบบการบริหาร"
+    project.save()
+    add_missions(project, 5)
+    fill_weights(project)
+    add_indicators(project)
+    assessment_round = services.round_create(project=project, user=editor_a)
+    fill_round(assessment_round)
+    return project

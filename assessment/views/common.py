@@ -28,15 +28,18 @@ def later_steps(project: Project, data: ProjectData, latest):
     return plan_steps(project=project, data=data, latest=latest)
 
 
-def project_frame(request, project: Project, *, data: ProjectData | None = None, current_step: int | None = None):
+def project_frame(
+    request, project: Project, *, data: ProjectData | None = None, current_step: int | None = None
+):
     """Context every project page shares: the stepper and what the user may do."""
     data = data or ProjectData.load(project)
     latest = latest_round(project)
     missing_cells = 0
     if latest is not None and not latest.is_complete:
-        missing_cells = latest.cells.filter(level__isnull=True).count() + latest.cells.filter(
-            level__isnull=False, justification__regex=r"^\s*$"
-        ).count()
+        missing_cells = (
+            latest.cells.filter(level__isnull=True).count()
+            + latest.cells.filter(level__isnull=False, justification__regex=r"^\s*$").count()
+        )
     steps = project_steps(data, latest, missing_cells, later_steps(project, data, latest))
     return {
         "project": project,

@@ -8,6 +8,7 @@ from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from agencies.access import get_agency_for_user
 from assessment import history, services
@@ -39,6 +40,7 @@ def project_create(request, code: str):
 
 
 @login_required
+@require_safe
 def project_detail(request, pk: int):
     project = get_project_for_user(request.user, pk)
     context = project_frame(request, project)
@@ -47,6 +49,7 @@ def project_detail(request, pk: int):
 
 
 @login_required
+@require_safe
 def project_history(request, pk: int):
     project = get_project_for_user(request.user, pk)
     context = project_frame(request, project)
@@ -55,13 +58,15 @@ def project_history(request, pk: int):
 
 
 @login_required
+@require_safe
 def project_export_json(request, pk: int):
     from assessment.exchange import project_export
 
     project = get_project_for_user(request.user, pk)
     document = project_export(project)
     response = HttpResponse(
-        json.dumps(document, ensure_ascii=False, indent=1) + "\n", content_type="application/json; charset=utf-8"
+        json.dumps(document, ensure_ascii=False, indent=1) + "\n",
+        content_type="application/json; charset=utf-8",
     )
     filename = f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year + 543}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'

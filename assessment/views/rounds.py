@@ -6,7 +6,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
 from assessment import concurrency, services, snapshots
 from assessment.access import get_project_for_user
@@ -27,6 +27,7 @@ def round_is_editable(project, assessment_round: AssessmentRound, latest: Assess
 
 
 @login_required
+@require_safe
 def round_current(request, pk: int):
     project = get_project_for_user(request.user, pk)
     latest = services.latest_round(project)
@@ -48,7 +49,9 @@ def round_start(request, pk: int):
         messages.error(request, _("Define the missions (step 3) and indicators (step 5) before assessing."))
         return redirect("assessment:round_current", pk=pk)
     if latest is not None and not latest.is_complete:
-        messages.error(request, _("Complete round %(number)s before starting a new one.") % {"number": latest.number})
+        messages.error(
+            request, _("Complete round %(number)s before starting a new one.") % {"number": latest.number}
+        )
         return redirect("assessment:round", pk=pk, number=latest.number)
     new_round = services.round_create(project=project, user=request.user, prefill_from=latest)
     messages.success(request, _("Round %(number)s started.") % {"number": new_round.number})
@@ -58,11 +61,15 @@ def round_start(request, pk: int):
 def _grid_context(request, project, assessment_round, latest):
     missions = list(Mission.objects.filter(project=project).order_by("order", "id"))
     indicators = list(
-        Indicator.objects.filter(project=project).select_related("criterion").order_by("criterion__order", "order", "id")
+        Indicator.objects.filter(project=project)
+        .select_related("criterion")
+        .order_by("criterion__order", "order", "id")
     )
     cells = list(Assessment.objects.filter(round=assessment_round))
     evidence_counts = {}
-    for cell_id in EvidenceFile.objects.filter(cell__round=assessment_round).values_list("cell_id", flat=True):
+    for cell_id in EvidenceFile.objects.filter(cell__round=assessment_round).values_list(
+        "cell_id", flat=True
+    ):
         evidence_counts[cell_id] = evidence_counts.get(cell_id, 0) + 1
     by_pair = {(cell.mission_id, cell.indicator_id): cell for cell in cells}
     rows = [
@@ -83,7 +90,10 @@ def round_grid(request, pk: int, number: int):
     if editable and request.method == "GET":
         services.round_cells_ensure(assessment_round=assessment_round)
     if request.method == "POST" and not editable:
-        messages.error(request, _("Round %(number)s is kept as it was: only the latest round can change.") % {"number": number})
+        messages.error(
+            request,
+            _("Round %(number)s is kept as it was: only the latest round can change.") % {"number": number},
+        )
         return redirect("assessment:round", pk=pk, number=number)
 
     grid = _grid_context(request, project, assessment_round, latest)
@@ -94,7 +104,9 @@ def round_grid(request, pk: int, number: int):
         loaded = concurrency.loaded_snapshot(request.POST.get("snapshot", "")) or {}
         mine, conflicts = grid_changes(submission, grid["cells"], loaded)
         if conflicts:
-            editor = last_editor_since(project, 6, request.POST.get("snapshot", ""), round_id=assessment_round.pk)
+            editor = last_editor_since(
+                project, 6, request.POST.get("snapshot", ""), round_id=assessment_round.pk
+            )
             conflict = {"message": conflict_message(editor), "changes": []}
         if submission.is_valid and not conflicts:
             with transaction.atomic():
@@ -104,7 +116,8 @@ def round_grid(request, pk: int, number: int):
                 services.round_score_store(assessment_round=assessment_round)
             messages.success(
                 request,
-                _("Saved %(count)s changed cells of round %(number)s.") % {"count": len(mine), "number": number},
+                _("Saved %(count)s changed cells of round %(number)s.")
+                % {"count": len(mine), "number": number},
             )
             return redirect("assessment:round", pk=pk, number=number)
         if errors:
@@ -135,7 +148,11 @@ def round_grid(request, pk: int, number: int):
 def cell_detail(request, pk: int, number: int, cell_id: int):
     project = get_project_for_user(request.user, pk, write=request.method == "POST")
     assessment_round = _round_for(project, number)
-    cell = get_object_or_404(Assessment.objects.select_related("mission", "indicator__criterion"), pk=cell_id, round=assessment_round)
+    cell = get_object_or_404(
+        Assessment.objects.select_related("mission", "indicator__criterion"),
+        pk=cell_id,
+        round=assessment_round,
+    )
     latest = services.latest_round(project)
     editable = round_is_editable(project, assessment_round, latest)
     form = EvidenceForm()
@@ -146,9 +163,14 @@ def cell_detail(request, pk: int, number: int, cell_id: int):
         if form.is_valid():
             evidence = EvidenceFile(cell=cell)
             evidence.fill_from_upload(
-                upload=form.cleaned_data["file"], sha256=form.sha256, content_type=form.content_type, user=request.user
+                upload=form.cleaned_data["file"],
+                sha256=form.sha256,
+                content_type=form.content_type,
+                user=request.user,
             )
-            messages.success(request, _("Evidence file %(name)s attached.") % {"name": evidence.original_name})
+            messages.success(
+                request, _("Evidence file %(name)s attached.") % {"name": evidence.original_name}
+            )
             return redirect("assessment:cell", pk=pk, number=number, cell_id=cell.pk)
     context = project_frame(request, project, current_step=6)
     context.update(
@@ -164,9 +186,13 @@ def cell_detail(request, pk: int, number: int, cell_id: int):
 
 
 @login_required
+@require_safe
 def evidence_download(request, pk: int, evidence_id: int):
     project = get_project_for_user(request.user, pk)
     evidence = get_object_or_404(EvidenceFile, pk=evidence_id, cell__round__project=project)
     return FileResponse(
-        evidence.file.open("rb"), as_attachment=True, filename=evidence.original_name, content_type=evidence.content_type
+        evidence.file.open("rb"),
+        as_attachment=True,
+        filename=evidence.original_name,
+        content_type=evidence.content_type,
     )

@@ -3,6 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
+from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
@@ -17,6 +18,9 @@ from assessment.views.common import conflict_changes, conflict_message, last_edi
 
 @login_required
 def step(request, pk: int, number: int):
+    if number in (6, 8, 9) and request.method not in ("GET", "HEAD"):
+        # These step pages are overviews; their actions have their own URLs.
+        return HttpResponseNotAllowed(["GET", "HEAD"])
     if number == 6:
         return redirect("assessment:round_current", pk=pk)
     if number in (7, 8, 9):
@@ -25,8 +29,6 @@ def step(request, pk: int, number: int):
         return plan_step(request, pk=pk, number=number)
     handler = {1: step1, 2: step2, 3: step3, 4: step4, 5: step5}.get(number)
     if handler is None:
-        from django.http import Http404
-
         raise Http404
     return handler(request, pk)
 
@@ -180,7 +182,9 @@ def step3(request, pk: int):
                 points = form.fields["points"].clean(form.data.get(form.add_prefix("points")))
             except Exception:
                 points = None
-            if form.data.get(form.add_prefix("name"), "").strip() and not form.data.get(form.add_prefix("DELETE")):
+            if form.data.get(form.add_prefix("name"), "").strip() and not form.data.get(
+                form.add_prefix("DELETE")
+            ):
                 rows.append((category, points))
     context = {
         "budget_form": budget_form,
@@ -233,7 +237,9 @@ def step5(request, pk: int):
     prefix = "indicators"
     queryset = project.indicators.select_related("criterion").order_by("criterion__order", "order", "id")
     if request.method == "POST":
-        formset = formset_class(request.POST, instance=project, prefix=prefix, queryset=queryset, initial=lacking)
+        formset = formset_class(
+            request.POST, instance=project, prefix=prefix, queryset=queryset, initial=lacking
+        )
         conflict = _conflict(request, project, 5, current)
         if formset.is_valid() and conflict is None:
             with transaction.atomic():
@@ -252,7 +258,13 @@ def step5(request, pk: int):
     else:
         formset = formset_class(instance=project, prefix=prefix, queryset=queryset, initial=lacking)
     return _render_step(
-        request, project, 5, "assessment/step5.html", {"formset": formset, "criteria": data.criteria}, conflict, current
+        request,
+        project,
+        5,
+        "assessment/step5.html",
+        {"formset": formset, "criteria": data.criteria},
+        conflict,
+        current,
     )
 
 

@@ -28,3 +28,14 @@ def points(value):
 @register.filter
 def get_item(mapping, key):
     return mapping.get(key) if mapping else None
+
+
+@register.filter
+def status_label(value):
+    """The label of a progress status code (annotated querysets carry the code)."""
+    from plans.models import ProgressUpdate
+
+    try:
+        return ProgressUpdate.Status(value).label
+    except ValueError:
+        return value

@@ -34,7 +34,9 @@ def test_catalogue_edits_never_change_an_existing_project(project):
 
 def test_gregorian_years_are_accepted_too(client, catalogue, agency_a, editor_a):
     client.force_login(editor_a)
-    client.post(create_url(agency_a), {"standard": Standard.objects.get(code="1107").pk, "fiscal_year": "2026"})
+    client.post(
+        create_url(agency_a), {"standard": Standard.objects.get(code="1107").pk, "fiscal_year": "2026"}
+    )
     assert Project.objects.get().fiscal_year == 2026
 
 
@@ -56,39 +58,55 @@ def test_bad_year_is_refused_and_the_choice_is_kept(client, catalogue, agency_a,
     assert not Project.objects.exists()
 
 
-def test_steps_1_to_3_can_be_copied_from_another_project_of_the_agency(client, filled_project, agency_a, editor_a):
+def test_steps_1_to_3_can_be_copied_from_another_project_of_the_agency(
+    client, filled_project, agency_a, editor_a
+):
     client.force_login(editor_a)
     response = client.post(
         create_url(agency_a),
-        {"standard": Standard.objects.get(code="1107").pk, "fiscal_year": "2568", "copy_from": filled_project.pk},
+        {
+            "standard": Standard.objects.get(code="1107").pk,
+            "fiscal_year": "2568",
+            "copy_from": filled_project.pk,
+        },
     )
     assert response.status_code == 302
     copy = Project.objects.get(standard__code="1107")
     assert copy.vision == filled_project.vision
     assert copy.goals == filled_project.goals
-    assert list(copy.missions.values_list("name", "points")) == list(filled_project.missions.values_list("name", "points"))
+    assert list(copy.missions.values_list("name", "points")) == list(
+        filled_project.missions.values_list("name", "points")
+    )
     assert copy.criteria.count() == Standard.objects.get(code="1107").criteria.count()
     assert not copy.indicators.exists()
 
 
 def test_projects_of_other_agencies_cannot_be_copied(catalogue, agency_a, agency_b, editor_a):
-    other = services.project_create(agency=agency_b, standard=Standard.objects.get(code="1101"), fiscal_year=2025)
+    other = services.project_create(
+        agency=agency_b, standard=Standard.objects.get(code="1101"), fiscal_year=2025
+    )
     with pytest.raises(ValueError):
         services.project_create(
             agency=agency_a, standard=Standard.objects.get(code="1107"), fiscal_year=2025, copy_from=other
         )
 
 
-def test_outsider_and_viewer_cannot_create_projects_for_the_agency(client, catalogue, agency_a, outsider, viewer_a):
+def test_outsider_and_viewer_cannot_create_projects_for_the_agency(
+    client, catalogue, agency_a, outsider, viewer_a
+):
     for user in (outsider, viewer_a):
         client.force_login(user)
         assert client.get(create_url(agency_a)).status_code == 404
-        response = client.post(create_url(agency_a), {"standard": Standard.objects.get(code="1101").pk, "fiscal_year": "2569"})
+        response = client.post(
+            create_url(agency_a), {"standard": Standard.objects.get(code="1101").pk, "fiscal_year": "2569"}
+        )
         assert response.status_code == 404
     assert not Project.objects.exists()
 
 
-def test_home_page_lists_projects_with_their_latest_total(client, filled_project, editor_a, django_assert_max_num_queries):
+def test_home_page_lists_projects_with_their_latest_total(
+    client, filled_project, editor_a, django_assert_max_num_queries
+):
     client.force_login(editor_a)
     with django_assert_max_num_queries(12):
         page = client.get("/").content.decode()

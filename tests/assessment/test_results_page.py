@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from assessment import services
 from assessment.models import Assessment, Mission
-from tests.assessment.conftest import add_indicators, add_missions, fill_round, fill_weights
+from tests.factories import add_indicators, add_missions, fill_round, fill_weights
 from tests.utils import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -26,7 +26,9 @@ def test_drill_down_names_the_missions_that_pulled_a_criterion_down(client, fill
     first = filled_project.missions.order_by("order").first()
     assessment_round = filled_project.rounds.get()
     Assessment.objects.filter(round=assessment_round).update(level=3)
-    Assessment.objects.filter(round=assessment_round, mission=first, indicator__criterion__code="speed").update(level=0)
+    Assessment.objects.filter(
+        round=assessment_round, mission=first, indicator__criterion__code="speed"
+    ).update(level=0)
     services.round_score_store(assessment_round=assessment_round)
     client.force_login(editor_a)
     response = client.get(url(filled_project))
@@ -35,7 +37,9 @@ def test_drill_down_names_the_missions_that_pulled_a_criterion_down(client, fill
     assert sum(item.points_lost for item in speed.shortfalls) == speed.missed
 
 
-def test_results_query_count_is_the_same_for_5_and_60_missions(client, project, editor_a, django_assert_max_num_queries):
+def test_results_query_count_is_the_same_for_5_and_60_missions(
+    client, project, editor_a, django_assert_max_num_queries
+):
     add_missions(project, 5)
     fill_weights(project)
     add_indicators(project, per_criterion=2)

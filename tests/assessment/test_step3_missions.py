@@ -5,10 +5,8 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from assessment.models import Mission, MissionCategory, Project
-
+from tests.factories import add_missions
 from tests.utils import count_queries
-
-from tests.assessment.conftest import add_missions
 
 pytestmark = pytest.mark.django_db
 
@@ -86,7 +84,12 @@ def test_at_least_one_main_mission(client, project, editor_a):
 
 def test_points_must_be_more_than_zero(client, project, editor_a):
     client.force_login(editor_a)
-    rows = [("งานวางแผน", "main", 60), ("งานว่าง", "main", 0), ("งานตรวจราชการ", "secondary", 30), ("งานธุรการ", "support", 10)]
+    rows = [
+        ("งานวางแผน", "main", 60),
+        ("งานว่าง", "main", 0),
+        ("งานตรวจราชการ", "secondary", 30),
+        ("งานธุรการ", "support", 10),
+    ]
     page = client.post(url(project), form_data(client, project, rows)).content.decode()
     assert "คะแนนต้องมากกว่า 0" in page
     assert not project.missions.exists()
@@ -107,7 +110,11 @@ def test_budgets_may_change_only_if_they_still_total_100(client, project, editor
 
 def test_equal_importance_splits_30_over_7_exactly(client, project, editor_a):
     client.force_login(editor_a)
-    rows = [("งานวางแผน", "main", 60)] + [(f"งานรอง {n}", "secondary", 1) for n in range(7)] + [("งานธุรการ", "support", 10)]
+    rows = (
+        [("งานวางแผน", "main", 60)]
+        + [(f"งานรอง {n}", "secondary", 1) for n in range(7)]
+        + [("งานธุรการ", "support", 10)]
+    )
     response = client.post(url(project), form_data(client, project, rows, split="secondary"))
     assert response.status_code == 200
     formset = response.context["formset"]
@@ -117,7 +124,9 @@ def test_equal_importance_splits_30_over_7_exactly(client, project, editor_a):
     data = dict(formset.data.items())
     del data["split"]
     assert client.post(url(project), data).status_code == 302
-    assert sum(project.missions.filter(category="secondary").values_list("points", flat=True)) == Decimal("30.00")
+    assert sum(project.missions.filter(category="secondary").values_list("points", flat=True)) == Decimal(
+        "30.00"
+    )
 
 
 def test_page_shows_live_totals_with_the_difference(client, project, editor_a):
@@ -140,7 +149,9 @@ def test_database_refuses_budgets_that_do_not_total_100(project):
         Project.objects.filter(pk=project.pk).update(main_budget=Decimal("61"))
 
 
-def test_step3_query_count_is_the_same_for_5_and_60_missions(client, project, editor_a, django_assert_max_num_queries):
+def test_step3_query_count_is_the_same_for_5_and_60_missions(
+    client, project, editor_a, django_assert_max_num_queries
+):
     add_missions(project, 5)
     client.force_login(editor_a)
     few = count_queries(client, url(project))

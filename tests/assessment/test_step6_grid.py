@@ -5,7 +5,7 @@ from django.urls import reverse
 
 from assessment import services
 from assessment.models import Assessment, EvidenceFile, Mission
-from tests.assessment.conftest import add_indicators, add_missions, fill_weights
+from tests.factories import add_indicators, add_missions, fill_weights
 from tests.utils import count_queries
 
 pytestmark = pytest.mark.django_db
@@ -67,14 +67,22 @@ def test_a_level_outside_0_to_3_is_refused_and_nothing_is_saved(client, project,
 def test_fill_a_column_with_one_level_and_one_justification(client, project, open_round, editor_a):
     client.force_login(editor_a)
     indicator = open_round.cells.first().indicator
-    response = grid_post(client, project, {}, **{f"fill-level-{indicator.pk}": "1", f"fill-just-{indicator.pk}": "ทั้งคอลัมน์"})
+    response = grid_post(
+        client, project, {}, **{f"fill-level-{indicator.pk}": "1", f"fill-just-{indicator.pk}": "ทั้งคอลัมน์"}
+    )
     assert response.status_code == 302
     column = Assessment.objects.filter(round=open_round, indicator=indicator)
     assert set(column.values_list("level", "justification")) == {(1, "ทั้งคอลัมน์")}
-    assert not Assessment.objects.filter(round=open_round, level__isnull=False).exclude(indicator=indicator).exists()
+    assert (
+        not Assessment.objects.filter(round=open_round, level__isnull=False)
+        .exclude(indicator=indicator)
+        .exists()
+    )
 
 
-def test_round_is_complete_only_when_every_cell_has_a_level_and_a_justification(client, project, open_round, editor_a):
+def test_round_is_complete_only_when_every_cell_has_a_level_and_a_justification(
+    client, project, open_round, editor_a
+):
     client.force_login(editor_a)
     cells = list(open_round.cells.all())
     values = {cell.pk: (2, "พอใช้") for cell in cells}
@@ -92,7 +100,9 @@ def test_database_refuses_a_level_of_5(open_round):
         Assessment.objects.filter(round=open_round).update(level=5)
 
 
-def test_grid_query_count_is_the_same_for_5_and_60_missions(client, project, editor_a, django_assert_max_num_queries):
+def test_grid_query_count_is_the_same_for_5_and_60_missions(
+    client, project, editor_a, django_assert_max_num_queries
+):
     add_missions(project, 5)
     fill_weights(project)
     add_indicators(project)
@@ -115,12 +125,16 @@ def test_keyboard_navigation_script_is_on_the_page(client, project, open_round, 
 PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
 
 
-def test_evidence_can_be_attached_to_a_cell_and_downloaded(client, project, open_round, editor_a, settings, tmp_path):
+def test_evidence_can_be_attached_to_a_cell_and_downloaded(
+    client, project, open_round, editor_a, settings, tmp_path
+):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(editor_a)
     cell = open_round.cells.first()
     url = reverse("assessment:cell", args=[project.pk, 1, cell.pk])
-    response = client.post(url, {"file": SimpleUploadedFile("หลักฐาน.pdf", PDF, content_type="application/pdf")})
+    response = client.post(
+        url, {"file": SimpleUploadedFile("หลักฐาน.pdf", PDF, content_type="application/pdf")}
+    )
     assert response.status_code == 302
     evidence = EvidenceFile.objects.get()
     assert evidence.original_name == "หลักฐาน.pdf"
@@ -137,7 +151,9 @@ def test_evidence_can_be_attached_to_a_cell_and_downloaded(client, project, open
         ("empty.pdf", b"", "ไฟล์ว่างเปล่า"),
     ],
 )
-def test_evidence_checks_refuse_bad_files(client, project, open_round, editor_a, settings, tmp_path, name, content, message):
+def test_evidence_checks_refuse_bad_files(
+    client, project, open_round, editor_a, settings, tmp_path, name, content, message
+):
     settings.MEDIA_ROOT = tmp_path
     client.force_login(editor_a)
     cell = open_round.cells.first()

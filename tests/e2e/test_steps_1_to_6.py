@@ -65,7 +65,9 @@ def test_editor_fills_steps_1_to_6_and_reads_the_total(live_server, page, editor
     screenshot("step3")
 
     page.get_by_role("link", name="4 ตัวถ่วงน้ำหนัก").click()
-    for field, weight in zip(page.locator(".weight-input").all(), [20, 15, 15, 10, 10, 10, 10, 5, 5], strict=True):
+    for field, weight in zip(
+        page.locator(".weight-input").all(), [20, 15, 15, 10, 10, 10, 10, 5, 5], strict=True
+    ):
         field.fill(str(weight))
     expect(page.locator("#weight-total")).to_have_text("100")
     save(page)

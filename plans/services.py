@@ -1,0 +1,88 @@
+"""Workflows of steps 7–9."""
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.mail import send_mail
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agencies.models import InstituteRole
+from assessment.models import Project, ProjectCriterion
+from plans.models import ActivityEvidence, ProgressUpdate
+from plans.readiness import project_readiness
+
+
+class NotReady(Exception):
+    def __init__(self, blocking):
+        super().__init__(_("The project is not ready to be submitted."))
+        self.blocking = blocking
+
+
+@transaction.atomic
+def targets_save(*, project: Project, targets: dict[str, int]) -> None:
+    for criterion in ProjectCriterion.objects.filter(project=project):
+        if criterion.target_level != targets[criterion.code]:
+            criterion.target_level = targets[criterion.code]
+            criterion.save(update_fields=["target_level"])
+
+
+@transaction.atomic
+def progress_record(
+    *, activity, status: str, percent: int, date, note: str, user, evidence=None
+) -> ProgressUpdate:
+    """Add a progress update, with an optional checked evidence upload
+    (``evidence`` is a bound, valid ``ProgressEvidenceForm``)."""
+    update = ProgressUpdate.objects.create(
+        activity=activity, status=status, percent=percent, date=date, note=note, created_by=user
+    )
+    if evidence is not None and evidence.cleaned_data.get("file"):
+        ActivityEvidence(update=update).fill_from_upload(
+            upload=evidence.cleaned_data["file"],
+            sha256=evidence.sha256,
+            content_type=evidence.content_type,
+            user=user,
+        )
+    return update
+
+
+@transaction.atomic
+def project_submit(*, project: Project, user) -> Project:
+    """Submit the request for certification: only when nothing blocks it.
+    From then on the project is read-only for the agency."""
+    project = Project.objects.select_for_update().get(pk=project.pk)
+    if not project.is_editable:
+        raise NotReady([])
+    readiness = project_readiness(project)
+    if not readiness.ready:
+        raise NotReady(readiness.blocking)
+    project.status = Project.Status.SUBMITTED
+    project.submitted_at = timezone.now()
+    project.submitted_by = user
+    project.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    transaction.on_commit(lambda: notify_committee(project))
+    return project
+
+
+def notify_committee(project: Project) -> None:
+    committee = (
+        get_user_model()
+        .objects.filter(institute_roles__role=InstituteRole.Role.COMMITTEE, is_active=True)
+        .exclude(email="")
+    )
+    recipients = sorted({user.email for user in committee})
+    if not recipients:
+        return
+    link = settings.SITE_URL + reverse("assessment:project", args=[project.pk])
+    send_mail(
+        subject=f"[P.S.O.] {project.standard.label} {project.agency.name_th} ยื่นขอการรับรอง",
+        message=(
+            f"{project.agency.name_th} ยื่นขอการรับรอง {project.standard.label} {project.standard.name_th} "
+            f"ปีงบประมาณ {project.fiscal_year + 543}\n"
+            f"{project.agency.name_en or project.agency.name_th} submitted {project.standard.label} for certification.\n\n"
+            f"{link}\n"
+        ),
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
