@@ -106,7 +106,7 @@ def timeline_svg(*, bars: list[TimelineBar], groups: list[tuple[str, str]], lang
         3 if any(b.end is None for b in bars) else 0
     )
     months = last - first + 1
-    label_width, month_width, row_height, top = 300, max(28, min(60, 760 // months)), 24, 46
+    label_width, month_width, row_height, top = 330, max(34, min(64, 760 // months)), 26, 50
     rows, y = [], top
     for code, name in groups:
         members = [bar for bar in bars if bar.group == code]

@@ -10,6 +10,7 @@ import pytest
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+ARTIFACTS.mkdir(exist_ok=True)
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
 
@@ -37,11 +38,16 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def screenshot(page):
     """Save a full-page screenshot under test-artifacts/ (git-ignored)."""
-    ARTIFACTS.mkdir(exist_ok=True)
-
     def take(name: str) -> Path:
         path = ARTIFACTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)
         return path
 
     return take
+
+
+@pytest.fixture(autouse=True)
+def short_timeouts(page):
+    """Fail in seconds, not half a minute, when something is missing."""
+    page.set_default_timeout(10_000)
+    page.set_default_navigation_timeout(20_000)
