@@ -202,3 +202,15 @@ def split_evenly(budget: Number, count: int) -> list[Decimal]:
     return [
         (Decimal(base + (1 if index < remainder else 0)) / 100).quantize(HUNDREDTH) for index in range(count)
     ]
+
+
+def total_from_levels(*, criteria: Sequence[CriterionInput], levels: Mapping[str, Number | None]) -> Fraction:
+    """P = Σ_c w_c·L_c / 3 for levels given per criterion, as the committee
+    records them; a criterion without a level counts as 0."""
+    return sum(
+        (
+            _exact(c.weight, f"weight of {c.key}") * Fraction(levels.get(c.key) or 0) / MAX_LEVEL
+            for c in criteria
+        ),
+        Fraction(0),
+    )

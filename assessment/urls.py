@@ -1,6 +1,6 @@
 from django.urls import path
 
-from assessment.views import projects, results, rounds, steps
+from assessment.views import certificates, dossiers, projects, results, review, rounds, steps
 
 app_name = "assessment"
 
@@ -16,4 +16,12 @@ urlpatterns = [
     path("projects/<int:pk>/rounds/<int:number>/cells/<int:cell_id>/", rounds.cell_detail, name="cell"),
     path("projects/<int:pk>/evidence/<int:evidence_id>/", rounds.evidence_download, name="evidence"),
     path("projects/<int:pk>/results/", results.project_results, name="results"),
+    path("projects/<int:pk>/certificate/", certificates.certificate_page, name="certificate"),
+    path("projects/<int:pk>/dossier.pdf", dossiers.dossier_latest, name="dossier"),
+    path("projects/<int:pk>/dossiers/<int:dossier_id>.pdf", dossiers.dossier_issued, name="dossier_issued"),
+    path("committee/", review.committee_queue, name="committee_queue"),
+    path("committee/projects/<int:pk>/", review.review_page, name="review"),
+    path("committee/projects/<int:pk>/decide/", review.decide, name="decide"),
+    path("committee/certificates/<str:number>/revoke/", review.certificate_revoke, name="revoke"),
+    path("audit/", review.audit_list, name="audit"),
 ]

@@ -9,7 +9,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agencies.models import InstituteRole
-from assessment.models import Project, ProjectCriterion
+from assessment.dossier import dossier_issue
+from assessment.models import IssuedDossier, Project, ProjectCriterion
 from plans.models import ActivityEvidence, ProgressUpdate
 from plans.readiness import project_readiness
 
@@ -61,6 +62,7 @@ def project_submit(*, project: Project, user) -> Project:
     project.submitted_at = timezone.now()
     project.submitted_by = user
     project.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
+    dossier_issue(project=project, occasion=IssuedDossier.Occasion.SUBMISSION)
     transaction.on_commit(lambda: notify_committee(project))
     return project
 

@@ -7,7 +7,16 @@ from django.utils.translation import gettext as _
 
 from assessment import concurrency
 from assessment.access import can_edit, project_role
-from assessment.models import Assessment, Indicator, Mission, Project, ProjectCriterion
+from assessment.models import (
+    Assessment,
+    Certificate,
+    Decision,
+    Indicator,
+    Mission,
+    Project,
+    ProjectCriterion,
+    ReviewCriterion,
+)
 from assessment.results import ProjectData
 from assessment.services import latest_round
 from assessment.steps import project_steps
@@ -42,6 +51,8 @@ def project_frame(
         )
     steps = project_steps(data, latest, missing_cells, later_steps(project, data, latest))
     return {
+        "review_comments": review_comments(project, current_step),
+        "certificate": Certificate.objects.filter(project=project).first(),
         "project": project,
         "steps": steps,
         "current_step": current_step,
@@ -49,6 +60,27 @@ def project_frame(
         "role": project_role(request.user, project),
         "latest_round": latest,
     }
+
+
+def review_comments(project: Project, step: int | None) -> dict | None:
+    """While the committee has asked for changes, its comments on this step
+    (and its overall comment on the project page)."""
+    if project.status != Project.Status.CHANGES_REQUESTED:
+        return None
+    decision = (
+        Decision.objects.filter(project=project, kind=Decision.Kind.REQUEST_CHANGES)
+        .select_related("review")
+        .order_by("-decided_at")
+        .first()
+    )
+    if decision is None:
+        return None
+    rows = (
+        ReviewCriterion.objects.filter(review=decision.review).exclude(comment="").select_related("criterion")
+    )
+    if step is not None:
+        rows = rows.filter(step=step)
+    return {"decision": decision, "overall": decision.review.overall_comment, "rows": list(rows)}
 
 
 def conflict_changes(request, current: dict) -> list | None:

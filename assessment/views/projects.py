@@ -45,6 +45,7 @@ def project_detail(request, pk: int):
     project = get_project_for_user(request.user, pk)
     context = project_frame(request, project)
     context["rounds"] = list(project.rounds.order_by("number"))
+    context["dossiers"] = list(project.dossiers.select_related("decision").order_by("issued_at"))
     return render(request, "assessment/project.html", context)
 
 

@@ -38,6 +38,7 @@ def browser_context_args(browser_context_args):
 @pytest.fixture
 def screenshot(page):
     """Save a full-page screenshot under test-artifacts/ (git-ignored)."""
+
     def take(name: str) -> Path:
         path = ARTIFACTS / f"{name}.png"
         page.screenshot(path=str(path), full_page=True)

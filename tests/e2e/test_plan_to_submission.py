@@ -38,7 +38,9 @@ def login(page, live_server, username):
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
 
 
-def test_plan_progress_second_round_and_submission(live_server, page, browser, assessed_project, tmp_path, screenshot):
+def test_plan_progress_second_round_and_submission(
+    live_server, page, browser, assessed_project, tmp_path, screenshot
+):
     base = f"{live_server.url}/projects/{assessed_project.pk}"
     login(page, live_server, "editor_a")
 
