@@ -378,6 +378,9 @@ class CertificateSequence(models.Model):
             models.UniqueConstraint(fields=["standard_code", "year_be"], name="one_sequence_per_year")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.standard_code}/{self.year_be}: {self.last}"
+
 
 class Certificate(models.Model):
     class Status(models.TextChoices):

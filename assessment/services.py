@@ -139,3 +139,59 @@ def rounds_rescore(*, project: Project) -> None:
 
 def decimal_or_none(value) -> Decimal | None:
     return None if value in (None, "") else Decimal(str(value))
+
+
+@transaction.atomic
+def project_renew(*, project: Project, fiscal_year: int, user=None) -> Project:
+    """Renewal: a project for the next cycle that starts from the last one —
+    steps 1–5, the target levels, and a first round pre-filled from the last
+    round. The upgrade plan is copied by the plans app (``plans.services``)."""
+    renewal = project_create(
+        agency=project.agency,
+        standard=project.standard,
+        fiscal_year=fiscal_year,
+        user=user,
+        copy_from=project,
+    )
+    old_criteria = {c.code: c for c in project.criteria.all()}
+    for criterion in renewal.criteria.all():
+        source = old_criteria.get(criterion.code)
+        if source is not None:
+            criterion.weight = source.weight
+            criterion.target_level = source.target_level
+            criterion.save(update_fields=["weight", "target_level"])
+    criteria = {c.code: c for c in renewal.criteria.all()}
+    indicator_map = {}
+    for indicator in project.indicators.select_related("criterion").order_by(
+        "criterion__order", "order", "id"
+    ):
+        if indicator.criterion.code not in criteria:
+            continue
+        old_pk = indicator.pk
+        indicator.pk = None
+        indicator.project = renewal
+        indicator.criterion = criteria[indicator.criterion.code]
+        indicator.save()
+        indicator_map[old_pk] = indicator.pk
+    mission_map = {
+        old.pk: new.pk
+        for old, new in zip(
+            project.missions.order_by("order", "id"), renewal.missions.order_by("order", "id"), strict=True
+        )
+    }
+    last = latest_round(project)
+    if last is not None:
+        previous = {
+            (mission_map[cell.mission_id], indicator_map[cell.indicator_id]): cell
+            for cell in last.cells.all()
+            if cell.indicator_id in indicator_map
+        }
+        assessment_round = AssessmentRound.objects.create(
+            project=renewal,
+            number=1,
+            created_by=user,
+            note=f"ตั้งต้นจากผลการประเมินรอบสุดท้ายของปีงบประมาณ {project.fiscal_year + 543}",
+        )
+        round_cells_ensure(assessment_round=assessment_round, previous=previous)
+        round_score_store(assessment_round=assessment_round)
+    return renewal

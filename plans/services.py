@@ -88,3 +88,30 @@ def notify_committee(project: Project) -> None:
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=recipients,
     )
+
+
+@transaction.atomic
+def plans_copy(*, source: Project, target: Project, shift_years: int) -> None:
+    """Copy the upgrade plan into a renewal project, dates moved by whole years."""
+    from assessment.review import add_years
+    from plans.models import Activity, Plan
+
+    criteria = {c.code: c for c in target.criteria.all()}
+    for plan in Plan.objects.filter(project=source).prefetch_related("criteria", "activities"):
+        copy = Plan.objects.create(project=target, name=plan.name, approach=plan.approach, order=plan.order)
+        copy.criteria.set([criteria[c.code] for c in plan.criteria.all() if c.code in criteria])
+        for activity in plan.activities.all():
+            Activity.objects.create(
+                plan=copy,
+                title=activity.title,
+                description=activity.description,
+                responsible_user=activity.responsible_user,
+                responsible_name=activity.responsible_name,
+                responsible_position=activity.responsible_position,
+                phase=activity.phase,
+                start_date=add_years(activity.start_date, shift_years),
+                end_date=add_years(activity.end_date, shift_years) if activity.end_date else None,
+                budget=activity.budget,
+                expected_result=activity.expected_result,
+                order=activity.order,
+            )

@@ -57,3 +57,12 @@ def format_year(year: int | None, *, language: str | None = None) -> str:
         return ""
     language = language or get_language() or "th"
     return str(year if language.startswith("en") else buddhist_year(year))
+
+
+def current_fiscal_year(today=None) -> int:
+    """The Thai government fiscal year (Gregorian number) that contains
+    ``today``: it starts on 1 October, so 22 Nov 2026 is in FY 2027 (B.E. 2570)."""
+    from django.utils import timezone
+
+    today = today or timezone.localdate()
+    return today.year + 1 if today.month >= 10 else today.year

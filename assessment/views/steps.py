@@ -22,6 +22,7 @@ def step(request, pk: int, number: int):
         # These step pages are overviews; their actions have their own URLs.
         return HttpResponseNotAllowed(["GET", "HEAD"])
     if number == 6:
+        get_project_for_user(request.user, pk)  # 404 before revealing the redirect
         return redirect("assessment:round_current", pk=pk)
     if number in (7, 8, 9):
         from plans.views import plan_step

@@ -2,9 +2,9 @@ import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.test.utils import override_settings
 
-from agencies.catalogue import catalogue_load, read_catalogue
-from agencies.demo import demo_agencies_seed, demo_users_seed
+from pso_site.demo import demo_seed
 
 DEFAULT_DEMO_PASSWORD = "pso-demo-2543"
 
@@ -28,11 +28,18 @@ class Command(BaseCommand):
                     "while DEBUG is off: set DEMO_PASSWORD or pass --password."
                 )
             password = DEFAULT_DEMO_PASSWORD
-        catalogue_load(data=read_catalogue())
-        agencies = demo_agencies_seed()
-        users = demo_users_seed(password=password, agencies=agencies)
+        # The demo's back-dated submission and decision need no e-mails.
+        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+            demo = demo_seed(password=password)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at /accounts/login/ as:"))
-        for demo in users:
-            self.stdout.write(f"  {demo.username:<16} {demo.describe}")
+        for user in demo["users"]:
+            self.stdout.write(f"  {user.username:<16} {user.describe}")
+        historic, renewal = demo["historic"], demo["renewal"]
+        certificate = getattr(historic, "certificate", None)
+        self.stdout.write(
+            f"Projects: {historic} — {historic.get_status_display()}"
+            + (f", certificate {certificate.number}" if certificate else "")
+        )
+        self.stdout.write(f"          {renewal} — {renewal.get_status_display()}")
         shown = password if password == DEFAULT_DEMO_PASSWORD or settings.DEBUG else "(from DEMO_PASSWORD)"
         self.stdout.write(f"Password for all of them: {shown}")
