@@ -39,3 +39,11 @@ def status_label(value):
         return ProgressUpdate.Status(value).label
     except ValueError:
         return value
+
+
+@register.filter
+def person(user):
+    """A person's name as shown: full name, else username, else a dash."""
+    if user is None:
+        return "—"
+    return user.get_full_name() or user.username
