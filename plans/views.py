@@ -4,7 +4,7 @@ and the request for certification."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -23,6 +23,7 @@ from plans.models import Activity, ActivityEvidence, Plan, ProgressUpdate
 from plans.readiness import project_readiness
 from plans.selectors import plans_for_project, project_activities
 from pso_site.charts import TimelineBar, timeline_svg
+from pso_site.files import stored_file_response
 
 
 def _targets_snapshot(criteria) -> dict:
@@ -234,12 +235,7 @@ def activity_detail(request, pk: int, activity_id: int):
 def activity_evidence(request, pk: int, evidence_id: int):
     project = get_project_for_user(request.user, pk)
     evidence = get_object_or_404(ActivityEvidence, pk=evidence_id, update__activity__plan__project=project)
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
+    return stored_file_response(evidence)
 
 
 def project_timeline_svg(project, language: str | None = None) -> str:

@@ -38,3 +38,17 @@ class StoredFile(models.Model):
         self.uploaded_by = user
         self.file.save(upload.name, upload, save=False)
         self.save()
+
+
+def stored_file_response(stored: StoredFile):
+    """Download an uploaded file under the name the user gave it; a file
+    missing from storage is a 404, not a server error."""
+    from django.http import FileResponse, Http404
+
+    try:
+        handle = stored.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The stored file is missing.") from None
+    return FileResponse(
+        handle, as_attachment=True, filename=stored.original_name, content_type=stored.content_type
+    )

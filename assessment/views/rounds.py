@@ -3,7 +3,7 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db import transaction
-from django.http import FileResponse, Http404
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -15,6 +15,7 @@ from assessment.grid import grid_changes, parse_grid
 from assessment.models import Assessment, AssessmentRound, EvidenceFile, Indicator, Mission
 from assessment.results import ProjectData
 from assessment.views.common import conflict_message, last_editor_since, project_frame
+from pso_site.files import stored_file_response
 
 
 def _round_for(project, number: int) -> AssessmentRound:
@@ -190,9 +191,4 @@ def cell_detail(request, pk: int, number: int, cell_id: int):
 def evidence_download(request, pk: int, evidence_id: int):
     project = get_project_for_user(request.user, pk)
     evidence = get_object_or_404(EvidenceFile, pk=evidence_id, cell__round__project=project)
-    return FileResponse(
-        evidence.file.open("rb"),
-        as_attachment=True,
-        filename=evidence.original_name,
-        content_type=evidence.content_type,
-    )
+    return stored_file_response(evidence)

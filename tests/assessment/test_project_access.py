@@ -1,11 +1,17 @@
 """Every project URL: 404 for the outsider, no writes for the viewer."""
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from assessment.models import Assessment, EvidenceFile, Project
 
 pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def media_in_tmp(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
 
 
 def project_urls(project):
