@@ -69,7 +69,7 @@ def test_every_level_needs_its_condition(filled_project):
 def test_a_cell_of_an_unknown_mission_is_refused(filled_project):
     document = project_export(filled_project)
     document["rounds"][0]["cells"][0]["mission"] = "99.9"
-    assert "unknown mission 99.9" in problems_of(document, fiscal_year=2030)
+    assert "ไม่รู้จักภารกิจ 99.9" in problems_of(document, fiscal_year=2030)
 
 
 def test_the_same_project_cannot_be_imported_twice(filled_project):

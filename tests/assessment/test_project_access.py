@@ -17,7 +17,9 @@ def media_in_tmp(settings, tmp_path):
 def project_urls(project):
     assessment_round = project.rounds.get()
     cell = assessment_round.cells.first()
-    evidence = EvidenceFile(cell=cell, original_name="x.pdf", content_type="application/pdf", size=8, sha256="0" * 64)
+    evidence = EvidenceFile(
+        cell=cell, original_name="x.pdf", content_type="application/pdf", size=8, sha256="0" * 64
+    )
     evidence.file.save("x.pdf", ContentFile(b"%PDF-1.4"))
     return [
         reverse("assessment:project", args=[project.pk]),
