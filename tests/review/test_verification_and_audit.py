@@ -12,7 +12,10 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def certificate(submitted_project, committee_member):
     review.project_decide(
-        project=submitted_project, user=committee_member, kind="certify", valid_from=datetime.date(2025, 10, 9)
+        project=submitted_project,
+        user=committee_member,
+        kind="certify",
+        valid_from=datetime.date(2025, 10, 9),
     )
     return Certificate.objects.get()
 
@@ -32,10 +35,20 @@ def test_verification_leaks_nothing_else(client, certificate):
 
 
 def test_expired_and_revoked_certificates_say_so(client, certificate):
-    Certificate.objects.filter(pk=certificate.pk).update(valid_from=datetime.date(2001, 10, 9), valid_until=datetime.date(2004, 10, 8))
-    assert 'id="certificate-status">หมดอายุ' in client.get(reverse("verify", args=[certificate.token])).content.decode()
-    Certificate.objects.filter(pk=certificate.pk).update(revoked_at=datetime.datetime(2003, 1, 1, tzinfo=datetime.UTC))
-    assert 'id="certificate-status">ถูกเพิกถอน' in client.get(reverse("verify", args=[certificate.token])).content.decode()
+    Certificate.objects.filter(pk=certificate.pk).update(
+        valid_from=datetime.date(2001, 10, 9), valid_until=datetime.date(2004, 10, 8)
+    )
+    assert (
+        'id="certificate-status">หมดอายุ'
+        in client.get(reverse("verify", args=[certificate.token])).content.decode()
+    )
+    Certificate.objects.filter(pk=certificate.pk).update(
+        revoked_at=datetime.datetime(2003, 1, 1, tzinfo=datetime.UTC)
+    )
+    assert (
+        'id="certificate-status">ถูกเพิกถอน'
+        in client.get(reverse("verify", args=[certificate.token])).content.decode()
+    )
 
 
 def test_unknown_tokens_are_404(client, certificate):
@@ -77,7 +90,9 @@ def test_auditors_never_see_drafts(client, ready_project, auditor):
     assert client.get(reverse("assessment:dossier", args=[ready_project.pk])).status_code == 404
 
 
-def test_auditors_and_committee_cannot_write_to_agency_steps(client, submitted_project, auditor, committee_member):
+def test_auditors_and_committee_cannot_write_to_agency_steps(
+    client, submitted_project, auditor, committee_member
+):
     before = submitted_project.vision
     for user in (auditor, committee_member):
         client.force_login(user)
@@ -101,11 +116,15 @@ def test_queue_filters_and_pages(client, submitted_project, committee_member):
     url = reverse("assessment:committee_queue")
     assert submitted_project in list(client.get(url).context["page"])
     assert submitted_project not in list(client.get(url, {"province": "เชียงใหม่"}).context["page"])
-    assert submitted_project in list(client.get(url, {"province": "ลำปาง", "standard": submitted_project.standard_id}).context["page"])
+    assert submitted_project in list(
+        client.get(url, {"province": "ลำปาง", "standard": submitted_project.standard_id}).context["page"]
+    )
     assert submitted_project not in list(client.get(url, {"status": "certified"}).context["page"])
 
 
-def test_queue_query_count_does_not_grow(client, submitted_project, committee_member, django_assert_max_num_queries, catalogue):
+def test_queue_query_count_does_not_grow(
+    client, submitted_project, committee_member, django_assert_max_num_queries, catalogue
+):
     from agencies.models import Agency, Standard
     from assessment.models import Project
     from tests.utils import count_queries
@@ -115,7 +134,9 @@ def test_queue_query_count_does_not_grow(client, submitted_project, committee_me
     few = count_queries(client, url)
     standard = Standard.objects.get(code="1107")
     for number in range(15):
-        agency = Agency.objects.create(code=f"a{number}", name_th=f"หน่วยงาน {number}", kind="department", province="ลำปาง")
+        agency = Agency.objects.create(
+            code=f"a{number}", name_th=f"หน่วยงาน {number}", kind="department", province="ลำปาง"
+        )
         Project.objects.create(agency=agency, standard=standard, fiscal_year=2025, status="submitted")
     with django_assert_max_num_queries(few):
         response = client.get(url)

@@ -101,7 +101,9 @@ def test_a_member_of_the_agency_cannot_review_it(client, submitted_project, comm
     assert decide(client, submitted_project, "certify").status_code == 404
     with pytest.raises(review.DecisionRefused):
         review.project_decide(project=submitted_project, user=committee_member, kind="certify")
-    assert submitted_project.pk not in [p.pk for p in client.get(reverse("assessment:committee_queue")).context["page"]]
+    assert submitted_project.pk not in [
+        p.pk for p in client.get(reverse("assessment:committee_queue")).context["page"]
+    ]
 
 
 def test_only_committee_members_review(client, submitted_project, auditor, head_a):
@@ -137,7 +139,10 @@ def test_validity_is_three_years_minus_one_day():
 
 def test_expiry_is_computed_from_the_dates(submitted_project, committee_member):
     review.project_decide(
-        project=submitted_project, user=committee_member, kind="certify", valid_from=datetime.date(2001, 10, 9)
+        project=submitted_project,
+        user=committee_member,
+        kind="certify",
+        valid_from=datetime.date(2001, 10, 9),
     )
     certificate = Certificate.objects.get()
     assert certificate.status_on(datetime.date(2004, 10, 8)) == Certificate.Status.VALID
@@ -165,7 +170,9 @@ def test_numbering_is_unique_under_concurrent_decisions():
         try:
             barrier.wait()
             with transaction.atomic():
-                numbers.append(review.next_certificate_number(standard_code="1101", day=datetime.date(2026, 11, 22)))
+                numbers.append(
+                    review.next_certificate_number(standard_code="1101", day=datetime.date(2026, 11, 22))
+                )
         except Exception as error:  # pragma: no cover - reported below
             errors.append(error)
         finally:
