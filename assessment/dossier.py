@@ -68,7 +68,7 @@ def _grid(project: Project, assessment_round) -> dict:
     return {"indicators": data.indicators, "rows": rows}
 
 
-def dossier_context(project: Project, *, draft: bool) -> dict:
+def dossier_context(project: Project, *, draft: bool, issued_at=None) -> dict:
     from plans.models import ActivityEvidence
     from plans.selectors import plans_for_project
     from plans.views import project_timeline_svg
@@ -80,7 +80,7 @@ def dossier_context(project: Project, *, draft: bool) -> dict:
         "project": project,
         "draft": draft,
         "fonts": font_faces(),
-        "generated_at": timezone.now(),
+        "generated_at": issued_at or timezone.now(),
         "data": data,
         "rounds": rounds,
         "round": latest,
@@ -156,16 +156,13 @@ def dossier_context(project: Project, *, draft: bool) -> dict:
     return context
 
 
-def dossier_html(project: Project, *, draft: bool) -> str:
-    with translation.override("th"):
-        return render_to_string("dossier/dossier.html", dossier_context(project, draft=draft))
-
-
-def dossier_pdf(project: Project, *, draft: bool) -> bytes:
+def dossier_pdf(project: Project, *, draft: bool, issued_at=None) -> bytes:
     from pso_site.pdf import render_pdf
 
     with translation.override("th"):
-        html = render_to_string("dossier/dossier.html", dossier_context(project, draft=draft))
+        html = render_to_string(
+            "dossier/dossier.html", dossier_context(project, draft=draft, issued_at=issued_at)
+        )
         return render_pdf(html, base_url=str(Path(finders.find("css/app.css")).parent))
 
 
@@ -173,13 +170,16 @@ def is_draft(project: Project) -> bool:
     return project.status in Project.EDITABLE_STATUSES
 
 
-def dossier_issue(*, project: Project, occasion: str, decision: Decision | None = None) -> IssuedDossier:
+def dossier_issue(
+    *, project: Project, occasion: str, decision: Decision | None = None, issued_at=None
+) -> IssuedDossier:
     """Render and store the dossier; its bytes never change afterwards."""
-    pdf = dossier_pdf(project, draft=False)
+    issued_at = issued_at or timezone.now()
+    pdf = dossier_pdf(project, draft=False, issued_at=issued_at)
     digest = hashlib.sha256(pdf).hexdigest()
-    issued = IssuedDossier(
-        project=project, occasion=occasion, decision=decision, sha256=digest, size=len(pdf)
-    )
+    issued = IssuedDossier(project=project, occasion=occasion, decision=decision, sha256=digest, size=len(pdf))
     issued.file.save(f"{digest}.pdf", ContentFile(pdf), save=False)
     issued.save()
+    IssuedDossier.objects.filter(pk=issued.pk).update(issued_at=issued_at)
+    issued.issued_at = issued_at
     return issued

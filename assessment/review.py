@@ -127,7 +127,10 @@ def project_decide(
     kind: str,
     reason: str = "",
     valid_from: datetime.date | None = None,
+    decided_at: datetime.datetime | None = None,
 ) -> Decision:
+    """Record the committee's decision. ``decided_at`` is for recording a
+    decision taken earlier (the demo's B.E. 2544 certification)."""
     project = Project.objects.select_for_update().select_related("standard", "agency").get(pk=project.pk)
     if project.status not in REVIEWABLE:
         raise DecisionRefused("The project is not waiting for a decision.")
@@ -139,11 +142,14 @@ def project_decide(
     decision = Decision.objects.create(
         project=project, review=review, kind=kind, reason=reason.strip(), decided_by=user
     )
+    if decided_at is not None:
+        Decision.objects.filter(pk=decision.pk).update(decided_at=decided_at)
+        decision.decided_at = decided_at
     if kind == Decision.Kind.REQUEST_CHANGES:
         project.status = Project.Status.CHANGES_REQUESTED
     elif kind == Decision.Kind.CERTIFY:
         project.status = Project.Status.CERTIFIED
-        start = valid_from or timezone.localdate()
+        start = valid_from or timezone.localdate(decision.decided_at)
         Certificate.objects.create(
             project=project,
             decision=decision,
@@ -157,7 +163,12 @@ def project_decide(
     project.save(update_fields=["status", "updated_at"])
     from assessment.dossier import dossier_issue
 
-    dossier_issue(project=project, occasion=IssuedDossier.Occasion.DECISION, decision=decision)
+    dossier_issue(
+        project=project,
+        occasion=IssuedDossier.Occasion.DECISION,
+        decision=decision,
+        issued_at=decision.decided_at,
+    )
     transaction.on_commit(lambda: notify_agency_head(project, decision))
     return decision
 

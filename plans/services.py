@@ -49,9 +49,10 @@ def progress_record(
 
 
 @transaction.atomic
-def project_submit(*, project: Project, user) -> Project:
+def project_submit(*, project: Project, user, submitted_at=None) -> Project:
     """Submit the request for certification: only when nothing blocks it.
-    From then on the project is read-only for the agency."""
+    From then on the project is read-only for the agency. ``submitted_at``
+    is for recording an earlier submission (the demo)."""
     project = Project.objects.select_for_update().get(pk=project.pk)
     if not project.is_editable:
         raise NotReady([])
@@ -59,10 +60,10 @@ def project_submit(*, project: Project, user) -> Project:
     if not readiness.ready:
         raise NotReady(readiness.blocking)
     project.status = Project.Status.SUBMITTED
-    project.submitted_at = timezone.now()
+    project.submitted_at = submitted_at or timezone.now()
     project.submitted_by = user
     project.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    dossier_issue(project=project, occasion=IssuedDossier.Occasion.SUBMISSION)
+    dossier_issue(project=project, occasion=IssuedDossier.Occasion.SUBMISSION, issued_at=project.submitted_at)
     transaction.on_commit(lambda: notify_committee(project))
     return project
 

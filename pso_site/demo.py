@@ -9,23 +9,18 @@ from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.utils import timezone
 
 from agencies.catalogue import catalogue_load, read_catalogue
 from agencies.demo import demo_agencies_seed, demo_users_seed
 from assessment import review, services
 from assessment.demo import demo_lampang_project_seed, reference
-from assessment.models import Decision, IssuedDossier, Project, ReviewCriterion
+from assessment.models import Decision, Project, ReviewCriterion
 from plans.demo import demo_lampang_plan_seed
 from plans.services import plans_copy, project_submit
 from pso_site.dates import current_fiscal_year
 
 SUBMITTED_ON = datetime.datetime(2001, 10, 1, 10, 0, tzinfo=datetime.UTC)
 DECIDED_ON = datetime.datetime(2001, 10, 9, 10, 0, tzinfo=datetime.UTC)
-
-
-def _aware(moment: datetime.datetime) -> datetime.datetime:
-    return timezone.localtime(moment)
 
 
 @transaction.atomic
@@ -36,8 +31,7 @@ def historic_certification(project: Project) -> Project:
     users = get_user_model().objects
     head = users.get(username="lampang_head")
     committee = users.get(username="committee")
-    project = project_submit(project=project, user=head)
-    Project.objects.filter(pk=project.pk).update(submitted_at=SUBMITTED_ON)
+    project = project_submit(project=project, user=head, submitted_at=SUBMITTED_ON)
     current = review.review_open(project=project, user=committee)
     latest = services.latest_round(project)
     for row in ReviewCriterion.objects.filter(review=current).select_related("criterion"):
@@ -46,19 +40,13 @@ def historic_certification(project: Project) -> Project:
         row.save()
     current.overall_comment = "หน่วยงานมีระบบข้อมูลครบถ้วนตามเกณฑ์ ควรดำเนินแผนระยะกลางและระยะยาวต่อเนื่อง"
     current.save()
-    decision = review.project_decide(
+    review.project_decide(
         project=project,
         user=committee,
         kind=Decision.Kind.CERTIFY,
         reason="ผ่านการรับรองมาตรฐาน P.S.O. 1101 ระบบข้อมูล",
         valid_from=datetime.date.fromisoformat(reference()["step9_certificate"]["valid_from"]),
-    )
-    Decision.objects.filter(pk=decision.pk).update(decided_at=DECIDED_ON)
-    IssuedDossier.objects.filter(project=project, occasion=IssuedDossier.Occasion.SUBMISSION).update(
-        issued_at=SUBMITTED_ON
-    )
-    IssuedDossier.objects.filter(project=project, occasion=IssuedDossier.Occasion.DECISION).update(
-        issued_at=DECIDED_ON
+        decided_at=DECIDED_ON,
     )
     project.refresh_from_db()
     return project
