@@ -177,7 +177,9 @@ def dossier_issue(
     issued_at = issued_at or timezone.now()
     pdf = dossier_pdf(project, draft=False, issued_at=issued_at)
     digest = hashlib.sha256(pdf).hexdigest()
-    issued = IssuedDossier(project=project, occasion=occasion, decision=decision, sha256=digest, size=len(pdf))
+    issued = IssuedDossier(
+        project=project, occasion=occasion, decision=decision, sha256=digest, size=len(pdf)
+    )
     issued.file.save(f"{digest}.pdf", ContentFile(pdf), save=False)
     issued.save()
     IssuedDossier.objects.filter(pk=issued.pk).update(issued_at=issued_at)

@@ -3,6 +3,7 @@ certificate (domain.md §4)."""
 
 import datetime
 import secrets
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -76,8 +77,16 @@ def review_open(*, project: Project, user) -> Review:
         review = Review.objects.create(
             project=project, number=(review.number + 1) if review else 1, started_by=user
         )
+        # The committee starts from the agency's own levels and changes
+        # what it does not accept.
+        latest = project.rounds.order_by("-number").first()
+        levels = latest.criterion_levels if latest else {}
         ReviewCriterion.objects.bulk_create(
-            ReviewCriterion(review=review, criterion=criterion)
+            ReviewCriterion(
+                review=review,
+                criterion=criterion,
+                level=Decimal(levels[criterion.code]) if criterion.code in levels else None,
+            )
             for criterion in ProjectCriterion.objects.filter(project=project)
         )
     if project.status == Project.Status.SUBMITTED:

@@ -23,4 +23,5 @@ urlpatterns = [
     ),
     path("projects/<int:pk>/timeline/", views.timeline, name="timeline"),
     path("projects/<int:pk>/submit/", views.submit, name="submit"),
+    path("projects/<int:pk>/renew/", views.renew, name="renew"),
 ]

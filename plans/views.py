@@ -263,3 +263,33 @@ def timeline(request, pk: int):
     context = project_frame(request, project, current_step=7)
     context["timeline"] = project_timeline_svg(project)
     return render(request, "plans/timeline.html", context)
+
+
+@login_required
+@require_POST
+def renew(request, pk: int):
+    """Start the renewal: a project for the current cycle that copies this one
+    (steps 1–5, targets, the plan, and a first round from the last round)."""
+    from agencies.access import get_agency_for_user
+    from assessment.models import Project
+    from assessment.services import project_renew
+    from pso_site.dates import current_fiscal_year
+
+    project = get_project_for_user(request.user, pk)
+    get_agency_for_user(request.user, project.agency.code, write=True)
+    if project.status not in (Project.Status.CERTIFIED, Project.Status.NOT_CERTIFIED):
+        raise Http404
+    year = current_fiscal_year()
+    existing = Project.objects.filter(
+        agency=project.agency, standard=project.standard, fiscal_year=year
+    ).first()
+    if existing is not None:
+        messages.info(request, _("The project for this cycle already exists."))
+        return redirect("assessment:project", pk=existing.pk)
+    with transaction.atomic():
+        renewal = project_renew(project=project, fiscal_year=year, user=request.user)
+        services.plans_copy(source=project, target=renewal, shift_years=year - project.fiscal_year)
+    messages.success(
+        request, _("Renewal project created from the last one. Review every step before submitting.")
+    )
+    return redirect("assessment:project", pk=renewal.pk)

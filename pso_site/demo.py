@@ -5,7 +5,6 @@ submitted, reviewed and certified (9 ตุลาคม 2544 – 8 ตุลา�
 today) — and its renewal for the current cycle, in progress."""
 
 import datetime
-from decimal import Decimal
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -33,9 +32,7 @@ def historic_certification(project: Project) -> Project:
     committee = users.get(username="committee")
     project = project_submit(project=project, user=head, submitted_at=SUBMITTED_ON)
     current = review.review_open(project=project, user=committee)
-    latest = services.latest_round(project)
-    for row in ReviewCriterion.objects.filter(review=current).select_related("criterion"):
-        row.level = Decimal(latest.criterion_levels[row.criterion.code])
+    for row in ReviewCriterion.objects.filter(review=current):
         row.comment = "ตรวจเอกสารและหลักฐานแล้ว สอดคล้องกับผลการประเมินตนเอง"
         row.save()
     current.overall_comment = "หน่วยงานมีระบบข้อมูลครบถ้วนตามเกณฑ์ ควรดำเนินแผนระยะกลางและระยะยาวต่อเนื่อง"

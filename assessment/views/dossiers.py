@@ -45,7 +45,10 @@ def _stored(project, issued: IssuedDossier):
     except FileNotFoundError:
         raise Http404("The stored dossier file is missing.") from None
     response = FileResponse(
-        handle, content_type="application/pdf", filename=_filename(project, f"-{issued.sha256[:8]}")
+        handle,
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=_filename(project, f"-{issued.sha256[:8]}"),
     )
     response["X-Content-SHA256"] = issued.sha256
     return response

@@ -11,9 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from agencies.access import get_agency_for_user
+from agencies.models import Membership
 from assessment import history, services
 from assessment.access import get_project_for_user
 from assessment.forms import ProjectCreateForm
+from assessment.models import Project
 from assessment.views.common import project_frame
 
 
@@ -46,6 +48,13 @@ def project_detail(request, pk: int):
     context = project_frame(request, project)
     context["rounds"] = list(project.rounds.order_by("number"))
     context["dossiers"] = list(project.dossiers.select_related("decision").order_by("issued_at"))
+    context["can_renew"] = (
+        project.status in (Project.Status.CERTIFIED, Project.Status.NOT_CERTIFIED)
+        and context["role"] in (Membership.Role.HEAD, Membership.Role.EDITOR)
+        and not Project.objects.filter(
+            agency=project.agency, standard=project.standard, fiscal_year__gt=project.fiscal_year
+        ).exists()
+    )
     return render(request, "assessment/project.html", context)
 
 

@@ -1,0 +1,100 @@
+"""The committee reviews the demo Lampang renewal, asks for a change, the
+agency fixes it and resubmits, the committee certifies, the auditor
+downloads the dossier and anyone can verify the certificate."""
+
+import pytest
+from django.contrib.auth import get_user_model
+from playwright.sync_api import expect
+
+from assessment.models import Certificate
+from plans.services import project_submit
+from pso_site.demo import demo_seed
+from pso_site.pdf import extract_text
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+PASSWORD = "demo-pass-2544"
+
+
+@pytest.fixture
+def demo(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    data = demo_seed(password=PASSWORD)
+    head = get_user_model().objects.get(username="lampang_head")
+    data["renewal"] = project_submit(project=data["renewal"], user=head)
+    return data
+
+
+def login(page, live_server, username):
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("ชื่อผู้ใช้").fill(username)
+    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    expect(page.get_by_role("heading", name="ยินดีต้อนรับ", exact=False)).to_be_visible()
+
+
+def test_review_request_changes_resubmit_certify_download_verify(
+    live_server, page, demo, tmp_path, screenshot
+):
+    renewal = demo["renewal"]
+    base = f"{live_server.url}/projects/{renewal.pk}"
+
+    login(page, live_server, "committee")
+    page.get_by_role("link", name="รายการรอพิจารณา").first.click()
+    expect(page.locator("#project-table")).to_contain_text("สำนักงานจังหวัดลำปาง")
+    page.locator("#project-table a").first.click()
+    expect(page.locator("#self-total")).to_have_text("86.67")
+    page.locator("input[name='level_speed']").fill("1.5")
+    page.locator("textarea[name='comment_speed']").fill("โปรดแนบหลักฐานความรวดเร็วของการค้นหาข้อมูล")
+    page.locator("select[name='step_speed']").select_option("6")
+    page.get_by_role("button", name="บันทึกระดับและความเห็น").click()
+    expect(page.get_by_text("บันทึกระดับและความเห็นของคณะกรรมการแล้ว")).to_be_visible()
+    screenshot("committee-review")
+    page.get_by_label("ให้แก้ไขเพิ่มเติม").check()
+    page.locator("#id_reason").fill("เพิ่มหลักฐานเกณฑ์ความรวดเร็ว")
+    page.get_by_label("ข้าพเจ้ายืนยันผลการพิจารณานี้").check()
+    page.get_by_role("button", name="บันทึกผลการพิจารณา").click()
+    expect(page.get_by_text("บันทึกผลการพิจารณาแล้ว: ให้แก้ไขเพิ่มเติม")).to_be_visible()
+
+    login(page, live_server, "lampang_editor")
+    page.goto(f"{base}/rounds/1/")
+    expect(page.locator("#committee-comments")).to_contain_text("โปรดแนบหลักฐานความรวดเร็วของการค้นหาข้อมูล")
+    first_speed = page.locator("textarea.just-input").nth(3)
+    first_speed.fill("แนบรายงานเวลาค้นหาข้อมูลเฉลี่ยไม่เกิน 5 นาที")
+    page.get_by_role("button", name="บันทึกตาราง").click()
+    expect(page.get_by_text("บันทึก 1 ช่องที่แก้ไขในรอบที่ 1 แล้ว")).to_be_visible()
+
+    login(page, live_server, "lampang_head")
+    page.goto(f"{base}/step/9/")
+    page.get_by_label("ข้าพเจ้ายืนยันว่าข้อมูลถูกต้อง และขอยื่นขอการรับรอง").check()
+    page.get_by_role("button", name="ยื่นขอการรับรอง").click()
+    expect(page.get_by_text("ยื่นขอการรับรองแล้ว ระบบได้แจ้งคณะกรรมการแล้ว")).to_be_visible()
+
+    login(page, live_server, "committee")
+    page.goto(f"{live_server.url}/committee/projects/{renewal.pk}/")
+    page.get_by_label("รับรอง", exact=True).check()
+    page.get_by_label("ข้าพเจ้ายืนยันผลการพิจารณานี้").check()
+    page.get_by_role("button", name="บันทึกผลการพิจารณา").click()
+    expect(page.get_by_text("บันทึกผลการพิจารณาแล้ว: รับรอง")).to_be_visible()
+    certificate = Certificate.objects.get(project=renewal)
+    page.goto(f"{base}/certificate/")
+    expect(page.locator("#certificate")).to_contain_text(certificate.number)
+    screenshot("certificate")
+
+    login(page, live_server, "auditor")
+    page.get_by_role("link", name="การตรวจสอบ").first.click()
+    expect(page.locator("#project-table")).to_contain_text("สำนักงานจังหวัดลำปาง")
+    page.goto(f"{base}/")
+    with page.expect_download() as download_info:
+        page.get_by_role("link", name="ดาวน์โหลดแฟ้มเอกสาร (PDF)").click()
+    path = tmp_path / "dossier.pdf"
+    download_info.value.save_as(path)
+    data = path.read_bytes()
+    assert data.startswith(b"%PDF")
+    assert certificate.number in extract_text(data)
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/verify/{certificate.token}/")
+    expect(page.locator("#certificate-status")).to_have_text("มีผล")
+    expect(page.locator("#verification")).to_contain_text(certificate.number)
+    screenshot("verify")
