@@ -1,7 +1,8 @@
 """Dossier downloads: a watermarked draft while the agency is still
 editing, the stored bytes of an issued dossier afterwards."""
 
-from django.contrib.auth.decorators import login_required
+from functools import wraps
+
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
 from django.views.decorators.http import require_safe
@@ -11,11 +12,24 @@ from assessment.access import get_project_for_user
 from assessment.models import IssuedDossier
 
 
+def login_or_404(view):
+    """Dossiers are for people with access: anonymous requests get the same
+    404 as outsiders rather than a login page that confirms the project exists."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            raise Http404("No such dossier.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
 def _filename(project, suffix: str) -> str:
     return f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year + 543}{suffix}.pdf"
 
 
-@login_required
+@login_or_404
 @require_safe
 def dossier_latest(request, pk: int):
     project = get_project_for_user(request.user, pk)
@@ -31,7 +45,7 @@ def dossier_latest(request, pk: int):
     return _stored(project, issued)
 
 
-@login_required
+@login_or_404
 @require_safe
 def dossier_issued(request, pk: int, dossier_id: int):
     project = get_project_for_user(request.user, pk)

@@ -104,7 +104,7 @@ def test_auditors_and_committee_cannot_write_to_agency_steps(
 
 def test_outsiders_and_anonymous_cannot_download(client, submitted_project, outsider):
     url = reverse("assessment:dossier", args=[submitted_project.pk])
-    assert client.get(url).status_code == 302  # to the login page
+    assert client.get(url).status_code == 404
     client.force_login(outsider)
     assert client.get(url).status_code == 404
     assert client.get(reverse("assessment:audit")).status_code == 404
