@@ -47,3 +47,15 @@ def person(user):
     if user is None:
         return "—"
     return user.get_full_name() or user.username
+
+
+@register.filter(needs_autoescape=True)
+def nobreak_codes(text, autoescape=True):
+    """Keep codes such as "P.S.O. 1101" on one line in free text."""
+    import re
+
+    from django.utils.html import conditional_escape
+    from django.utils.safestring import mark_safe
+
+    escaped = conditional_escape(text) if autoescape else text
+    return mark_safe(re.sub(r"(P\.S\.O\.\s?\d{4})", r'<span class="code">\1</span>', str(escaped)))

@@ -76,3 +76,24 @@ def test_grid_edits_of_different_cells_by_two_people_both_land(filled_project, e
     assert response.status_code == 200
     assert "ถูกแก้ไขโดยผู้อื่น" in response.content.decode()
     assert Assessment.objects.get(pk=cells[0].pk).justification == "ของคนแรก"
+
+
+def test_history_page_query_count_does_not_grow(
+    client, filled_project, editor_a, django_assert_max_num_queries
+):
+    from assessment.models import Assessment
+    from tests.utils import count_queries
+
+    url = reverse("assessment:history", args=[filled_project.pk])
+    client.force_login(editor_a)
+    # One change in every history table first: the page makes a query per
+    # table that has entries, and that number is what must not grow.
+    Assessment.objects.filter(round__project=filled_project).first().save()
+    few = count_queries(client, url)
+    for level in (0, 1, 3):
+        for cell in Assessment.objects.filter(round__project=filled_project):
+            cell.level = level
+            cell.save()
+    with django_assert_max_num_queries(few):
+        response = client.get(url)
+    assert len(response.context["entries"]) > 100

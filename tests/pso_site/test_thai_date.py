@@ -44,3 +44,12 @@ def test_template_filter_follows_the_active_language():
 def test_empty_values_render_as_nothing():
     assert format_date(None) == ""
     assert format_datetime(None) == ""
+
+
+def test_codes_stay_on_one_line_in_free_text():
+    from pso_site.templatetags.scores import nobreak_codes
+
+    assert (
+        str(nobreak_codes("ผ่าน P.S.O. 1101 แล้ว <b>"))
+        == 'ผ่าน <span class="code">P.S.O. 1101</span> แล้ว &lt;b&gt;'
+    )
