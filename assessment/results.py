@@ -79,10 +79,6 @@ def weight_total(criteria) -> Decimal:
     return sum((c.weight or Decimal(0) for c in criteria), Decimal(0))
 
 
-def as_fraction(value) -> Fraction:
-    return Fraction(value)
-
-
 @dataclass
 class ShortfallRow:
     mission: Mission

@@ -1,7 +1,5 @@
 """Workflows on certification projects (steps 1–6)."""
 
-from decimal import Decimal
-
 from django.db import transaction
 from django.utils import timezone
 
@@ -135,10 +133,6 @@ def rounds_rescore(*, project: Project) -> None:
     if assessment_round is not None:
         round_cells_ensure(assessment_round=assessment_round)
         round_score_store(assessment_round=assessment_round)
-
-
-def decimal_or_none(value) -> Decimal | None:
-    return None if value in (None, "") else Decimal(str(value))
 
 
 @transaction.atomic

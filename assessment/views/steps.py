@@ -2,6 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import Http404, HttpResponseNotAllowed
 from django.shortcuts import redirect, render
@@ -181,8 +182,8 @@ def step3(request, pk: int):
             category = form.data.get(form.add_prefix("category"))
             try:
                 points = form.fields["points"].clean(form.data.get(form.add_prefix("points")))
-            except Exception:
-                points = None
+            except ValidationError:
+                points = None  # the form shows the error; the live total skips it
             if form.data.get(form.add_prefix("name"), "").strip() and not form.data.get(
                 form.add_prefix("DELETE")
             ):
