@@ -9,6 +9,7 @@ urlpatterns = [
     path("catalogue/", views.catalogue, name="catalogue"),
     path("", include("assessment.urls")),
     path("", include("plans.urls")),
+    path("", include("agencies.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
