@@ -21,7 +21,7 @@ class MemberAddForm(forms.Form):
         user = get_user_model().objects.filter(username=username, is_active=True).first()
         if user is None:
             raise forms.ValidationError(
-                _("No active user %(username)s. The standards administrator creates accounts.")
+                _("No active user %(username)s. Accounts are created by the site administrator.")
                 % {"username": username}
             )
         if Membership.objects.filter(agency=self.agency, user=user).exists():
