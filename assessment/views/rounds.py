@@ -15,6 +15,7 @@ from assessment.grid import grid_changes, parse_grid
 from assessment.models import Assessment, AssessmentRound, EvidenceFile, Indicator, Mission
 from assessment.results import ProjectData
 from assessment.views.common import conflict_message, last_editor_since, project_frame
+from assessment.views.steps import lock_project
 from pso_site.files import stored_file_response
 
 
@@ -84,6 +85,14 @@ def _grid_context(request, project, assessment_round, latest):
 
 @login_required
 def round_grid(request, pk: int, number: int):
+    if request.method != "POST":
+        return _round_grid(request, pk, number)
+    with transaction.atomic():
+        lock_project(pk)
+        return _round_grid(request, pk, number)
+
+
+def _round_grid(request, pk: int, number: int):
     project = get_project_for_user(request.user, pk, write=request.method == "POST")
     assessment_round = _round_for(project, number)
     latest = services.latest_round(project)

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from assessment import concurrency, forms, services, snapshots
 from assessment.access import can_edit, get_project_for_user
-from assessment.models import MissionCategory, ProjectCriterion
+from assessment.models import MissionCategory, Project, ProjectCriterion
 from assessment.results import ProjectData
 from assessment.rules import category_totals, difference_text, points_text
 from assessment.scoring import split_evenly
@@ -32,7 +32,17 @@ def step(request, pk: int, number: int):
     handler = {1: step1, 2: step2, 3: step3, 4: step4, 5: step5}.get(number)
     if handler is None:
         raise Http404
-    return handler(request, pk)
+    if request.method != "POST":
+        return handler(request, pk)
+    # Saves of one project take turns, so the conflict check and the write
+    # cannot interleave with another person's save.
+    with transaction.atomic():
+        lock_project(pk)
+        return handler(request, pk)
+
+
+def lock_project(pk: int) -> None:
+    Project.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).first()
 
 
 def _render_step(request, project, number, template, context, conflict=None, snapshot=None):
