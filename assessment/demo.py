@@ -12,7 +12,7 @@ import json
 from pathlib import Path
 
 from agencies.models import Agency, Standard
-from assessment.exchange import FORMAT, VERSION, project_import
+from assessment.exchange import FORMAT, VERSION, criterion_entry, project_import
 from assessment.models import Project
 
 REFERENCE = Path(__file__).resolve().parent / "data" / "lampang-1101.json"
@@ -121,18 +121,7 @@ def lampang_document() -> dict:
         "goals": data["step2_goals"],
         "objectives": data["objectives"],
         "category_budgets": {k: str(v) for k, v in data["step3_category_budgets"].items()},
-        "criteria": [
-            {
-                "code": c.code,
-                "name_th": c.name_th,
-                "name_en": c.name_en,
-                "order": c.order,
-                "provisional": c.provisional,
-                "weight": str(weights[c.code]),
-                "target_level": None,
-            }
-            for c in criteria
-        ],
+        "criteria": [criterion_entry(c, weight=weights[c.code], target_level=None) for c in criteria],
         "missions": [
             {
                 "code": m["code"],

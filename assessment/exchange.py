@@ -31,6 +31,19 @@ def _money(value) -> str | None:
     return None if value is None else f"{Decimal(value).quantize(TWO_PLACES):f}"
 
 
+def criterion_entry(criterion, *, weight, target_level) -> dict:
+    """A criterion in the document; ``criterion`` is a project or catalogue criterion."""
+    return {
+        "code": criterion.code,
+        "name_th": criterion.name_th,
+        "name_en": criterion.name_en,
+        "order": criterion.order,
+        "provisional": criterion.provisional,
+        "weight": _money(weight),
+        "target_level": target_level,
+    }
+
+
 def _mission_codes(missions: list[Mission]) -> dict[int, str]:
     """A mission's code, or its position when it has none."""
     return {mission.pk: mission.code or str(position) for position, mission in enumerate(missions, start=1)}
@@ -95,18 +108,7 @@ def project_export(project: Project) -> dict:
         "goals": project.goal_list,
         "objectives": project.objective_list,
         "category_budgets": {category: _money(budget) for category, budget in project.budgets().items()},
-        "criteria": [
-            {
-                "code": c.code,
-                "name_th": c.name_th,
-                "name_en": c.name_en,
-                "order": c.order,
-                "provisional": c.provisional,
-                "weight": _money(c.weight),
-                "target_level": c.target_level,
-            }
-            for c in data.criteria
-        ],
+        "criteria": [criterion_entry(c, weight=c.weight, target_level=c.target_level) for c in data.criteria],
         "missions": [
             {
                 "code": codes[m.pk],

@@ -64,6 +64,19 @@ def get_project_for_committee(user, pk: int, *, decide: bool = False) -> Project
     return project
 
 
+def projects_for_institute():
+    """Submitted and decided projects: what committee and auditors may see."""
+    return Project.objects.filter(status__in=VISIBLE_TO_INSTITUTE)
+
+
+def projects_for_committee_member(user):
+    """Projects the member may review: never those of an agency they belong
+    to (conflict of interest). The queue and the home page both use this."""
+    return projects_for_institute().exclude(
+        agency_id__in=Membership.objects.filter(user=user).values("agency_id")
+    )
+
+
 def current_review(project: Project) -> Review | None:
     return project.reviews.order_by("-number").first()
 

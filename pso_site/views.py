@@ -3,8 +3,7 @@ from django.shortcuts import render
 
 from agencies.models import InstituteRole
 from agencies.selectors import memberships_for_user, standards_with_criteria
-from assessment.models import Project
-from assessment.review import REVIEWABLE, VISIBLE_TO_INSTITUTE
+from assessment.review import REVIEWABLE, projects_for_committee_member, projects_for_institute
 from assessment.selectors import projects_by_agency
 
 
@@ -16,14 +15,11 @@ def home(request):
     projects = projects_by_agency([m.agency_id for m in memberships])
     for membership in memberships:
         membership.projects = projects.get(membership.agency_id, [])
-    institute_projects = Project.objects.filter(status__in=VISIBLE_TO_INSTITUTE)
     context = {
-        "awaiting_review": institute_projects.filter(status__in=REVIEWABLE)
-        .exclude(agency_id__in=[m.agency_id for m in memberships])
-        .count()
+        "awaiting_review": projects_for_committee_member(request.user).filter(status__in=REVIEWABLE).count()
         if InstituteRole.Role.COMMITTEE in roles
         else 0,
-        "audit_count": institute_projects.count() if InstituteRole.Role.AUDITOR in roles else 0,
+        "audit_count": projects_for_institute().count() if InstituteRole.Role.AUDITOR in roles else 0,
         "memberships": memberships,
         "is_committee": InstituteRole.Role.COMMITTEE in roles,
         "is_auditor": InstituteRole.Role.AUDITOR in roles,

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST, require_safe
 from agencies.access import require_institute_role
 from agencies.models import InstituteRole
 from assessment import review as review_services
-from assessment.models import Certificate, Project, ReviewCriterion
+from assessment.models import Certificate, ReviewCriterion
 from assessment.results import ProjectData, criterion_rows, display
 from assessment.review_forms import (
     STATUSES_FOR_INSTITUTE,
@@ -42,10 +42,7 @@ def _project_list(request, *, queryset, template, statuses, extra=None):
 @require_safe
 def committee_queue(request):
     require_institute_role(request.user, InstituteRole.Role.COMMITTEE)
-    own_agencies = request.user.memberships.values("agency_id")
-    queryset = Project.objects.filter(status__in=review_services.VISIBLE_TO_INSTITUTE).exclude(
-        agency_id__in=own_agencies
-    )
+    queryset = review_services.projects_for_committee_member(request.user)
     if not request.GET.get("status"):
         queryset = queryset.filter(status__in=review_services.REVIEWABLE)
     return _project_list(
@@ -57,7 +54,7 @@ def committee_queue(request):
 @require_safe
 def audit_list(request):
     require_institute_role(request.user, InstituteRole.Role.AUDITOR)
-    queryset = Project.objects.filter(status__in=review_services.VISIBLE_TO_INSTITUTE)
+    queryset = review_services.projects_for_institute()
     return _project_list(
         request, queryset=queryset, template="review/audit.html", statuses=STATUSES_FOR_INSTITUTE
     )
