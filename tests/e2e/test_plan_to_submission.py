@@ -97,6 +97,9 @@ def test_plan_progress_second_round_and_submission(
     screenshot("step8-overview")
     page.get_by_role("button", name="เริ่มการประเมินซ้ำ (ตั้งต้นจากรอบล่าสุด)").click()
     expect(page.get_by_text("เริ่มการประเมินรอบที่ 2 แล้ว")).to_be_visible()
+    # The first page of a round must have its script running before the
+    # fill row is used; otherwise the server applies the fill on save.
+    expect(page.locator("#assessment-grid[data-ready]")).to_be_attached()
     for column in page.locator("select.fill-level").all():
         column.select_option("3")
     page.get_by_role("button", name="บันทึกตาราง").click()

@@ -88,6 +88,9 @@ def test_editor_fills_steps_1_to_6_and_reads_the_total(live_server, page, editor
     page.get_by_role("link", name="6 ประเมินสถานภาพปัจจุบัน").click()
     page.get_by_role("button", name="เริ่มการประเมิน").click()
     expect(page.get_by_text("เริ่มการประเมินรอบที่ 1 แล้ว")).to_be_visible()
+    # The first page of a round must have its script running before the
+    # fill row is used; otherwise the server applies the fill on save.
+    expect(page.locator("#assessment-grid[data-ready]")).to_be_attached()
     for column in page.locator("select.fill-level").all():
         column.select_option("2")
     for column in page.locator("input.fill-just").all():
@@ -96,6 +99,11 @@ def test_editor_fills_steps_1_to_6_and_reads_the_total(live_server, page, editor
     first = page.locator("select.level-select").first
     first.focus()
     page.keyboard.press("3")
+    expect(first).to_have_value("3")
+    # Arrow keys move along the row: the next cell takes the next key.
+    page.keyboard.press("ArrowRight")
+    expect(page.locator("select.level-select").nth(1)).to_be_focused()
+    page.keyboard.press("2")
     screenshot("step6")
     page.get_by_role("button", name="บันทึกตาราง").click()
     expect(page.get_by_text("บันทึก 27 ช่องที่แก้ไขในรอบที่ 1 แล้ว")).to_be_visible()
