@@ -49,7 +49,7 @@ test-sqlite:
 
 test-postgres:
 	@echo "== Tests on PostgreSQL ($${DATABASE_URL:-$(PG_URL)}) =="
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest --ignore=tests/e2e
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest --ignore=tests/e2e --create-db
 
 test-browser:
 	@echo "== Browser tests (Chromium) =="
@@ -58,6 +58,7 @@ test-browser:
 lint: install-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/lint-imports
 
 # Needs gettext (msgfmt). The compiled .mo files are committed so that a
 # fresh machine needs no gettext to run.

@@ -63,7 +63,16 @@ def catalogue_load(*, data: dict, overwrite: bool = False) -> LoadSummary:
             },
         )
     for item in data["steps"]:
-        put(Step, {"number": item["number"]}, {"name_th": item["name_th"], "name_en": item["name_en"]})
+        put(
+            Step,
+            {"number": item["number"]},
+            {
+                "name_th": item["name_th"],
+                "name_en": item["name_en"],
+                "guidance_th": item.get("guidance_th", ""),
+                "guidance_en": item.get("guidance_en", ""),
+            },
+        )
     for item in data["standards"]:
         standard = put(
             Standard,

@@ -8,7 +8,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pso_site.bilingual import BilingualName
+from pso_site.lib.bilingual import BilingualName, pick_language
 
 
 class Agency(BilingualName):
@@ -223,7 +223,12 @@ class MissionCategory(BilingualName):
 
 
 class Step(BilingualName):
+    """One of the nine steps: the stepper and each step's page take its name
+    and short guidance from here, so the standards administrator edits them."""
+
     number = models.PositiveSmallIntegerField(_("number"), unique=True)
+    guidance_th = models.TextField(_("guidance (Thai)"), blank=True)
+    guidance_en = models.TextField(_("guidance (English)"), blank=True)
 
     class Meta:
         verbose_name = _("step")
@@ -232,3 +237,7 @@ class Step(BilingualName):
 
     def __str__(self) -> str:
         return f"{self.number}. {self.name}"
+
+    @property
+    def guidance(self) -> str:
+        return pick_language(self.guidance_th, self.guidance_en)

@@ -5,3 +5,10 @@ from django.utils.translation import gettext_lazy as _
 class AssessmentConfig(AppConfig):
     name = "assessment"
     verbose_name = _("Certification projects and assessment")
+
+    def ready(self):
+        from assessment import frame, history, steps
+
+        for definition in steps.STEPS:
+            frame.register_step(definition)
+        history.register_assessment_sources()

@@ -13,6 +13,9 @@ from django.core import signing
 from django.utils import timezone
 
 SALT = "assessment.step-snapshot"
+# A form older than this is refused as stale: the person saves again from
+# the page the refusal shows, which holds what they typed.
+MAX_AGE = 12 * 60 * 60
 
 
 @dataclass(frozen=True)
@@ -34,9 +37,8 @@ def snapshot_token(snapshot: dict[str, tuple[str, str]]) -> str:
 def changes_since(token: str, current: dict[str, tuple[str, str]]) -> list[Change] | None:
     """What changed since the token was issued; None when the token is
     missing or forged (treated as a conflict with everything)."""
-    try:
-        loaded = signing.loads(token, salt=SALT)["data"]
-    except (signing.BadSignature, KeyError, TypeError):
+    loaded = loaded_snapshot(token)
+    if loaded is None:
         return None
     changes = []
     for key in sorted(set(loaded) | set(current), key=lambda k: (k not in current, k)):
@@ -58,9 +60,10 @@ def token_time(token: str):
 
 
 def loaded_snapshot(token: str) -> dict[str, tuple[str, str]] | None:
-    """The snapshot a form was loaded with, or None if the token is unusable."""
+    """The snapshot a form was loaded with, or None if the token is missing,
+    forged or older than ``MAX_AGE``."""
     try:
-        data = signing.loads(token, salt=SALT)["data"]
-    except (signing.BadSignature, KeyError, TypeError):
+        data = signing.loads(token, salt=SALT, max_age=MAX_AGE)["data"]
+        return {key: (value[0], value[1]) for key, value in data.items()}
+    except (signing.BadSignature, KeyError, TypeError, IndexError, AttributeError, ValueError):
         return None
-    return {key: (value[0], value[1]) for key, value in data.items()}

@@ -15,6 +15,7 @@ from agencies.models import Agency, Standard, UltimateOutcome
 from assessment import results, rules, services
 from assessment.models import Assessment, AssessmentRound, Indicator, Mission, MissionCategory, Project
 from assessment.scoring import to_display
+from pso_site.lib.dates import buddhist_year
 
 FORMAT = "pso-project"
 VERSION = 1
@@ -59,8 +60,7 @@ def _indicator_keys(indicators: list[Indicator]) -> dict[int, str]:
 
 
 def _results(data: results.ProjectData, assessment_round: AssessmentRound, codes: dict[int, str]) -> dict:
-    data.with_round(assessment_round)
-    score = data.score()
+    score = data.with_round(assessment_round).score()
     return {
         "total": str(to_display(score.total)),
         "criterion_level": {key: str(to_display(value)) for key, value in score.criterion_level.items()},
@@ -101,7 +101,7 @@ def project_export(project: Project) -> dict:
         },
         "standard": project.standard.code,
         "fiscal_year": project.fiscal_year,
-        "fiscal_year_be": project.fiscal_year + 543,
+        "fiscal_year_be": project.fiscal_year_be,
         "status": project.status,
         "vision": project.vision,
         "mission_statement": project.mission_statement,
@@ -199,7 +199,7 @@ def validate(document: dict, *, agency: Agency | None = None, fiscal_year: int |
         if Project.objects.filter(agency=agency, standard=standard, fiscal_year=year).exists():
             problems.append(
                 _("This agency already has a %(standard)s project for fiscal year %(year)s.")
-                % {"standard": standard.label, "year": year + 543}
+                % {"standard": standard.label, "year": buddhist_year(year)}
             )
 
     budgets = {}

@@ -11,9 +11,12 @@ from django.utils.translation import gettext_lazy
 from agencies.models import Standard, UltimateOutcome
 from assessment import rules
 from assessment.models import Indicator, Mission, MissionCategory, Project, ProjectCriterion
-from pso_site.dates import BUDDHIST_ERA_OFFSET
+from assessment.services import IndicatorRow, MissionRow
+from pso_site.lib.dates import BUDDHIST_ERA_OFFSET
+from pso_site.lib.text import TextProblem, clean_text
 
 POINTS_FIELD = {"max_digits": 5, "decimal_places": 2}
+HUNDRED = Decimal(100)
 
 
 class FiscalYearField(forms.IntegerField):
@@ -76,71 +79,101 @@ class ProjectCreateForm(forms.Form):
         return cleaned
 
 
-class VisionForm(forms.ModelForm):
-    class Meta:
-        model = Project
-        fields = ["vision"]
-        widgets = {"vision": forms.Textarea(attrs={"rows": 4})}
+class CleanTextField(forms.CharField):
+    """Free text: control characters refused, line ends made uniform."""
 
-    def clean_vision(self):
-        vision = self.cleaned_data["vision"].strip()
-        if not vision:
-            raise forms.ValidationError(_("Write the agency's vision."))
-        return vision
+    def clean(self, value):
+        value = super().clean(value)
+        try:
+            return clean_text(value, max_length=self.max_length)
+        except TextProblem as problem:
+            raise forms.ValidationError(problem.message) from None
 
 
-class MissionStatementForm(forms.ModelForm):
-    class Meta:
-        model = Project
-        fields = ["mission_statement", "goals", "objectives"]
-        widgets = {
-            "mission_statement": forms.Textarea(attrs={"rows": 4}),
-            "goals": forms.Textarea(attrs={"rows": 3}),
-            "objectives": forms.Textarea(attrs={"rows": 4}),
-        }
+def _lines(text: str) -> str:
+    return "\n".join(line.strip() for line in text.splitlines() if line.strip())
 
-    def clean_mission_statement(self):
-        text = self.cleaned_data["mission_statement"].strip()
-        if not text:
-            raise forms.ValidationError(_("Write the mission statement."))
-        return text
+
+class VisionForm(forms.Form):
+    vision = CleanTextField(
+        label=gettext_lazy("Vision"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": gettext_lazy("Write the agency's vision.")},
+    )
+
+    @classmethod
+    def initial_for(cls, project: Project) -> dict:
+        return {"vision": project.vision}
+
+
+class MissionStatementForm(forms.Form):
+    mission_statement = CleanTextField(
+        label=gettext_lazy("Mission statement"),
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": gettext_lazy("Write the mission statement.")},
+    )
+    goals = CleanTextField(
+        label=gettext_lazy("Goals"),
+        max_length=8000,
+        help_text=gettext_lazy("One goal per line."),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Write at least one goal (one per line).")},
+    )
+    objectives = CleanTextField(
+        label=gettext_lazy("Objectives"),
+        max_length=8000,
+        help_text=gettext_lazy("One objective per line."),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        error_messages={"required": gettext_lazy("Write at least one objective (one per line).")},
+    )
+
+    @classmethod
+    def initial_for(cls, project: Project) -> dict:
+        return {name: getattr(project, name) for name in ("mission_statement", "goals", "objectives")}
 
     def clean_goals(self):
-        lines = [line.strip() for line in self.cleaned_data["goals"].splitlines() if line.strip()]
-        if not lines:
-            raise forms.ValidationError(_("Write at least one goal (one per line)."))
-        return "\n".join(lines)
+        return _lines(self.cleaned_data["goals"])
 
     def clean_objectives(self):
-        lines = [line.strip() for line in self.cleaned_data["objectives"].splitlines() if line.strip()]
-        if not lines:
-            raise forms.ValidationError(_("Write at least one objective (one per line)."))
-        return "\n".join(lines)
+        return _lines(self.cleaned_data["objectives"])
 
 
-class BudgetForm(forms.ModelForm):
-    class Meta:
-        model = Project
-        fields = ["main_budget", "secondary_budget", "support_budget"]
-        widgets = {
-            name: forms.NumberInput(
-                attrs={
-                    "step": "0.01",
-                    "min": "0",
-                    "class": "form-control form-control-sm budget-input",
-                    "style": "width:6rem",
-                }
-            )
-            for name in ["main_budget", "secondary_budget", "support_budget"]
+def _budget_field(label):
+    return forms.DecimalField(
+        label=label,
+        min_value=Decimal(0),
+        max_value=HUNDRED,
+        widget=forms.NumberInput(
+            attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm budget-input"}
+        ),
+        error_messages={
+            "required": gettext_lazy("Give the category a budget."),
+            "min_value": gettext_lazy("Category budgets cannot be negative."),
+            "max_value": gettext_lazy("A budget is at most 100."),
+            "max_decimal_places": gettext_lazy("Points have at most two decimals."),
+        },
+        **POINTS_FIELD,
+    )
+
+
+class BudgetForm(forms.Form):
+    main_budget = _budget_field(gettext_lazy("main missions budget"))
+    secondary_budget = _budget_field(gettext_lazy("secondary missions budget"))
+    support_budget = _budget_field(gettext_lazy("support work budget"))
+
+    @classmethod
+    def initial_for(cls, project: Project) -> dict:
+        return {
+            "main_budget": project.main_budget,
+            "secondary_budget": project.secondary_budget,
+            "support_budget": project.support_budget,
         }
 
     def clean(self):
         cleaned = super().clean()
-        budgets = {
-            MissionCategory.MAIN: cleaned.get("main_budget"),
-            MissionCategory.SECONDARY: cleaned.get("secondary_budget"),
-            MissionCategory.SUPPORT: cleaned.get("support_budget"),
-        }
+        budgets = self.budgets()
         if None not in budgets.values():
             for problem in rules.budget_problems(budgets):
                 self.add_error(None, problem)
@@ -160,21 +193,12 @@ class MissionForm(forms.ModelForm):
         model = Mission
         fields = ["code", "name", "category", "points", "legal_basis", "responsible_unit", "outcomes"]
         widgets = {
-            "code": forms.TextInput(attrs={"class": "form-control form-control-sm", "style": "width:4.5rem"}),
-            "name": forms.TextInput(
-                attrs={"class": "form-control form-control-sm", "style": "min-width:16rem"}
-            ),
+            "code": forms.TextInput(attrs={"class": "form-control form-control-sm input-code"}),
+            "name": forms.TextInput(attrs={"class": "form-control form-control-sm input-name"}),
             "points": forms.NumberInput(
-                attrs={
-                    "step": "0.01",
-                    "min": "0.01",
-                    "class": "form-control form-control-sm points-input",
-                    "style": "width:6rem",
-                }
+                attrs={"step": "0.01", "min": "0.01", "class": "form-control form-control-sm points-input"}
             ),
-            "category": forms.Select(
-                attrs={"class": "form-select form-select-sm category-input", "style": "min-width:9.5rem"}
-            ),
+            "category": forms.Select(attrs={"class": "form-select form-select-sm category-input"}),
             "legal_basis": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             "responsible_unit": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             "outcomes": forms.SelectMultiple(attrs={"size": 3, "class": "form-select form-select-sm"}),
@@ -185,6 +209,8 @@ class MissionForm(forms.ModelForm):
         if outcome_choices is not None:
             # One query for the whole formset instead of one per row.
             self.fields["outcomes"].choices = outcome_choices
+        for name in ("code", "name", "legal_basis", "responsible_unit"):
+            self.fields[name] = clean_char_field(self.fields[name])
 
     def clean_points(self):
         points = self.cleaned_data["points"]
@@ -193,7 +219,47 @@ class MissionForm(forms.ModelForm):
         return points
 
 
-class BaseMissionFormSet(BaseInlineFormSet):
+class LoadedObjectField(forms.ModelChoiceField):
+    """The hidden id of a formset row, resolved among the rows the formset
+    already loaded (Django's own field runs one query per row, and accepts
+    an id of another project's object)."""
+
+    def __init__(self, objects, **kwargs):
+        self.objects = {str(obj.pk): obj for obj in objects}
+        super().__init__(queryset=None, **kwargs)
+
+    def to_python(self, value):
+        if value in self.empty_values:
+            return None
+        try:
+            return self.objects[str(value)]
+        except KeyError:
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice"
+            ) from None
+
+    def validate(self, value):
+        return forms.Field.validate(self, value)
+
+
+class LoadedRowsMixin:
+    """Formset rows whose hidden ids resolve without a query per row."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        old = form.fields[self._pk_field.name]
+        form.fields[self._pk_field.name] = LoadedObjectField(
+            self.get_queryset(),
+            initial=old.initial,
+            required=False,
+            widget=old.widget,
+            error_messages={
+                "invalid_choice": _("This row no longer exists: someone removed it. Reload the page.")
+            },
+        )
+
+
+class BaseMissionFormSet(LoadedRowsMixin, BaseInlineFormSet):
     budgets: dict[str, Decimal] | None = None
 
     def __init__(self, *args, **kwargs):
@@ -207,11 +273,30 @@ class BaseMissionFormSet(BaseInlineFormSet):
         kwargs["outcome_choices"] = self._outcome_choices
         return kwargs
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["ORDER"].widget.attrs.update(
+            {"class": "form-control form-control-sm input-order", "min": "1"}
+        )
+
     def kept_forms(self):
+        """The missions to keep, in the order the person gave (deleted and
+        untouched blank rows left out)."""
+        return [form for form in self.ordered_forms if form.cleaned_data.get("name")]
+
+    def mission_rows(self) -> list[MissionRow]:
         return [
-            form
-            for form in self.forms
-            if form.cleaned_data and not form.cleaned_data.get("DELETE") and form.cleaned_data.get("name")
+            MissionRow(
+                id=form.instance.pk,
+                code=form.cleaned_data["code"],
+                name=form.cleaned_data["name"],
+                category=form.cleaned_data["category"],
+                points=form.cleaned_data["points"],
+                legal_basis=form.cleaned_data["legal_basis"],
+                responsible_unit=form.cleaned_data["responsible_unit"],
+                outcome_ids=frozenset(o.pk for o in form.cleaned_data["outcomes"]),
+            )
+            for form in self.kept_forms()
         ]
 
     def clean(self):
@@ -225,7 +310,13 @@ class BaseMissionFormSet(BaseInlineFormSet):
 
 
 MissionFormSet = inlineformset_factory(
-    Project, Mission, form=MissionForm, formset=BaseMissionFormSet, extra=3, can_delete=True
+    Project,
+    Mission,
+    form=MissionForm,
+    formset=BaseMissionFormSet,
+    extra=3,
+    can_delete=True,
+    can_order=True,
 )
 
 
@@ -282,11 +373,15 @@ class IndicatorForm(forms.ModelForm):
     def __init__(self, *args, criteria=None, **kwargs):
         super().__init__(*args, **kwargs)
         if criteria is not None:
-            self.fields["criterion"].choices = [("", "---------")] + [(c.pk, c.name) for c in criteria]
-            self.fields["criterion"].queryset = ProjectCriterion.objects.filter(
-                pk__in=[c.pk for c in criteria]
+            # One list of the project's criteria for every row, no query per row.
+            field = self.fields["criterion"]
+            self.fields["criterion"] = LoadedObjectField(
+                criteria, label=field.label, widget=field.widget, error_messages=field.error_messages
             )
+            self.fields["criterion"].choices = [("", "---------")] + [(c.pk, c.name) for c in criteria]
+        self.fields["name"] = clean_char_field(self.fields["name"])
         for n in range(4):
+            self.fields[f"level_{n}"] = clean_char_field(self.fields[f"level_{n}"], max_length=4000)
             self.fields[f"level_{n}"].error_messages["required"] = _(
                 "Write the condition for level %(level)s."
             ) % {"level": n}
@@ -298,7 +393,7 @@ class IndicatorForm(forms.ModelForm):
         return weight
 
 
-class BaseIndicatorFormSet(BaseInlineFormSet):
+class BaseIndicatorFormSet(LoadedRowsMixin, BaseInlineFormSet):
     criteria: list[ProjectCriterion] = []
 
     def get_form_kwargs(self, index):
@@ -319,17 +414,30 @@ class BaseIndicatorFormSet(BaseInlineFormSet):
         self.add_fields(form, None)
         return form
 
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["ORDER"].widget.attrs.update({"class": "form-control input-order", "min": "1"})
+
+    def kept_forms(self):
+        return list(self.ordered_forms)
+
+    def indicator_rows(self) -> list[IndicatorRow]:
+        return [
+            IndicatorRow(
+                id=form.instance.pk,
+                criterion_id=form.cleaned_data["criterion"].pk,
+                name=form.cleaned_data["name"],
+                weight=form.cleaned_data["weight"],
+                conditions=tuple(form.cleaned_data[f"level_{n}"] for n in range(4)),
+            )
+            for form in self.kept_forms()
+        ]
+
     def clean(self):
         super().clean()
         if any(self.errors):
             return
-        covered = {
-            form.cleaned_data["criterion"].pk
-            for form in self.forms
-            if form.cleaned_data
-            and not form.cleaned_data.get("DELETE")
-            and form.cleaned_data.get("criterion")
-        }
+        covered = {form.cleaned_data["criterion"].pk for form in self.kept_forms()}
         without = [c.name for c in self.criteria if c.pk not in covered]
         problems = rules.indicator_problems(without)
         if problems:
@@ -337,5 +445,24 @@ class BaseIndicatorFormSet(BaseInlineFormSet):
 
 
 IndicatorFormSet = inlineformset_factory(
-    Project, Indicator, form=IndicatorForm, formset=BaseIndicatorFormSet, extra=1, can_delete=True
+    Project,
+    Indicator,
+    form=IndicatorForm,
+    formset=BaseIndicatorFormSet,
+    extra=1,
+    can_delete=True,
+    can_order=True,
 )
+
+
+def clean_char_field(field, max_length=None):
+    """The same field, refusing control characters (``pso_site.lib.text``)."""
+    clean_field = CleanTextField(
+        label=field.label,
+        required=field.required,
+        max_length=max_length or field.max_length,
+        widget=field.widget,
+        help_text=field.help_text,
+        error_messages=field.error_messages,
+    )
+    return clean_field

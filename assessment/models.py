@@ -6,13 +6,14 @@ from decimal import Decimal
 
 from django.conf import settings
 from django.db import models
-from django.db.models import F, Q
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Criterion, Standard, UltimateOutcome
-from pso_site.bilingual import BilingualName
-from pso_site.files import StoredFile
+from pso_site.lib.bilingual import BilingualName
+from pso_site.lib.dates import buddhist_year
+from pso_site.lib.files import StoredFile
 
 LEVEL_CHOICES = [(level, str(level)) for level in range(4)]
 LEVEL_RANGE = Q(level__gte=0, level__lte=3)
@@ -98,7 +99,12 @@ class Project(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.agency} · {self.standard.label} · {self.fiscal_year + 543}"
+        return f"{self.agency} · {self.standard.label} · {self.fiscal_year_be}"
+
+    @property
+    def fiscal_year_be(self) -> int:
+        """The cycle as Thai readers count it (Buddhist era)."""
+        return buddhist_year(self.fiscal_year)
 
     @property
     def is_editable(self) -> bool:
@@ -247,6 +253,14 @@ class AssessmentRound(models.Model):
     def __str__(self) -> str:
         return f"{self.project} · {self.number}"
 
+    def open_cell_counts(self) -> tuple[int, int]:
+        """Cells without a level, and cells without a justification (one query)."""
+        counts = self.cells.aggregate(
+            without_level=models.Count("pk", filter=Q(level__isnull=True)),
+            without_justification=models.Count("pk", filter=Q(justification__regex=r"^\s*$")),
+        )
+        return counts["without_level"], counts["without_justification"]
+
 
 class Assessment(models.Model):
     """The level of one mission on one indicator in one round, and why."""
@@ -276,188 +290,8 @@ class EvidenceFile(StoredFile):
 
     cell = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
 
+    history = HistoricalRecords()
+
     class Meta(StoredFile.Meta):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
-
-
-class Review(models.Model):
-    """The committee's review of one submission: its own level per
-    criterion, comments, and an overall comment. A project gets a new review
-    each time it is submitted."""
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reviews")
-    number = models.PositiveSmallIntegerField(_("review"))
-    overall_comment = models.TextField(_("overall comment"), blank=True)
-    started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("reviewer"),
-    )
-    started_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("committee review")
-        verbose_name_plural = _("committee reviews")
-        ordering = ["project", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["project", "number"], name="review_number_per_project")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.project} · {self.number}"
-
-
-class ReviewCriterion(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="criteria")
-    criterion = models.ForeignKey(ProjectCriterion, on_delete=models.CASCADE, related_name="+")
-    level = models.DecimalField(_("committee level"), max_digits=3, decimal_places=2, null=True, blank=True)
-    comment = models.TextField(_("comment"), blank=True)
-    step = models.PositiveSmallIntegerField(_("step concerned"), default=6)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("committee level")
-        verbose_name_plural = _("committee levels")
-        constraints = [
-            models.UniqueConstraint(fields=["review", "criterion"], name="one_review_level_per_criterion"),
-            models.CheckConstraint(
-                condition=Q(level__isnull=True) | Q(level__gte=0, level__lte=3), name="review_level_0_3"
-            ),
-            models.CheckConstraint(condition=Q(step__gte=1, step__lte=9), name="review_step_1_9"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.review} · {self.criterion_id}: {self.level}"
-
-
-class Decision(models.Model):
-    class Kind(models.TextChoices):
-        REQUEST_CHANGES = "request_changes", _("Request changes")
-        CERTIFY = "certify", _("Certify")
-        NOT_CERTIFY = "not_certify", _("Do not certify")
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="decisions")
-    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="decisions")
-    kind = models.CharField(_("decision"), max_length=20, choices=Kind.choices)
-    reason = models.TextField(_("reason"), blank=True)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        null=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        verbose_name=_("decided by"),
-    )
-    decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("decision")
-        verbose_name_plural = _("decisions")
-        ordering = ["project", "decided_at"]
-
-    def __str__(self) -> str:
-        return f"{self.project} · {self.get_kind_display()}"
-
-
-class CertificateSequence(models.Model):
-    """The last number given for a standard in a Buddhist-era year; bumped
-    inside the deciding transaction so two decisions never share a number."""
-
-    standard_code = models.CharField(max_length=10)
-    year_be = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["standard_code", "year_be"], name="one_sequence_per_year")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.standard_code}/{self.year_be}: {self.last}"
-
-
-class Certificate(models.Model):
-    class Status(models.TextChoices):
-        VALID = "valid", _("Valid")
-        EXPIRED = "expired", _("Expired")
-        REVOKED = "revoked", _("Revoked")
-
-    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="certificate")
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="certificate")
-    number = models.CharField(_("certificate number"), max_length=40, unique=True)
-    token = models.CharField(max_length=64, unique=True, editable=False)
-    valid_from = models.DateField(_("valid from"))
-    valid_until = models.DateField(_("valid until"))
-    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
-    revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    revoked_reason = models.TextField(_("reason for revocation"), blank=True)
-
-    history = HistoricalRecords()
-
-    class Meta:
-        verbose_name = _("certificate")
-        verbose_name_plural = _("certificates")
-        ordering = ["-valid_from"]
-        constraints = [
-            models.CheckConstraint(
-                condition=Q(valid_until__gt=F("valid_from")), name="certificate_valid_until_after_from"
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return self.number
-
-    def status_on(self, day) -> str:
-        if self.revoked_at is not None:
-            return self.Status.REVOKED
-        if day > self.valid_until:
-            return self.Status.EXPIRED
-        return self.Status.VALID
-
-    @property
-    def status(self) -> str:
-        from django.utils import timezone
-
-        return self.status_on(timezone.localdate())
-
-    def get_status_display(self) -> str:
-        return self.Status(self.status).label
-
-
-def dossier_path(instance, filename: str) -> str:
-    return f"dossiers/{instance.project_id}/{instance.sha256}.pdf"
-
-
-class IssuedDossier(models.Model):
-    """A dossier issued at submission or at a decision: stored once, never
-    rebuilt, so every download returns the same bytes."""
-
-    class Occasion(models.TextChoices):
-        SUBMISSION = "submission", _("Submission")
-        DECISION = "decision", _("Decision")
-
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dossiers")
-    occasion = models.CharField(_("issued at"), max_length=12, choices=Occasion.choices)
-    decision = models.ForeignKey(
-        Decision, null=True, blank=True, on_delete=models.SET_NULL, related_name="dossiers"
-    )
-    file = models.FileField(upload_to=dossier_path)
-    sha256 = models.CharField(max_length=64)
-    size = models.PositiveIntegerField()
-    issued_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("issued dossier")
-        verbose_name_plural = _("issued dossiers")
-        ordering = ["project", "issued_at"]
-
-    def __str__(self) -> str:
-        return f"{self.project} · {self.get_occasion_display()} · {self.sha256[:12]}"

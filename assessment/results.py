@@ -5,7 +5,7 @@ Every number a page, the PDF or an export shows comes from here, computed by
 many missions, indicators or cells a project has.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
@@ -39,15 +39,17 @@ class ProjectData:
         )
 
     def with_round(self, assessment_round: AssessmentRound | None) -> "ProjectData":
-        self.levels = {}
+        """The same project data with the levels of ``assessment_round`` (a
+        copy: the loaded missions and indicators are shared, never reloaded)."""
+        levels = {}
         if assessment_round is not None:
-            self.levels = {
+            levels = {
                 (str(mission_id), str(indicator_id)): level
                 for mission_id, indicator_id, level in Assessment.objects.filter(
                     round=assessment_round
                 ).values_list("mission_id", "indicator_id", "level")
             }
-        return self
+        return replace(self, levels=levels)
 
     def score(self, levels: dict | None = None, targets: bool = True) -> scoring.RoundScore:
         target_levels = None

@@ -1,27 +1,94 @@
-"""Workflows on certification projects (steps 1–6)."""
+"""Changes of certification projects (steps 1–6): one service per change,
+called by views, import, the demo and admin actions alike. Every service
+that changes a project runs inside ``writes.project_for_write`` (row lock
+first, then state, role and conflicts)."""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.db import transaction
+from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Standard
-from assessment import results
-from assessment.models import Assessment, AssessmentRound, Indicator, Mission, Project, ProjectCriterion
+from agencies.models import MissionCategory as CatalogueCategory
+from assessment import grid, results, rules, snapshots
+from assessment.models import (
+    Assessment,
+    AssessmentRound,
+    EvidenceFile,
+    Indicator,
+    Mission,
+    MissionCategory,
+    Project,
+    ProjectCriterion,
+)
+from assessment.writes import EditConflict, check_unchanged, last_editor_since, project_for_write
+
+DEFAULT_BUDGETS = {
+    MissionCategory.MAIN: Decimal(60),
+    MissionCategory.SECONDARY: Decimal(30),
+    MissionCategory.SUPPORT: Decimal(10),
+}
+
+
+class RuleViolation(Exception):
+    """Input that breaks a rule of domain.md §2, found under the lock."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+class RoundNotEditable(Exception):
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+def catalogue_budgets() -> dict[str, Decimal]:
+    """The mission-category budgets new projects start with, from the
+    catalogue (the standards administrator may change them); the domain's
+    60/30/10 when the catalogue's budgets do not add up to 100."""
+    budgets = dict(DEFAULT_BUDGETS)
+    budgets.update(
+        {
+            code: budget
+            for code, budget in CatalogueCategory.objects.filter(code__in=MissionCategory.values).values_list(
+                "code", "default_budget"
+            )
+        }
+    )
+    if rules.budget_problems(budgets):
+        return dict(DEFAULT_BUDGETS)
+    return budgets
 
 
 @transaction.atomic
 def project_create(
     *, agency: Agency, standard: Standard, fiscal_year: int, user=None, copy_from: Project | None = None
 ) -> Project:
-    """Create a project with its own copy of the standard's criteria.
+    """Create a project with its own copy of the standard's criteria and the
+    catalogue's category budgets.
 
     With ``copy_from`` (a project of the same agency), steps 1–3 start from that
     project: vision, mission statement, goals, objectives, budgets and missions.
     """
     if copy_from is not None and copy_from.agency_id != agency.pk:
         raise ValueError("Steps 1–3 can only be copied from a project of the same agency.")
-    project = Project(agency=agency, standard=standard, fiscal_year=fiscal_year, created_by=user)
+    budgets = catalogue_budgets()
+    project = Project(
+        agency=agency,
+        standard=standard,
+        fiscal_year=fiscal_year,
+        created_by=user,
+        main_budget=budgets[MissionCategory.MAIN],
+        secondary_budget=budgets[MissionCategory.SECONDARY],
+        support_budget=budgets[MissionCategory.SUPPORT],
+    )
     if copy_from is not None:
-        for field in (
+        for name in (
             "vision",
             "mission_statement",
             "goals",
@@ -30,7 +97,7 @@ def project_create(
             "secondary_budget",
             "support_budget",
         ):
-            setattr(project, field, getattr(copy_from, field))
+            setattr(project, name, getattr(copy_from, name))
     project.save()
     ProjectCriterion.objects.bulk_create(
         ProjectCriterion(
@@ -45,30 +112,277 @@ def project_create(
         for criterion in standard.criteria.order_by("order")
     )
     if copy_from is not None:
-        for mission in copy_from.missions.prefetch_related("outcomes"):
-            outcomes = list(mission.outcomes.all())
+        for mission in Mission.objects.filter(project=copy_from).prefetch_related("outcomes"):
+            outcomes = [o.pk for o in mission.outcomes.all()]
             mission.pk = None
             mission.project = project
             mission.save()
-            mission.outcomes.set(outcomes)
+            if outcomes:
+                mission.outcomes.add(*outcomes)
     return project
+
+
+# Steps 1–2 -----------------------------------------------------------------
+
+
+def vision_save(*, project_id: int, user, token: str, vision: str) -> Project:
+    with project_for_write(project_id=project_id, user=user) as project:
+        check_unchanged(project=project, section=snapshots.STEP_SECTIONS[1], token=token)
+        if project.vision != vision:
+            project.vision = vision
+            project.save(update_fields=["vision", "updated_at"])
+        return project
+
+
+def mission_statement_save(
+    *, project_id: int, user, token: str, mission_statement: str, goals: str, objectives: str
+) -> Project:
+    with project_for_write(project_id=project_id, user=user) as project:
+        check_unchanged(project=project, section=snapshots.STEP_SECTIONS[2], token=token)
+        values = {"mission_statement": mission_statement, "goals": goals, "objectives": objectives}
+        changed = [name for name, value in values.items() if getattr(project, name) != value]
+        if changed:
+            for name in changed:
+                setattr(project, name, values[name])
+            project.save(update_fields=[*changed, "updated_at"])
+        return project
+
+
+# Step 3 ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class MissionRow:
+    """One mission as a form submits it; ``id`` is None for a new one."""
+
+    id: int | None
+    code: str
+    name: str
+    category: str
+    points: Decimal
+    legal_basis: str = ""
+    responsible_unit: str = ""
+    outcome_ids: frozenset[int] = field(default_factory=frozenset)
+
+
+MISSION_FIELDS = ("code", "name", "category", "points", "legal_basis", "responsible_unit")
+
+
+def missions_save(*, project_id: int, user, token: str, budgets: dict[str, Decimal], rows: list[MissionRow]):
+    """Step 3: the category budgets and every mission, in the order given.
+    Missions of the project not in ``rows`` are removed."""
+    with project_for_write(project_id=project_id, user=user) as project:
+        check_unchanged(project=project, section=snapshots.STEP_SECTIONS[3], token=token)
+        problems = rules.budget_problems(budgets) + rules.mission_problems(
+            budgets, [(row.category, row.points) for row in rows]
+        )
+        if problems:
+            raise RuleViolation(problems)
+        new_budgets = {
+            "main_budget": budgets[MissionCategory.MAIN],
+            "secondary_budget": budgets[MissionCategory.SECONDARY],
+            "support_budget": budgets[MissionCategory.SUPPORT],
+        }
+        changed = [name for name, value in new_budgets.items() if getattr(project, name) != value]
+        if changed:
+            for name in changed:
+                setattr(project, name, new_budgets[name])
+            project.save(update_fields=[*changed, "updated_at"])
+
+        existing = {m.pk: m for m in Mission.objects.filter(project=project).prefetch_related("outcomes")}
+        kept = {row.id for row in rows if row.id in existing}
+        for mission in existing.values():
+            if mission.pk not in kept:
+                mission.delete()
+        for order, row in enumerate(rows, start=1):
+            mission = existing.get(row.id) or Mission(project=project)
+            values = {name: getattr(row, name) for name in MISSION_FIELDS}
+            values["order"] = order
+            if mission.pk is None or any(getattr(mission, name) != value for name, value in values.items()):
+                for name, value in values.items():
+                    setattr(mission, name, value)
+                mission.save()
+            before = {o.pk for o in existing[mission.pk].outcomes.all()} if mission.pk in existing else set()
+            if before - row.outcome_ids:
+                mission.outcomes.remove(*(before - row.outcome_ids))
+            if row.outcome_ids - before:
+                mission.outcomes.add(*(row.outcome_ids - before))
+        rounds_rescore(project=project)
+        return project
+
+
+# Step 4 ----------------------------------------------------------------------
+
+
+def weights_save(*, project_id: int, user, token: str, weights: dict[str, Decimal]) -> Project:
+    with project_for_write(project_id=project_id, user=user) as project:
+        check_unchanged(project=project, section=snapshots.STEP_SECTIONS[4], token=token)
+        criteria = list(ProjectCriterion.objects.filter(project=project))
+        problems = rules.weight_problems([weights.get(c.code) for c in criteria])
+        if problems:
+            raise RuleViolation(problems)
+        for criterion in criteria:
+            if criterion.weight != weights[criterion.code]:
+                criterion.weight = weights[criterion.code]
+                criterion.save(update_fields=["weight"])
+        rounds_rescore(project=project)
+        return project
+
+
+# Step 5 ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class IndicatorRow:
+    id: int | None
+    criterion_id: int
+    name: str
+    weight: Decimal
+    conditions: tuple[str, str, str, str]
+
+
+def indicators_save(*, project_id: int, user, token: str, rows: list[IndicatorRow]) -> Project:
+    """Step 5: every indicator, in the order given within each criterion.
+    Indicators of the project not in ``rows`` are removed."""
+    with project_for_write(project_id=project_id, user=user) as project:
+        check_unchanged(project=project, section=snapshots.STEP_SECTIONS[5], token=token)
+        criteria = {c.pk: c for c in ProjectCriterion.objects.filter(project=project)}
+        if any(row.criterion_id not in criteria for row in rows):
+            raise Http404("No such criterion.")
+        covered = {row.criterion_id for row in rows}
+        problems = rules.indicator_problems([c.name for c in criteria.values() if c.pk not in covered])
+        if any(row.weight <= 0 for row in rows):
+            problems.append(_("The weight must be more than 0."))
+        if any(not text.strip() for row in rows for text in row.conditions):
+            problems.append(_("Write the condition for each of the levels 0, 1, 2 and 3."))
+        if problems:
+            raise RuleViolation(problems)
+        existing = {i.pk: i for i in Indicator.objects.filter(project=project)}
+        kept = {row.id for row in rows if row.id in existing}
+        for indicator in existing.values():
+            if indicator.pk not in kept:
+                indicator.delete()
+        positions: dict[int, int] = {}
+        for row in rows:
+            positions[row.criterion_id] = positions.get(row.criterion_id, 0) + 1
+            indicator = existing.get(row.id) or Indicator(project=project)
+            values = {
+                "criterion_id": row.criterion_id,
+                "name": row.name,
+                "weight": row.weight,
+                "order": positions[row.criterion_id],
+                **{f"level_{level}": text for level, text in enumerate(row.conditions)},
+            }
+            if indicator.pk is None or any(
+                getattr(indicator, name) != value for name, value in values.items()
+            ):
+                for name, value in values.items():
+                    setattr(indicator, name, value)
+                indicator.save()
+        rounds_rescore(project=project)
+        return project
+
+
+# Step 6: rounds, cells, evidence ------------------------------------------------
+
+
+def latest_round(project: Project) -> AssessmentRound | None:
+    return AssessmentRound.objects.filter(project=project).order_by("-number").first()
+
+
+def round_start(*, project_id: int, user) -> AssessmentRound:
+    """A new round, pre-filled from the latest one, once that one is complete."""
+    with project_for_write(project_id=project_id, user=user) as project:
+        latest = latest_round(project)
+        if not (
+            Mission.objects.filter(project=project).exists()
+            and Indicator.objects.filter(project=project).exists()
+        ):
+            raise RoundNotEditable(
+                _("Define the missions (step 3) and indicators (step 5) before assessing.")
+            )
+        if latest is not None and not latest.is_complete:
+            raise RoundNotEditable(
+                _("Complete round %(number)s before starting a new one.") % {"number": latest.number}
+            )
+        return round_create(project=project, user=user, prefill_from=latest)
+
+
+def _latest_round_for_write(project: Project, number: int) -> AssessmentRound:
+    assessment_round = AssessmentRound.objects.filter(project=project, number=number).first()
+    if assessment_round is None:
+        raise Http404("No such round.")
+    if assessment_round.pk != latest_round(project).pk:
+        raise RoundNotEditable(
+            _("Round %(number)s is kept as it was: only the latest round can change.") % {"number": number}
+        )
+    return assessment_round
+
+
+@dataclass
+class GridConflict(Exception):
+    conflicts: list[grid.CellConflict]
+    editor: str = ""
+
+
+def round_cells_save(
+    *, project_id: int, round_number: int, user, token: str, values: dict[int, tuple[int | None, str]]
+) -> int:
+    """Save the cells in ``values`` (cell id → level, justification); cells
+    not in it are unchanged. Only cells that someone else changed since the
+    grid was loaded, and to something else, conflict. Returns how many cells
+    changed."""
+    with project_for_write(project_id=project_id, user=user) as project:
+        assessment_round = _latest_round_for_write(project, round_number)
+        loaded = grid.loaded_cells(token)
+        if loaded is None:
+            raise EditConflict(stale=True)
+        cells = list(Assessment.objects.filter(round=assessment_round, pk__in=values.keys()))
+        if len(cells) != len(values):
+            raise Http404("No such cell.")
+        mine, conflicts = grid.cell_changes(values, cells, loaded)
+        if conflicts:
+            raise GridConflict(conflicts, last_editor_since(token, snapshots.round_history(assessment_round)))
+        for cell in mine:
+            cell.level, cell.justification = values[cell.pk]
+            cell.save(update_fields=["level", "justification"])
+        if mine:
+            round_score_store(assessment_round=assessment_round)
+        return len(mine)
+
+
+def evidence_attach(
+    *, project_id: int, round_number: int, cell_id: int, user, upload, sha256: str, content_type: str
+) -> EvidenceFile:
+    """Attach a checked upload (``assessment.evidence.EvidenceForm``) to a cell
+    of the latest round."""
+    with project_for_write(project_id=project_id, user=user) as project:
+        assessment_round = _latest_round_for_write(project, round_number)
+        cell = Assessment.objects.filter(round=assessment_round, pk=cell_id).first()
+        if cell is None:
+            raise Http404("No such cell.")
+        evidence = EvidenceFile(cell=cell)
+        evidence.fill_from_upload(upload=upload, sha256=sha256, content_type=content_type, user=user)
+        return evidence
 
 
 @transaction.atomic
 def round_create(
-    *, project: Project, user=None, prefill_from: AssessmentRound | None = None
+    *, project: Project, user=None, prefill_from: AssessmentRound | None = None, note: str = ""
 ) -> AssessmentRound:
     """Start an assessment round with a cell for every (mission, indicator)
-    pair, pre-filled from ``prefill_from`` when given."""
-    last = project.rounds.order_by("-number").first()
+    pair, pre-filled from ``prefill_from`` when given. Callers hold the lock."""
+    last = latest_round(project)
     assessment_round = AssessmentRound.objects.create(
-        project=project, number=(last.number + 1) if last else 1, created_by=user
+        project=project, number=(last.number + 1) if last else 1, created_by=user, note=note
     )
     previous = {}
     if prefill_from is not None:
         previous = {
             (cell.mission_id, cell.indicator_id): cell
-            for cell in prefill_from.cells.only("mission_id", "indicator_id", "level", "justification")
+            for cell in Assessment.objects.filter(round=prefill_from).only(
+                "mission_id", "indicator_id", "level", "justification"
+            )
         }
     round_cells_ensure(assessment_round=assessment_round, previous=previous)
     round_score_store(assessment_round=assessment_round)
@@ -80,7 +394,9 @@ def round_cells_ensure(*, assessment_round: AssessmentRound, previous: dict | No
     started); existing cells are left alone."""
     previous = previous or {}
     project_id = assessment_round.project_id
-    existing = set(assessment_round.cells.values_list("mission_id", "indicator_id"))
+    existing = set(
+        Assessment.objects.filter(round=assessment_round).values_list("mission_id", "indicator_id")
+    )
     mission_ids = Mission.objects.filter(project_id=project_id).values_list("pk", flat=True)
     indicator_ids = list(Indicator.objects.filter(project_id=project_id).values_list("pk", flat=True))
     new_cells = []
@@ -122,13 +438,10 @@ def round_score_store(*, assessment_round: AssessmentRound) -> AssessmentRound:
     return assessment_round
 
 
-def latest_round(project: Project) -> AssessmentRound | None:
-    return project.rounds.order_by("-number").first()
-
-
 def rounds_rescore(*, project: Project) -> None:
-    """Recompute stored results after a change to missions, weights or
-    indicators; only the latest round can change (earlier ones are frozen)."""
+    """After a change to missions, weights or indicators: give the latest
+    round the cells it lacks and store its results again (earlier rounds are
+    kept as they were)."""
     assessment_round = latest_round(project)
     if assessment_round is not None:
         round_cells_ensure(assessment_round=assessment_round)
@@ -136,10 +449,10 @@ def rounds_rescore(*, project: Project) -> None:
 
 
 @transaction.atomic
-def project_renew(*, project: Project, fiscal_year: int, user=None) -> Project:
-    """Renewal: a project for the next cycle that starts from the last one —
-    steps 1–5, the target levels, and a first round pre-filled from the last
-    round. The upgrade plan is copied by the plans app (``plans.services``)."""
+def project_copy_for_renewal(*, project: Project, fiscal_year: int, user=None) -> Project:
+    """The assessment part of a renewal (``certification.services.project_renew``):
+    a project for the next cycle with steps 1–5 and the target levels of the
+    last one, and a first round pre-filled from its last round."""
     renewal = project_create(
         agency=project.agency,
         standard=project.standard,
@@ -147,17 +460,19 @@ def project_renew(*, project: Project, fiscal_year: int, user=None) -> Project:
         user=user,
         copy_from=project,
     )
-    old_criteria = {c.code: c for c in project.criteria.all()}
-    for criterion in renewal.criteria.all():
+    old_criteria = {c.code: c for c in ProjectCriterion.objects.filter(project=project)}
+    for criterion in ProjectCriterion.objects.filter(project=renewal):
         source = old_criteria.get(criterion.code)
         if source is not None:
             criterion.weight = source.weight
             criterion.target_level = source.target_level
             criterion.save(update_fields=["weight", "target_level"])
-    criteria = {c.code: c for c in renewal.criteria.all()}
+    criteria = {c.code: c for c in ProjectCriterion.objects.filter(project=renewal)}
     indicator_map = {}
-    for indicator in project.indicators.select_related("criterion").order_by(
-        "criterion__order", "order", "id"
+    for indicator in (
+        Indicator.objects.filter(project=project)
+        .select_related("criterion")
+        .order_by("criterion__order", "order", "id")
     ):
         if indicator.criterion.code not in criteria:
             continue
@@ -168,23 +483,25 @@ def project_renew(*, project: Project, fiscal_year: int, user=None) -> Project:
         indicator.save()
         indicator_map[old_pk] = indicator.pk
     mission_map = {
-        old.pk: new.pk
+        old: new
         for old, new in zip(
-            project.missions.order_by("order", "id"), renewal.missions.order_by("order", "id"), strict=True
+            Mission.objects.filter(project=project).order_by("order", "id").values_list("pk", flat=True),
+            Mission.objects.filter(project=renewal).order_by("order", "id").values_list("pk", flat=True),
+            strict=True,
         )
     }
     last = latest_round(project)
     if last is not None:
         previous = {
             (mission_map[cell.mission_id], indicator_map[cell.indicator_id]): cell
-            for cell in last.cells.all()
+            for cell in Assessment.objects.filter(round=last)
             if cell.indicator_id in indicator_map
         }
         assessment_round = AssessmentRound.objects.create(
             project=renewal,
             number=1,
             created_by=user,
-            note=f"ตั้งต้นจากผลการประเมินรอบสุดท้ายของปีงบประมาณ {project.fiscal_year + 543}",
+            note=f"ตั้งต้นจากผลการประเมินรอบสุดท้ายของปีงบประมาณ {project.fiscal_year_be}",
         )
         round_cells_ensure(assessment_round=assessment_round, previous=previous)
         round_score_store(assessment_round=assessment_round)

@@ -1,14 +1,21 @@
-"""The data of each step as (label, value) pairs, for conflict detection
-(``assessment.concurrency``). Keys are stable across languages; labels are
-what the conflict message shows."""
+"""What each form of steps 1–6 edits, as (label, value) pairs, for conflict
+detection (``assessment.writes``). Keys are stable across languages; labels
+are what the conflict message shows."""
 
 from django.utils.translation import gettext as _
 
 from assessment.grid import cell_value
-from assessment.models import Assessment, AssessmentRound, Indicator, Mission, Project, ProjectCriterion
+from assessment.models import (
+    Assessment,
+    AssessmentRound,
+    Indicator,
+    Mission,
+    MissionCategory,
+    Project,
+    ProjectCriterion,
+)
 from assessment.rules import points_text
-
-Snapshot = dict[str, tuple[str, str]]
+from assessment.writes import Section, Snapshot
 
 
 def step1(project: Project) -> Snapshot:
@@ -25,7 +32,10 @@ def step2(project: Project) -> Snapshot:
 
 def step3(project: Project) -> Snapshot:
     snapshot = {
-        f"budget.{category}": (_("Budget: %(category)s") % {"category": category}, points_text(budget))
+        f"budget.{category}": (
+            _("Budget: %(category)s") % {"category": MissionCategory(category).label},
+            points_text(budget),
+        )
         for category, budget in project.budgets().items()
     }
     for mission in Mission.objects.filter(project=project).prefetch_related("outcomes"):
@@ -34,11 +44,12 @@ def step3(project: Project) -> Snapshot:
             [
                 mission.code,
                 mission.name,
-                mission.get_category_display(),
+                str(mission.get_category_display()),
                 points_text(mission.points),
                 mission.legal_basis,
                 mission.responsible_unit,
                 outcomes,
+                str(mission.order),
             ]
         )
         snapshot[f"mission.{mission.pk}"] = (_("Mission %(name)s") % {"name": mission.name}, value)
@@ -56,16 +67,22 @@ def step5(project: Project) -> Snapshot:
     snapshot = {}
     for indicator in Indicator.objects.filter(project=project).select_related("criterion"):
         value = " | ".join(
-            [indicator.criterion.code, indicator.name, points_text(indicator.weight), *indicator.conditions()]
+            [
+                indicator.criterion.name,
+                indicator.name,
+                points_text(indicator.weight),
+                *indicator.conditions(),
+                str(indicator.order),
+            ]
         )
         snapshot[f"indicator.{indicator.pk}"] = (_("Indicator %(name)s") % {"name": indicator.name}, value)
     return snapshot
 
 
-def step6(assessment_round: AssessmentRound) -> Snapshot:
+def round_cells(assessment_round: AssessmentRound) -> Snapshot:
     cells = Assessment.objects.filter(round=assessment_round).select_related("mission", "indicator")
     return {
-        f"cell.{cell.mission_id}.{cell.indicator_id}": (
+        cell_key(cell): (
             f"{cell.mission} × {cell.indicator.name}",
             cell_value(cell.level, cell.justification),
         )
@@ -73,4 +90,24 @@ def step6(assessment_round: AssessmentRound) -> Snapshot:
     }
 
 
-STEP_SNAPSHOTS = {1: step1, 2: step2, 3: step3, 4: step4, 5: step5}
+def cell_key(cell: Assessment) -> str:
+    return f"cell.{cell.mission_id}.{cell.indicator_id}"
+
+
+def _project_history(project):
+    return [Project.history.filter(id=project.pk)]
+
+
+STEP_SECTIONS = {
+    1: Section(step1, _project_history),
+    2: Section(step2, _project_history),
+    3: Section(
+        step3, lambda project: [*_project_history(project), Mission.history.filter(project_id=project.pk)]
+    ),
+    4: Section(step4, lambda project: [ProjectCriterion.history.filter(project_id=project.pk)]),
+    5: Section(step5, lambda project: [Indicator.history.filter(project_id=project.pk)]),
+}
+
+
+def round_history(assessment_round: AssessmentRound) -> list:
+    return [Assessment.history.filter(round_id=assessment_round.pk)]

@@ -14,8 +14,11 @@ from pathlib import Path
 from django.db import transaction
 
 from assessment import services as assessment_services
-from assessment.models import Assessment, Project
-from plans.models import Activity, Plan, ProgressUpdate
+from assessment import snapshots
+from assessment.concurrency import snapshot_token
+from assessment.models import Assessment, AssessmentRound, Project
+from plans import services
+from plans.models import Activity, ProgressUpdate
 
 REFERENCE = Path(__file__).resolve().parent.parent / "assessment" / "data" / "lampang-1101.json"
 
@@ -57,91 +60,98 @@ def reference() -> dict:
 
 
 @transaction.atomic
-def demo_lampang_plan_seed(project: Project, *, user=None) -> Project:
-    """Idempotent: does nothing if the project already has plans."""
+def demo_lampang_plan_seed(project: Project, *, user) -> Project:
+    """Idempotent: does nothing if the project already has plans. Every
+    change goes through the services of the pages (``user`` is an editor)."""
     if project.plans.exists():
         return project
     data = reference()
-    criteria = {c.code: c for c in project.criteria.all()}
-    for code, target in data["step7_target_levels"].items():
-        criteria[code].target_level = target
-        criteria[code].save(update_fields=["target_level"])
-    plans = []
-    for order, item in enumerate(data["step7_plans"], start=1):
-        plan = Plan.objects.create(project=project, name=item["name"], approach=item["approach"], order=order)
-        plan.criteria.set([criteria[code] for code in item["criteria"]])
-        plans.append(plan)
+    services.targets_save(
+        project_id=project.pk,
+        user=user,
+        token=snapshot_token(services.targets_snapshot(project)),
+        targets=data["step7_target_levels"],
+    )
+    criteria = {c.code: c.pk for c in project.criteria.all()}
+    plans = [
+        services.plan_create(
+            project_id=project.pk,
+            user=user,
+            name=item["name"],
+            approach=item["approach"],
+            criterion_ids=[criteria[code] for code in item["criteria"]],
+        )
+        for item in data["step7_plans"]
+    ]
     for phase in data["step7_phases"]:
         start = datetime.date.fromisoformat(phase["start"])
         end = datetime.date.fromisoformat(phase["end"]) if phase["end"] else None
-        for order, title in enumerate(phase["activities"], start=1):
+        for title in phase["activities"]:
             plan_index = ACTIVITY_PLAN[title]
-            activity = Activity.objects.create(
-                plan=plans[plan_index],
-                title=title,
-                phase=phase["phase"],
-                start_date=start,
-                end_date=end,
-                responsible_name="",
-                responsible_position=RESPONSIBLE[plan_index],
-                order=order,
-                expected_result="ข้อมูลครบถ้วน ถูกต้อง ทันสมัย และเชื่อมโยงกันได้",
+            activity = services.activity_create(
+                project_id=project.pk,
+                user=user,
+                values=services.ActivityInput(
+                    plan_id=plans[plan_index].pk,
+                    title=title,
+                    phase=phase["phase"],
+                    start_date=start,
+                    end_date=end,
+                    responsible_position=RESPONSIBLE[plan_index],
+                    expected_result="ข้อมูลครบถ้วน ถูกต้อง ทันสมัย และเชื่อมโยงกันได้",
+                ),
             )
-            _demo_progress(activity, user)
+            _demo_progress(project, activity, user)
     _demo_second_round(project, user)
     return project
 
 
-def _demo_progress(activity: Activity, user) -> None:
-    """Short term done; medium term under way; long term just started."""
-    if activity.phase == Activity.Phase.SHORT:
-        ProgressUpdate.objects.create(
-            activity=activity,
-            status=ProgressUpdate.Status.IN_PROGRESS,
-            percent=50,
-            date=activity.start_date + datetime.timedelta(days=30),
-            note="ดำเนินการไปแล้วครึ่งหนึ่ง",
-            created_by=user,
-        )
-        ProgressUpdate.objects.create(
-            activity=activity,
-            status=ProgressUpdate.Status.DONE,
-            percent=100,
-            date=activity.end_date,
-            note="ดำเนินการแล้วเสร็จตามแผน",
-            created_by=user,
-        )
-    elif activity.phase == Activity.Phase.MEDIUM:
-        ProgressUpdate.objects.create(
-            activity=activity,
-            status=ProgressUpdate.Status.IN_PROGRESS,
-            percent=40,
-            date=datetime.date(2001, 10, 31),
-            note="อยู่ระหว่างดำเนินการตามแผนระยะกลาง",
-            created_by=user,
-        )
-    else:
-        ProgressUpdate.objects.create(
-            activity=activity,
-            status=ProgressUpdate.Status.IN_PROGRESS,
-            percent=10,
-            date=datetime.date(2002, 1, 15),
-            note="เริ่มดำเนินการต่อเนื่อง",
-            created_by=user,
+PROGRESS = {
+    # Short term done; medium term under way; long term just started.
+    Activity.Phase.SHORT: [
+        (ProgressUpdate.Status.IN_PROGRESS, 50, None, "ดำเนินการไปแล้วครึ่งหนึ่ง"),
+        (ProgressUpdate.Status.DONE, 100, "end", "ดำเนินการแล้วเสร็จตามแผน"),
+    ],
+    Activity.Phase.MEDIUM: [
+        (ProgressUpdate.Status.IN_PROGRESS, 40, datetime.date(2001, 10, 31), "อยู่ระหว่างดำเนินการตามแผนระยะกลาง")
+    ],
+    Activity.Phase.LONG: [
+        (ProgressUpdate.Status.IN_PROGRESS, 10, datetime.date(2002, 1, 15), "เริ่มดำเนินการต่อเนื่อง")
+    ],
+}
+
+
+def _demo_progress(project: Project, activity: Activity, user) -> None:
+    for status, percent, day, note in PROGRESS[activity.phase]:
+        if day is None:
+            day = activity.start_date + datetime.timedelta(days=30)
+        elif day == "end":
+            day = activity.end_date
+        services.progress_record(
+            project_id=project.pk,
+            activity_id=activity.pk,
+            user=user,
+            status=status,
+            percent=percent,
+            date=day,
+            note=note,
         )
 
 
 def _demo_second_round(project: Project, user) -> None:
-    first = assessment_services.latest_round(project)
-    if first is None or project.rounds.count() > 1:
+    if project.rounds.count() != 1:
         return
-    second = assessment_services.round_create(project=project, user=user, prefill_from=first)
-    second.note = "ประเมินซ้ำหลังดำเนินการแผนระยะสั้น"
-    second.save(update_fields=["note"])
+    second = assessment_services.round_start(project_id=project.pk, user=user)
+    AssessmentRound.objects.filter(pk=second.pk).update(note="ประเมินซ้ำหลังดำเนินการแผนระยะสั้น")
     cells = list(Assessment.objects.filter(round=second).select_related("indicator__criterion"))
+    values = {}
     for cell in cells:
         level = ROUND_TWO_LEVELS[cell.indicator.criterion.code]
-        cell.level = level
-        cell.justification = ROUND_TWO_JUSTIFICATION[level]
-    Assessment.objects.bulk_update(cells, ["level", "justification"])
-    assessment_services.round_score_store(assessment_round=second)
+        values[cell.pk] = (level, ROUND_TWO_JUSTIFICATION[level])
+    assessment_services.round_cells_save(
+        project_id=project.pk,
+        round_number=second.number,
+        user=user,
+        token=snapshot_token(snapshots.round_cells(second)),
+        values=values,
+    )

@@ -7,8 +7,10 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessment.evidence import EvidenceForm
+from assessment.forms import clean_char_field
 from assessment.models import LEVEL_CHOICES, ProjectCriterion
 from plans.models import Activity, Plan, ProgressUpdate
+from plans.services import ActivityInput
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
 
@@ -29,7 +31,7 @@ class TargetsForm(forms.Form):
                     "required": _("Choose a target level for this criterion."),
                     "invalid_choice": _("The target level must be 0, 1, 2 or 3."),
                 },
-                widget=forms.Select(attrs={"class": "form-select form-select-sm", "style": "width:6rem"}),
+                widget=forms.Select(attrs={"class": "form-select form-select-sm input-level"}),
             )
 
     def rows(self):
@@ -50,6 +52,12 @@ class PlanForm(forms.ModelForm):
         self.fields["criteria"].queryset = ProjectCriterion.objects.filter(project=project).order_by("order")
         self.fields["criteria"].label_from_instance = lambda c: c.name
         self.fields["criteria"].error_messages["required"] = _("Choose at least one criterion for the plan.")
+        for name in ("name", "approach"):
+            self.fields[name] = clean_char_field(self.fields[name], max_length=4000)
+
+    @classmethod
+    def initial_for(cls, plan: Plan) -> dict:
+        return {"name": plan.name, "approach": plan.approach, "criteria": [c.pk for c in plan.criteria.all()]}
 
 
 class ActivityForm(forms.ModelForm):
@@ -86,6 +94,28 @@ class ActivityForm(forms.ModelForm):
         self.fields["responsible_user"].queryset = members
         self.fields["responsible_user"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["budget"].widget.attrs.update({"min": "0", "step": "0.01"})
+        for name in ("title", "description", "responsible_name", "responsible_position", "expected_result"):
+            self.fields[name] = clean_char_field(self.fields[name], max_length=4000)
+
+    @classmethod
+    def initial_for(cls, activity: Activity) -> dict:
+        return {name: getattr(activity, name) for name in cls.Meta.fields}
+
+    def activity_input(self) -> ActivityInput:
+        data = self.cleaned_data
+        return ActivityInput(
+            plan_id=data["plan"].pk,
+            title=data["title"],
+            description=data["description"],
+            phase=data["phase"],
+            start_date=data["start_date"],
+            end_date=data["end_date"],
+            responsible_user_id=data["responsible_user"].pk if data["responsible_user"] else None,
+            responsible_name=data["responsible_name"],
+            responsible_position=data["responsible_position"],
+            budget=data["budget"],
+            expected_result=data["expected_result"],
+        )
 
     def clean(self):
         cleaned = super().clean()
@@ -115,6 +145,7 @@ class ProgressForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["date"].initial = timezone.localdate()
         self.fields["percent"].widget.attrs.update({"min": "0", "max": "100"})
+        self.fields["note"] = clean_char_field(self.fields["note"], max_length=4000)
 
     def clean_percent(self):
         percent = self.cleaned_data["percent"]

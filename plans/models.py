@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from assessment.models import Project, ProjectCriterion
-from pso_site.files import StoredFile
+from pso_site.lib.files import StoredFile
 
 
 class Plan(models.Model):
@@ -128,6 +128,8 @@ class ProgressUpdate(models.Model):
 
 class ActivityEvidence(StoredFile):
     update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence")
+
+    history = HistoricalRecords()
 
     class Meta(StoredFile.Meta):
         verbose_name = _("activity evidence")

@@ -1,103 +1,235 @@
-"""Workflows of steps 7–9."""
+"""Changes of steps 7–8: targets, plans, activities, progress. Each runs
+inside ``assessment.writes.project_for_write`` (the project's row lock first,
+then its state and the person's role, then conflicts)."""
 
-from django.conf import settings
-from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
-from django.db import transaction
-from django.urls import reverse
-from django.utils import timezone
+import datetime
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from agencies.models import InstituteRole
-from assessment.dossier import dossier_issue
-from assessment.models import IssuedDossier, Project, ProjectCriterion
-from plans.models import ActivityEvidence, ProgressUpdate
-from plans.readiness import project_readiness
+from assessment.models import Project, ProjectCriterion
+from assessment.rules import points_text
+from assessment.writes import Section, check_unchanged, project_for_write
+from plans.models import Activity, ActivityEvidence, Plan, ProgressUpdate
+from pso_site.lib.dates import add_years
+
+# Targets (step 7) ------------------------------------------------------------------
 
 
-class NotReady(Exception):
-    def __init__(self, blocking):
-        super().__init__(_("The project is not ready to be submitted."))
-        self.blocking = blocking
+def targets_snapshot(project: Project):
+    return {
+        f"target.{c.code}": (c.name, "" if c.target_level is None else str(c.target_level))
+        for c in ProjectCriterion.objects.filter(project=project)
+    }
 
 
-@transaction.atomic
-def targets_save(*, project: Project, targets: dict[str, int]) -> None:
-    for criterion in ProjectCriterion.objects.filter(project=project):
-        if criterion.target_level != targets[criterion.code]:
-            criterion.target_level = targets[criterion.code]
-            criterion.save(update_fields=["target_level"])
+TARGETS = Section(targets_snapshot, lambda project: [ProjectCriterion.history.filter(project_id=project.pk)])
 
 
-@transaction.atomic
-def progress_record(
-    *, activity, status: str, percent: int, date, note: str, user, evidence=None
-) -> ProgressUpdate:
-    """Add a progress update, with an optional checked evidence upload
-    (``evidence`` is a bound, valid ``ProgressEvidenceForm``)."""
-    update = ProgressUpdate.objects.create(
-        activity=activity, status=status, percent=percent, date=date, note=note, created_by=user
-    )
-    if evidence is not None and evidence.cleaned_data.get("file"):
-        ActivityEvidence(update=update).fill_from_upload(
-            upload=evidence.cleaned_data["file"],
-            sha256=evidence.sha256,
-            content_type=evidence.content_type,
-            user=user,
+def targets_save(*, project_id: int, user, token: str, targets: dict[str, int]) -> Project:
+    with project_for_write(project_id=project_id, user=user) as project:
+        check_unchanged(project=project, section=TARGETS, token=token)
+        for criterion in ProjectCriterion.objects.filter(project=project):
+            if criterion.target_level != targets[criterion.code]:
+                criterion.target_level = targets[criterion.code]
+                criterion.save(update_fields=["target_level"])
+        return project
+
+
+# Plans ---------------------------------------------------------------------------------
+
+
+def _plan(project: Project, plan_id: int) -> Plan:
+    plan = Plan.objects.filter(project=project, pk=plan_id).first()
+    if plan is None:
+        raise Http404("No such plan.")
+    return plan
+
+
+def plan_section(plan_id: int) -> Section:
+    def snapshot(project):
+        plan = Plan.objects.filter(project=project, pk=plan_id).prefetch_related("criteria").first()
+        if plan is None:
+            return {}
+        criteria = ", ".join(c.name for c in sorted(plan.criteria.all(), key=lambda c: c.order))
+        return {
+            "name": (_("Plan"), plan.name),
+            "approach": (_("Approach"), plan.approach),
+            "criteria": (_("Criteria"), criteria),
+        }
+
+    return Section(snapshot, lambda project: [Plan.history.filter(id=plan_id)])
+
+
+def _criteria(project: Project, criterion_ids) -> list[ProjectCriterion]:
+    criteria = list(ProjectCriterion.objects.filter(project=project, pk__in=criterion_ids))
+    if len(criteria) != len(set(criterion_ids)):
+        raise Http404("No such criterion.")
+    return criteria
+
+
+def plan_create(*, project_id: int, user, name: str, approach: str, criterion_ids: list[int]) -> Plan:
+    with project_for_write(project_id=project_id, user=user) as project:
+        criteria = _criteria(project, criterion_ids)
+        plan = Plan.objects.create(
+            project=project,
+            name=name,
+            approach=approach,
+            order=Plan.objects.filter(project=project).count() + 1,
         )
-    return update
+        plan.criteria.set(criteria)
+        return plan
 
 
-@transaction.atomic
-def project_submit(*, project: Project, user, submitted_at=None) -> Project:
-    """Submit the request for certification: only when nothing blocks it.
-    From then on the project is read-only for the agency. ``submitted_at``
-    is for recording an earlier submission (the demo)."""
-    project = Project.objects.select_for_update().get(pk=project.pk)
-    if not project.is_editable:
-        raise NotReady([])
-    readiness = project_readiness(project)
-    if not readiness.ready:
-        raise NotReady(readiness.blocking)
-    project.status = Project.Status.SUBMITTED
-    project.submitted_at = submitted_at or timezone.now()
-    project.submitted_by = user
-    project.save(update_fields=["status", "submitted_at", "submitted_by", "updated_at"])
-    dossier_issue(project=project, occasion=IssuedDossier.Occasion.SUBMISSION, issued_at=project.submitted_at)
-    transaction.on_commit(lambda: notify_committee(project))
-    return project
+def plan_update(
+    *, project_id: int, plan_id: int, user, token: str, name: str, approach: str, criterion_ids: list[int]
+) -> Plan:
+    with project_for_write(project_id=project_id, user=user) as project:
+        plan = _plan(project, plan_id)
+        check_unchanged(project=project, section=plan_section(plan_id), token=token)
+        criteria = _criteria(project, criterion_ids)
+        if (plan.name, plan.approach) != (name, approach):
+            plan.name, plan.approach = name, approach
+            plan.save(update_fields=["name", "approach"])
+        if {c.pk for c in plan.criteria.all()} != {c.pk for c in criteria}:
+            plan.criteria.set(criteria)
+        return plan
 
 
-def notify_committee(project: Project) -> None:
-    committee = (
-        get_user_model()
-        .objects.filter(institute_roles__role=InstituteRole.Role.COMMITTEE, is_active=True)
-        .exclude(email="")
-    )
-    recipients = sorted({user.email for user in committee})
-    if not recipients:
-        return
-    link = settings.SITE_URL + reverse("assessment:project", args=[project.pk])
-    send_mail(
-        subject=f"[P.S.O.] {project.standard.label} {project.agency.name_th} ยื่นขอการรับรอง",
-        message=(
-            f"{project.agency.name_th} ยื่นขอการรับรอง {project.standard.label} {project.standard.name_th} "
-            f"ปีงบประมาณ {project.fiscal_year + 543}\n"
-            f"{project.agency.name_en or project.agency.name_th} submitted {project.standard.label} for certification.\n\n"
-            f"{link}\n"
+def plan_delete(*, project_id: int, plan_id: int, user) -> None:
+    with project_for_write(project_id=project_id, user=user) as project:
+        _plan(project, plan_id).delete()
+
+
+# Activities ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ActivityInput:
+    plan_id: int
+    title: str
+    phase: str
+    start_date: datetime.date
+    end_date: datetime.date | None = None
+    description: str = ""
+    responsible_user_id: int | None = None
+    responsible_name: str = ""
+    responsible_position: str = ""
+    budget: Decimal | None = None
+    expected_result: str = ""
+
+
+def _activity(project: Project, activity_id: int) -> Activity:
+    activity = Activity.objects.filter(plan__project=project, pk=activity_id).first()
+    if activity is None:
+        raise Http404("No such activity.")
+    return activity
+
+
+def activity_snapshot_of(activity: Activity | None):
+    if activity is None:
+        return {}
+    values = asdict(activity_input_of(activity))
+    return {
+        name: (str(Activity._meta.get_field(name.removesuffix("_id")).verbose_name), _text(value))
+        for name, value in values.items()
+    }
+
+
+def _text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, Decimal):
+        return points_text(value)
+    return str(value)
+
+
+def activity_input_of(activity: Activity) -> ActivityInput:
+    return ActivityInput(**{name: getattr(activity, name) for name in ActivityInput.__dataclass_fields__})
+
+
+def activity_section(activity_id: int) -> Section:
+    return Section(
+        lambda project: activity_snapshot_of(
+            Activity.objects.filter(plan__project=project, pk=activity_id).first()
         ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
+        lambda project: [Activity.history.filter(id=activity_id)],
     )
 
 
-@transaction.atomic
-def plans_copy(*, source: Project, target: Project, shift_years: int) -> None:
-    """Copy the upgrade plan into a renewal project, dates moved by whole years."""
-    from assessment.review import add_years
-    from plans.models import Activity, Plan
+def _check_activity(project: Project, values: ActivityInput) -> None:
+    _plan(project, values.plan_id)
+    if (
+        values.responsible_user_id is not None
+        and not project.agency.memberships.filter(user_id=values.responsible_user_id).exists()
+    ):
+        raise Http404("No such member.")
 
-    criteria = {c.code: c for c in target.criteria.all()}
+
+def activity_create(*, project_id: int, user, values: ActivityInput) -> Activity:
+    with project_for_write(project_id=project_id, user=user) as project:
+        _check_activity(project, values)
+        return Activity.objects.create(**asdict(values))
+
+
+def activity_update(
+    *, project_id: int, activity_id: int, user, token: str, values: ActivityInput
+) -> Activity:
+    with project_for_write(project_id=project_id, user=user) as project:
+        activity = _activity(project, activity_id)
+        check_unchanged(project=project, section=activity_section(activity_id), token=token)
+        _check_activity(project, values)
+        if activity_input_of(activity) != values:
+            for name, value in asdict(values).items():
+                setattr(activity, name, value)
+            activity.save()
+        return activity
+
+
+def activity_delete(*, project_id: int, activity_id: int, user) -> None:
+    with project_for_write(project_id=project_id, user=user) as project:
+        _activity(project, activity_id).delete()
+
+
+# Progress (step 8) -----------------------------------------------------------------
+
+
+def progress_record(
+    *,
+    project_id: int,
+    activity_id: int,
+    user,
+    status: str,
+    percent: int,
+    date: datetime.date,
+    note: str,
+    upload=None,
+    sha256: str = "",
+    content_type: str = "",
+) -> ProgressUpdate:
+    """A progress update, with an optional checked evidence upload
+    (``assessment.evidence.EvidenceForm``)."""
+    with project_for_write(project_id=project_id, user=user) as project:
+        activity = _activity(project, activity_id)
+        update = ProgressUpdate.objects.create(
+            activity=activity, status=status, percent=percent, date=date, note=note, created_by=user
+        )
+        if upload is not None:
+            ActivityEvidence(update=update).fill_from_upload(
+                upload=upload, sha256=sha256, content_type=content_type, user=user
+            )
+        return update
+
+
+# Renewal ----------------------------------------------------------------------------
+
+
+def plans_copy(*, source: Project, target: Project, shift_years: int) -> None:
+    """Copy the upgrade plan into a renewal project, dates moved by whole
+    years. The caller (``certification.services.project_renew``) holds the lock."""
+    criteria = {c.code: c for c in ProjectCriterion.objects.filter(project=target)}
     for plan in Plan.objects.filter(project=source).prefetch_related("criteria", "activities"):
         copy = Plan.objects.create(project=target, name=plan.name, approach=plan.approach, order=plan.order)
         copy.criteria.set([criteria[c.code] for c in plan.criteria.all() if c.code in criteria])
@@ -106,7 +238,7 @@ def plans_copy(*, source: Project, target: Project, shift_years: int) -> None:
                 plan=copy,
                 title=activity.title,
                 description=activity.description,
-                responsible_user=activity.responsible_user,
+                responsible_user_id=activity.responsible_user_id,
                 responsible_name=activity.responsible_name,
                 responsible_position=activity.responsible_position,
                 phase=activity.phase,

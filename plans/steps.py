@@ -1,68 +1,88 @@
-"""States of steps 7–9 for the stepper, computed from the data."""
+"""States of steps 7–8 for the stepper, computed from the data. Registered
+in ``PlansConfig.ready`` (``assessment.frame``)."""
 
+from dataclasses import dataclass
+
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from assessment.models import Project
-from assessment.steps import COMPLETE, IN_PROGRESS, NOT_STARTED, PROBLEM
+from assessment.frame import COMPLETE, IN_PROGRESS, NOT_STARTED, PROBLEM, StepDefinition, first_problem
 from plans.models import Activity, Plan, ProgressUpdate
-from plans.selectors import project_activities
+from plans.selectors import plans_for_project
 
 
-def uncovered_criteria(data, covered_ids: set[int]) -> list:
+@dataclass
+class PlanData:
+    plans: list[Plan]
+    activities: list[Activity]
+
+
+def plan_data(state) -> PlanData:
+    """The project's plans with their criteria and activities (latest
+    progress annotated), loaded once per request."""
+
+    def load():
+        plans = list(plans_for_project(state.project))
+        activities = sorted(
+            (activity for plan in plans for activity in plan.activities.all()),
+            key=lambda a: (a.start_date, a.order, a.pk),
+        )
+        return PlanData(plans=plans, activities=activities)
+
+    return state.memo("plans", load)
+
+
+def uncovered_criteria(state, covered_ids: set[int]) -> list:
     """Criteria whose current level is below their target and that no plan covers."""
-    if data.project.rounds.exists():
-        from assessment.services import latest_round
-
-        levels = latest_round(data.project).criterion_levels
-    else:
-        levels = {}
+    levels = state.latest_round.criterion_levels if state.latest_round else {}
     uncovered = []
-    for criterion in data.criteria:
+    for criterion in state.data.criteria:
         if criterion.target_level is None or criterion.pk in covered_ids:
             continue
-        current = float(levels.get(criterion.code, 0))
-        if current < criterion.target_level:
+        if float(levels.get(criterion.code, 0)) < criterion.target_level:
             uncovered.append(criterion)
     return uncovered
 
 
-def step7(data, plans: list[Plan], activities: list[Activity]) -> tuple[str, str]:
-    targets = [c.target_level for c in data.criteria]
+def step7(state) -> tuple[str, str]:
+    plans = plan_data(state).plans
+    targets = [c.target_level for c in state.data.criteria]
     if all(target is None for target in targets) and not plans:
         return NOT_STARTED, _("Set a target level for every criterion, then group the criteria into plans.")
     problems = []
     if any(target is None for target in targets):
         problems.append(_("Set a target level for every criterion."))
     covered = {criterion.pk for plan in plans for criterion in plan.criteria.all()}
-    uncovered = uncovered_criteria(data, covered)
+    uncovered = uncovered_criteria(state, covered)
     if uncovered:
         problems.append(
             _("No plan covers these criteria below their target: %(criteria)s.")
             % {"criteria": ", ".join(c.name for c in uncovered)}
         )
-    empty = [plan.name for plan in plans if not any(a.plan_id == plan.pk for a in activities)]
+    empty = [plan.name for plan in plans if not plan.activities.all()]
     if empty:
         problems.append(_("Plans without activities: %(plans)s.") % {"plans": ", ".join(empty)})
     if not plans:
         problems.append(_("Add at least one plan with its activities."))
-    if problems:
-        return PROBLEM, problems[0] + (
-            _(" (and %(count)s more)") % {"count": len(problems) - 1} if len(problems) > 1 else ""
-        )
-    return COMPLETE, ""
+    return (PROBLEM, first_problem(problems)) if problems else (COMPLETE, "")
 
 
-def step8(data, activities: list[Activity], rounds: int) -> tuple[str, str]:
-    if not activities:
-        return NOT_STARTED, _("Record progress once the upgrade plan exists.")
-    with_progress = [a for a in activities if a.latest_status]
-    if not with_progress and rounds < 2:
-        return NOT_STARTED, _("Record the progress of the activities and re-assess.")
-    blocked = [
+def blocked_without_note(activities) -> list[Activity]:
+    return [
         a
         for a in activities
         if a.latest_status == ProgressUpdate.Status.BLOCKED and not (a.latest_note or "").strip()
     ]
+
+
+def step8(state) -> tuple[str, str]:
+    activities = plan_data(state).activities
+    rounds = len(state.rounds)
+    if not activities:
+        return NOT_STARTED, _("Record progress once the upgrade plan exists.")
+    if not any(a.latest_status for a in activities) and rounds < 2:
+        return NOT_STARTED, _("Record the progress of the activities and re-assess.")
+    blocked = blocked_without_note(activities)
     if blocked:
         return PROBLEM, _("Blocked without a note: %(titles)s.") % {
             "titles": ", ".join(a.title for a in blocked)
@@ -81,25 +101,11 @@ def step8(data, activities: list[Activity], rounds: int) -> tuple[str, str]:
     return COMPLETE, ""
 
 
-def plan_steps(*, project, data, latest, include_step9: bool = True) -> dict[int, tuple[str, str]]:
-    plans = list(Plan.objects.filter(project=project).prefetch_related("criteria"))
-    activities = list(project_activities(project))
-    rounds = project.rounds.count()
-    states = {7: step7(data, plans, activities), 8: step8(data, activities, rounds)}
-    if include_step9:
-        if project.status not in Project.EDITABLE_STATUSES:
-            states[9] = (COMPLETE, "")
-        else:
-            from assessment.steps import project_steps
-            from plans.readiness import project_readiness
+def step_url(project, number: int) -> str:
+    return reverse("plans:step", kwargs={"pk": project.pk, "number": number})
 
-            steps = project_steps(data, latest, 0, {**states, 9: (NOT_STARTED, "")})
-            readiness = project_readiness(project, data=data, steps=steps, activities=activities)
-            if readiness.ready:
-                states[9] = (IN_PROGRESS, _("Ready: the agency head can submit the request."))
-            else:
-                states[9] = (
-                    NOT_STARTED if states[7][0] == NOT_STARTED else PROBLEM,
-                    _("%(count)s items block the request.") % {"count": len(readiness.blocking)},
-                )
-    return states
+
+STEPS = [
+    StepDefinition(7, lambda project: step_url(project, 7), step7),
+    StepDefinition(8, lambda project: step_url(project, 8), step8),
+]

@@ -1,10 +1,11 @@
-from django.urls import path
+from django.urls import path, re_path
 
 from plans import views
 
 app_name = "plans"
 
 urlpatterns = [
+    re_path(r"^projects/(?P<pk>[0-9]+)/step/(?P<number>[78])/$", views.step, name="step"),
     path("projects/<int:pk>/plans/new/", views.plan_create, name="plan_create"),
     path("projects/<int:pk>/plans/<int:plan_id>/", views.plan_edit, name="plan_edit"),
     path("projects/<int:pk>/plans/<int:plan_id>/delete/", views.plan_delete, name="plan_delete"),
@@ -22,6 +23,4 @@ urlpatterns = [
         name="activity_evidence",
     ),
     path("projects/<int:pk>/timeline/", views.timeline, name="timeline"),
-    path("projects/<int:pk>/submit/", views.submit, name="submit"),
-    path("projects/<int:pk>/renew/", views.renew, name="renew"),
 ]

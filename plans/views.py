@@ -1,65 +1,79 @@
-"""Steps 7–9: targets and plans, activities and their progress, readiness
-and the request for certification."""
+"""Steps 7–8: targets and plans, activities and their progress, the
+timeline. Views fetch, check access, validate, and hand the change to
+``plans.services``; a refused save shows the page again with what was typed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from agencies.models import Membership
 from assessment import concurrency
-from assessment.access import get_project_for_user, project_role
+from assessment.access import get_project_for_user
+from assessment.frame import project_frame, project_state
 from assessment.models import ProjectCriterion
-from assessment.results import ProjectData
-from assessment.views.common import conflict_changes, conflict_message, project_frame
+from assessment.writes import EditConflict, Section, check_unchanged
 from plans import forms, services
 from plans.access import get_activity_for_user, get_plan_for_user
-from plans.models import Activity, ActivityEvidence, Plan, ProgressUpdate
-from plans.readiness import project_readiness
-from plans.selectors import plans_for_project, project_activities
-from pso_site.charts import TimelineBar, timeline_svg
-from pso_site.files import stored_file_response
+from plans.models import ActivityEvidence, Plan, ProgressUpdate
+from plans.steps import plan_data
+from plans.timeline import project_timeline_svg
+from pso_site.lib.files import stored_file_response
 
 
-def _targets_snapshot(criteria) -> dict:
-    return {
-        f"target.{c.code}": (c.name, "" if c.target_level is None else str(c.target_level)) for c in criteria
-    }
+def _token_after_refusal(request, project, section: Section):
+    """A save refused for its input keeps the token it was loaded with,
+    unless someone saved meanwhile (then that is shown)."""
+    token = request.POST.get("snapshot", "")
+    try:
+        check_unchanged(project=project, section=section, token=token)
+    except EditConflict as conflict:
+        return concurrency.snapshot_token(section.snapshot(project)), conflict.as_context()
+    return token, None
 
 
-def plan_step(request, *, pk: int, number: int):
-    return {7: step7, 8: step8, 9: step9}[number](request, pk)
+@login_required
+def step(request, pk: int, number: str):
+    number = int(number)
+    if number == 7:
+        return step7(request, pk)
+    if number == 8 and request.method in ("GET", "HEAD"):
+        return step8(request, pk)
+    raise Http404
 
 
 def step7(request, pk: int):
     project = get_project_for_user(request.user, pk, write=request.method == "POST")
     criteria = list(ProjectCriterion.objects.filter(project=project).order_by("order"))
-    current = _targets_snapshot(criteria)
-    conflict = None
+    token = conflict = None
     if request.method == "POST":
         form = forms.TargetsForm(request.POST, criteria=criteria)
-        changes = conflict_changes(request, current)
-        if changes is not None:
-            conflict = {"message": conflict_message(""), "changes": changes}
-        if form.is_valid() and conflict is None:
-            services.targets_save(project=project, targets=form.targets())
-            messages.success(request, _("Target levels saved."))
-            return redirect("assessment:step", pk=pk, number=7)
+        if form.is_valid():
+            try:
+                services.targets_save(
+                    project_id=project.pk,
+                    user=request.user,
+                    token=request.POST.get("snapshot", ""),
+                    targets=form.targets(),
+                )
+            except EditConflict as error:
+                conflict = error.as_context()
+            else:
+                messages.success(request, _("Target levels saved."))
+                return redirect("plans:step", pk=pk, number=7)
+        else:
+            token, conflict = _token_after_refusal(request, project, services.TARGETS)
     else:
         form = forms.TargetsForm(criteria=criteria)
-    data = ProjectData.load(project)
-    context = project_frame(request, project, data=data, current_step=7)
+    context = project_frame(request, project, current_step=7)
     latest = context["latest_round"]
     context.update(
         {
             "form": form,
-            "plans": list(plans_for_project(project)),
-            "snapshot_token": concurrency.snapshot_token(current),
+            "plans": plan_data(context["state"]).plans,
+            "snapshot_token": token or concurrency.snapshot_token(services.targets_snapshot(project)),
             "conflict": conflict,
             "levels": latest.criterion_levels if latest else {},
             "read_only": not context["can_edit"],
@@ -72,132 +86,146 @@ def step8(request, pk: int):
     project = get_project_for_user(request.user, pk)
     context = project_frame(request, project, current_step=8)
     today = timezone.localdate()
-    plans = list(plans_for_project(project))
+    plans = plan_data(context["state"]).plans
     for plan in plans:
         activities = list(plan.activities.all())
         for activity in activities:
             activity.overdue = activity.is_overdue(today, activity.latest_status)
         plan.activity_list = activities
         plan.done = sum(1 for a in activities if a.latest_status == ProgressUpdate.Status.DONE)
-    context.update({"plans": plans, "rounds": list(project.rounds.order_by("number"))})
+    context.update({"plans": plans, "rounds": context["state"].rounds})
     return render(request, "plans/step8.html", context)
 
 
-def step9(request, pk: int):
-    project = get_project_for_user(request.user, pk)
-    context = project_frame(request, project, current_step=9)
-    readiness = project_readiness(project, steps=context["steps"])
-    context.update(
-        {
-            "readiness": readiness,
-            "is_head": project_role(request.user, project) == Membership.Role.HEAD,
-        }
-    )
-    return render(request, "plans/step9.html", context)
-
-
-@login_required
-@require_POST
-def submit(request, pk: int):
-    project = get_project_for_user(request.user, pk, write=True)
-    if project_role(request.user, project) != Membership.Role.HEAD:
-        raise Http404
-    if request.POST.get("confirm") != "yes":
-        messages.error(request, _("Tick the confirmation box to submit the request."))
-        return redirect("assessment:step", pk=pk, number=9)
-    try:
-        services.project_submit(project=project, user=request.user)
-    except services.NotReady:
-        messages.error(request, _("The request was not submitted: some items still block it (see below)."))
-        return redirect("assessment:step", pk=pk, number=9)
-    messages.success(
-        request, _("The request for certification was submitted. The committee has been notified.")
-    )
-    return redirect("assessment:project", pk=pk)
-
-
-def _plan_form_page(request, project, form, plan=None):
-    context = project_frame(request, project, current_step=7)
-    context.update({"form": form, "plan": plan})
-    return render(request, "plans/plan_form.html", context)
+def _form_page(request, project, template, context):
+    page = project_frame(request, project, current_step=7)
+    page.update(context)
+    return render(request, template, page)
 
 
 @login_required
 def plan_create(request, pk: int):
-    project = get_project_for_user(request.user, pk, write=True)
+    project = get_project_for_user(request.user, pk, write=request.method == "POST")
     form = forms.PlanForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
-        with transaction.atomic():
-            plan = form.save(commit=False)
-            plan.project = project
-            plan.order = project.plans.count() + 1
-            plan.save()
-            form.save_m2m()
+        plan = services.plan_create(
+            project_id=project.pk,
+            user=request.user,
+            name=form.cleaned_data["name"],
+            approach=form.cleaned_data["approach"],
+            criterion_ids=[c.pk for c in form.cleaned_data["criteria"]],
+        )
         messages.success(request, _("Plan %(name)s added. Now add its activities.") % {"name": plan.name})
-        return redirect("assessment:step", pk=pk, number=7)
-    return _plan_form_page(request, project, form)
+        return redirect("plans:step", pk=pk, number=7)
+    return _form_page(request, project, "plans/plan_form.html", {"form": form, "plan": None})
 
 
 @login_required
 def plan_edit(request, pk: int, plan_id: int):
     plan = get_plan_for_user(request.user, pk, plan_id, write=request.method == "POST")
-    form = forms.PlanForm(request.POST or None, instance=plan, project=plan.project)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Plan saved."))
-        return redirect("assessment:step", pk=pk, number=7)
-    return _plan_form_page(request, plan.project, form, plan)
+    project = plan.project
+    section = services.plan_section(plan.pk)
+    token = conflict = None
+    if request.method == "POST":
+        form = forms.PlanForm(request.POST, project=project, initial=forms.PlanForm.initial_for(plan))
+        if form.is_valid():
+            try:
+                services.plan_update(
+                    project_id=project.pk,
+                    plan_id=plan.pk,
+                    user=request.user,
+                    token=request.POST.get("snapshot", ""),
+                    name=form.cleaned_data["name"],
+                    approach=form.cleaned_data["approach"],
+                    criterion_ids=[c.pk for c in form.cleaned_data["criteria"]],
+                )
+            except EditConflict as error:
+                conflict = error.as_context()
+            else:
+                messages.success(request, _("Plan saved."))
+                return redirect("plans:step", pk=pk, number=7)
+        else:
+            token, conflict = _token_after_refusal(request, project, section)
+    else:
+        form = forms.PlanForm(project=project, initial=forms.PlanForm.initial_for(plan))
+    context = {
+        "form": form,
+        "plan": plan,
+        "conflict": conflict,
+        "snapshot_token": token or concurrency.snapshot_token(section.snapshot(project)),
+    }
+    return _form_page(request, project, "plans/plan_form.html", context)
 
 
 @login_required
 @require_POST
 def plan_delete(request, pk: int, plan_id: int):
     plan = get_plan_for_user(request.user, pk, plan_id, write=True)
-    plan.delete()
+    services.plan_delete(project_id=plan.project_id, plan_id=plan.pk, user=request.user)
     messages.success(request, _("Plan deleted."))
-    return redirect("assessment:step", pk=pk, number=7)
-
-
-def _activity_form_page(request, project, form, activity=None):
-    context = project_frame(request, project, current_step=7)
-    context.update({"form": form, "activity": activity})
-    return render(request, "plans/activity_form.html", context)
+    return redirect("plans:step", pk=pk, number=7)
 
 
 @login_required
 def activity_create(request, pk: int):
-    project = get_project_for_user(request.user, pk, write=True)
+    project = get_project_for_user(request.user, pk, write=request.method == "POST")
     initial = {}
     plan_id = request.GET.get("plan", "")
-    if plan_id.isdigit():
+    if plan_id.isascii() and plan_id.isdigit():
         initial["plan"] = get_object_or_404(Plan, pk=int(plan_id), project=project)
     form = forms.ActivityForm(request.POST or None, project=project, initial=initial)
     if request.method == "POST" and form.is_valid():
-        activity = form.save()
+        activity = services.activity_create(
+            project_id=project.pk, user=request.user, values=form.activity_input()
+        )
         messages.success(request, _("Activity %(title)s added.") % {"title": activity.title})
-        return redirect("assessment:step", pk=pk, number=7)
-    return _activity_form_page(request, project, form)
+        return redirect("plans:step", pk=pk, number=7)
+    return _form_page(request, project, "plans/activity_form.html", {"form": form, "activity": None})
 
 
 @login_required
 def activity_edit(request, pk: int, activity_id: int):
     activity = get_activity_for_user(request.user, pk, activity_id, write=request.method == "POST")
     project = activity.plan.project
-    form = forms.ActivityForm(request.POST or None, instance=activity, project=project)
-    if request.method == "POST" and form.is_valid():
-        form.save()
-        messages.success(request, _("Activity saved."))
-        return redirect("plans:activity", pk=pk, activity_id=activity.pk)
-    return _activity_form_page(request, project, form, activity)
+    section = services.activity_section(activity.pk)
+    token = conflict = None
+    initial = forms.ActivityForm.initial_for(activity)
+    if request.method == "POST":
+        form = forms.ActivityForm(request.POST, project=project, initial=initial)
+        if form.is_valid():
+            try:
+                services.activity_update(
+                    project_id=project.pk,
+                    activity_id=activity.pk,
+                    user=request.user,
+                    token=request.POST.get("snapshot", ""),
+                    values=form.activity_input(),
+                )
+            except EditConflict as error:
+                conflict = error.as_context()
+            else:
+                messages.success(request, _("Activity saved."))
+                return redirect("plans:activity", pk=pk, activity_id=activity.pk)
+        else:
+            token, conflict = _token_after_refusal(request, project, section)
+    else:
+        form = forms.ActivityForm(project=project, initial=initial)
+    context = {
+        "form": form,
+        "activity": activity,
+        "conflict": conflict,
+        "snapshot_token": token or concurrency.snapshot_token(section.snapshot(project)),
+    }
+    return _form_page(request, project, "plans/activity_form.html", context)
 
 
 @login_required
 @require_POST
 def activity_delete(request, pk: int, activity_id: int):
     activity = get_activity_for_user(request.user, pk, activity_id, write=True)
-    activity.delete()
+    services.activity_delete(project_id=activity.plan.project_id, activity_id=activity.pk, user=request.user)
     messages.success(request, _("Activity deleted."))
-    return redirect("assessment:step", pk=pk, number=7)
+    return redirect("plans:step", pk=pk, number=7)
 
 
 @login_required
@@ -206,16 +234,19 @@ def activity_detail(request, pk: int, activity_id: int):
     project = activity.plan.project
     form = forms.ProgressForm(request.POST or None)
     evidence_form = forms.ProgressEvidenceForm(request.POST or None, request.FILES or None)
-    if request.method == "POST":
-        if form.is_valid() and evidence_form.is_valid():
-            services.progress_record(
-                activity=activity,
-                user=request.user,
-                evidence=evidence_form,
-                **form.cleaned_data,
-            )
-            messages.success(request, _("Progress recorded."))
-            return redirect("plans:activity", pk=pk, activity_id=activity.pk)
+    if request.method == "POST" and form.is_valid() and evidence_form.is_valid():
+        upload = evidence_form.cleaned_data.get("file")
+        services.progress_record(
+            project_id=project.pk,
+            activity_id=activity.pk,
+            user=request.user,
+            upload=upload,
+            sha256=getattr(evidence_form, "sha256", ""),
+            content_type=getattr(evidence_form, "content_type", ""),
+            **form.cleaned_data,
+        )
+        messages.success(request, _("Progress recorded."))
+        return redirect("plans:activity", pk=pk, activity_id=activity.pk)
     context = project_frame(request, project, current_step=8)
     context.update(
         {
@@ -238,58 +269,10 @@ def activity_evidence(request, pk: int, evidence_id: int):
     return stored_file_response(evidence)
 
 
-def project_timeline_svg(project, language: str | None = None) -> str:
-    """The plan's timeline as SVG; the page and the dossier both use it."""
-    today = timezone.localdate()
-    bars = [
-        TimelineBar(
-            label=activity.title,
-            start=activity.start_date,
-            end=activity.end_date,
-            group=activity.phase,
-            done=activity.latest_status == ProgressUpdate.Status.DONE,
-            overdue=activity.is_overdue(today, activity.latest_status),
-        )
-        for activity in project_activities(project)
-    ]
-    groups = [(phase.value, str(phase.label)) for phase in Activity.Phase]
-    return timeline_svg(bars=bars, groups=groups, language=language or get_language() or "th")
-
-
 @login_required
 @require_safe
 def timeline(request, pk: int):
     project = get_project_for_user(request.user, pk)
     context = project_frame(request, project, current_step=7)
-    context["timeline"] = project_timeline_svg(project)
+    context["timeline"] = project_timeline_svg(plan_data(project_state(request, project)).activities)
     return render(request, "plans/timeline.html", context)
-
-
-@login_required
-@require_POST
-def renew(request, pk: int):
-    """Start the renewal: a project for the current cycle that copies this one
-    (steps 1–5, targets, the plan, and a first round from the last round)."""
-    from agencies.access import get_agency_for_user
-    from assessment.models import Project
-    from assessment.services import project_renew
-    from pso_site.dates import current_fiscal_year
-
-    project = get_project_for_user(request.user, pk)
-    get_agency_for_user(request.user, project.agency.code, write=True)
-    if project.status not in (Project.Status.CERTIFIED, Project.Status.NOT_CERTIFIED):
-        raise Http404
-    year = current_fiscal_year()
-    existing = Project.objects.filter(
-        agency=project.agency, standard=project.standard, fiscal_year=year
-    ).first()
-    if existing is not None:
-        messages.info(request, _("The project for this cycle already exists."))
-        return redirect("assessment:project", pk=existing.pk)
-    with transaction.atomic():
-        renewal = project_renew(project=project, fiscal_year=year, user=request.user)
-        services.plans_copy(source=project, target=renewal, shift_years=year - project.fiscal_year)
-    messages.success(
-        request, _("Renewal project created from the last one. Review every step before submitting.")
-    )
-    return redirect("assessment:project", pk=renewal.pk)

@@ -1,7 +1,7 @@
 """Settings for the P.S.O. certification site.
 
 Everything that differs between a laptop, CI and production comes from an
-environment variable read by the strict helpers in ``pso_site.env``; the README
+environment variable read by the strict helpers in ``pso_site.lib.env``; the README
 documents each variable.
 """
 
@@ -12,7 +12,7 @@ import dj_database_url
 import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
-from pso_site.env import env_bool, env_int, env_list, env_str
+from pso_site.lib.env import env_bool, env_int, env_list, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -38,7 +38,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "crispy_forms",
     "crispy_bootstrap5",
     "simple_history",
@@ -47,6 +46,7 @@ INSTALLED_APPS = [
     "agencies",
     "assessment",
     "plans",
+    "certification",
 ]
 
 MIDDLEWARE = [

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from assessment.views.certificates import verify
+from certification.views.certificates import verify
 from pso_site import views
 
 urlpatterns = [
@@ -9,6 +9,7 @@ urlpatterns = [
     path("catalogue/", views.catalogue, name="catalogue"),
     path("", include("assessment.urls")),
     path("", include("plans.urls")),
+    path("", include("certification.urls")),
     path("", include("agencies.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -1,13 +1,15 @@
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from agencies.models import InstituteRole
 from agencies.selectors import memberships_for_user, standards_with_criteria
-from assessment.review import REVIEWABLE, projects_for_committee_member, projects_for_institute
 from assessment.selectors import projects_by_agency
+from certification.access import REVIEWABLE, projects_for_committee_member, projects_for_institute
 
 
 @login_required
+@require_safe
 def home(request):
     """One page, a section per role the person holds."""
     roles = set(InstituteRole.objects.filter(user=request.user).values_list("role", flat=True))
@@ -29,5 +31,6 @@ def home(request):
 
 
 @login_required
+@require_safe
 def catalogue(request):
     return render(request, "catalogue.html", {"standards": standards_with_criteria()})

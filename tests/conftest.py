@@ -5,6 +5,7 @@ Office; B's editor is the outsider to A's objects.
 """
 
 import datetime
+import hashlib
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -20,8 +21,24 @@ from tests.factories import add_indicators, add_missions, fill_round, fill_weigh
 
 
 @pytest.fixture(autouse=True)
-def fast_password_hasher(settings):
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+def media_in_tmp(settings, tmp_path):
+    """Uploaded evidence and issued dossiers go to a folder of the test's own."""
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+def _stand_in_pdf(html: str, *, base_url=None, stylesheets=None) -> bytes:
+    """A few bytes that differ when the HTML differs: enough for every test
+    that does not read the PDF itself."""
+    digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
+    return f"%PDF-1.7\n% stand-in for tests {digest}\n%%EOF\n".encode()
+
+
+@pytest.fixture(autouse=True)
+def pdf_renderer(request, monkeypatch):
+    """WeasyPrint only for tests marked ``pdf`` and the browser tests."""
+    if request.node.get_closest_marker("pdf") or request.node.get_closest_marker("e2e"):
+        return
+    monkeypatch.setattr("pso_site.lib.pdf._render_with_weasyprint", _stand_in_pdf)
 
 
 @pytest.fixture
@@ -186,3 +203,12 @@ def ready_project(planned_project, editor_a):
     Assessment.objects.filter(round=assessment_round).update(level=3, justification="ครบถ้วนตามหลักฐาน")
     round_score_store(assessment_round=assessment_round)
     return project
+
+
+@pytest.fixture
+def submitted_project(ready_project, head_a, django_capture_on_commit_callbacks):
+    """Submitted by the head; its dossier is built (after commit, as in production)."""
+    from certification.services import project_submit
+
+    with django_capture_on_commit_callbacks(execute=True):
+        return project_submit(project_id=ready_project.pk, user=head_a)

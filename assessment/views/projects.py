@@ -11,12 +11,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from agencies.access import get_agency_for_user
-from agencies.models import Membership
 from assessment import history, services
 from assessment.access import get_project_for_user
+from assessment.exchange import project_export
 from assessment.forms import ProjectCreateForm
-from assessment.models import Project
-from assessment.views.common import project_frame
+from assessment.frame import overview_context, project_frame
 
 
 @login_required
@@ -46,15 +45,8 @@ def project_create(request, code: str):
 def project_detail(request, pk: int):
     project = get_project_for_user(request.user, pk)
     context = project_frame(request, project)
-    context["rounds"] = list(project.rounds.order_by("number"))
-    context["dossiers"] = list(project.dossiers.select_related("decision").order_by("issued_at"))
-    context["can_renew"] = (
-        project.status in (Project.Status.CERTIFIED, Project.Status.NOT_CERTIFIED)
-        and context["role"] in (Membership.Role.HEAD, Membership.Role.EDITOR)
-        and not Project.objects.filter(
-            agency=project.agency, standard=project.standard, fiscal_year__gt=project.fiscal_year
-        ).exists()
-    )
+    context["rounds"] = context["state"].rounds
+    context.update(overview_context(context["state"]))
     return render(request, "assessment/project.html", context)
 
 
@@ -70,14 +62,12 @@ def project_history(request, pk: int):
 @login_required
 @require_safe
 def project_export_json(request, pk: int):
-    from assessment.exchange import project_export
-
     project = get_project_for_user(request.user, pk)
     document = project_export(project)
     response = HttpResponse(
         json.dumps(document, ensure_ascii=False, indent=1) + "\n",
         content_type="application/json; charset=utf-8",
     )
-    filename = f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year + 543}.json"
+    filename = f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year_be}.json"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

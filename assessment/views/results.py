@@ -3,16 +3,15 @@
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from assessment import results
 from assessment.access import get_project_for_user
-from assessment.models import AssessmentRound
-from assessment.services import latest_round
-from assessment.views.common import project_frame
-from pso_site.charts import RadarSeries, radar_svg
+from assessment.frame import project_frame, project_state
+from pso_site.lib.charts import RadarSeries, radar_svg
 
 
 def round_comparison(rows, rounds):
@@ -37,18 +36,24 @@ def round_comparison(rows, rounds):
 @require_safe
 def project_results(request, pk: int):
     project = get_project_for_user(request.user, pk)
-    rounds = list(AssessmentRound.objects.filter(project=project).order_by("number"))
-    number = request.GET.get("round")
-    if number and number.isdigit():
-        assessment_round = get_object_or_404(AssessmentRound, project=project, number=int(number))
-    else:
-        assessment_round = latest_round(project)
-    data = results.ProjectData.load(project)
-    context = project_frame(request, project, data=data, current_step=6)
+    state = project_state(request, project)
+    rounds = state.rounds
+    number = request.GET.get("round", "")
+    assessment_round = state.latest_round
+    if number:
+        if not (number.isascii() and number.isdigit()):
+            raise Http404("No such round.")
+        assessment_round = next((r for r in rounds if r.number == int(number)), None)
+        if assessment_round is None:
+            raise Http404("No such round.")
+    data = state.data
+    context = project_frame(request, project, current_step=6)
     context.update({"rounds": rounds, "round": assessment_round})
     if assessment_round is not None and data.criteria:
-        data.with_round(assessment_round)
-        score = data.score()
+        if assessment_round is state.latest_round:
+            score = state.latest_score
+        else:
+            score = data.with_round(assessment_round).score()
         rows = results.criterion_rows(data, score)
         series = [
             RadarSeries(_("Round %(number)s") % {"number": assessment_round.number}, [r.level for r in rows])

@@ -1,74 +1,61 @@
-"""Steps 1–5: fetch → check access → validate → refuse conflicts → save → redirect."""
+"""Steps 1–5: fetch → check access → validate → save through the step's
+service (lock, state, role, conflicts) → redirect; a refused save shows the
+page again with everything the person typed."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import transaction
-from django.http import Http404, HttpResponseNotAllowed
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
-from assessment import concurrency, forms, services, snapshots
-from assessment.access import can_edit, get_project_for_user
-from assessment.models import MissionCategory, Project, ProjectCriterion
-from assessment.results import ProjectData
+from assessment import concurrency, forms, services
+from assessment.access import get_project_for_user
+from assessment.frame import project_frame, project_state
+from assessment.models import MissionCategory, ProjectCriterion
 from assessment.rules import category_totals, difference_text, points_text
 from assessment.scoring import split_evenly
-from assessment.views.common import conflict_changes, conflict_message, last_editor_since, project_frame
+from assessment.snapshots import STEP_SECTIONS
+from assessment.writes import EditConflict, check_unchanged
 
 
 @login_required
-def step(request, pk: int, number: int):
-    if number in (6, 8, 9) and request.method not in ("GET", "HEAD"):
-        # These step pages are overviews; their actions have their own URLs.
-        return HttpResponseNotAllowed(["GET", "HEAD"])
+def step(request, pk: int, number: str):
+    number = int(number)
     if number == 6:
+        if request.method not in ("GET", "HEAD"):
+            raise Http404
         get_project_for_user(request.user, pk)  # 404 before revealing the redirect
         return redirect("assessment:round_current", pk=pk)
-    if number in (7, 8, 9):
-        from plans.views import plan_step
-
-        return plan_step(request, pk=pk, number=number)
-    handler = {1: step1, 2: step2, 3: step3, 4: step4, 5: step5}.get(number)
-    if handler is None:
-        raise Http404
-    if request.method != "POST":
-        return handler(request, pk)
-    # Saves of one project take turns, so the conflict check and the write
-    # cannot interleave with another person's save.
-    with transaction.atomic():
-        lock_project(pk)
-        return handler(request, pk)
+    return STEP_VIEWS[number](request, pk)
 
 
-def lock_project(pk: int) -> None:
-    Project.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True).first()
+def _refused(request, project, number, form_errors_owner=None, problems=(), conflict=None):
+    """The token and conflict to show after a refused save. A save refused
+    for its input keeps the token it was loaded with — unless someone saved
+    in the meantime, which is then shown, so nothing is overwritten unseen."""
+    section = STEP_SECTIONS[number]
+    if form_errors_owner is not None:
+        for problem in problems:
+            form_errors_owner.add_error(None, problem)
+    if conflict is None:
+        token = request.POST.get("snapshot", "")
+        try:
+            check_unchanged(project=project, section=section, token=token)
+        except EditConflict as error:
+            conflict = error
+        else:
+            return token, None
+    return concurrency.snapshot_token(section.snapshot(project)), conflict.as_context()
 
 
-def _render_step(request, project, number, template, context, conflict=None, snapshot=None):
-    if request.method == "POST":
-        # A bound model form wrote the refused input onto the instance; the
-        # stepper must show what is stored (the form keeps what was typed).
-        project.refresh_from_db()
+def _render_step(request, project, number, template, context, token=None, conflict=None):
     frame = project_frame(request, project, current_step=number)
-    if snapshot is None:
-        snapshot = snapshots.STEP_SNAPSHOTS[number](project)
     frame.update(context)
-    frame["snapshot_token"] = concurrency.snapshot_token(snapshot)
+    frame["snapshot_token"] = token or concurrency.snapshot_token(STEP_SECTIONS[number].snapshot(project))
     frame["conflict"] = conflict
     frame["read_only"] = not frame["can_edit"]
     return render(request, template, frame)
-
-
-def _conflict(request, project, number, current):
-    """Refuse the save when the step changed since the form was opened.
-    ``current`` is the step as stored, taken before any form touched the
-    project instance."""
-    changes = conflict_changes(request, current)
-    if changes is None:
-        return None
-    editor = last_editor_since(project, number, request.POST.get("snapshot", ""))
-    return {"message": conflict_message(editor), "changes": changes}
 
 
 def _saved(request, project, number):
@@ -76,39 +63,53 @@ def _saved(request, project, number):
     return redirect("assessment:step", pk=project.pk, number=number)
 
 
-def _simple_step(request, pk, number, form_class, template):
+def _text_step(request, pk, number, form_class, service, template):
     project = get_project_for_user(request.user, pk, write=request.method == "POST")
-    current = snapshots.STEP_SNAPSHOTS[number](project)
-    conflict = None
+    token = conflict = None
     if request.method == "POST":
-        form = form_class(request.POST, instance=project)
-        conflict = _conflict(request, project, number, current)
-        if form.is_valid() and conflict is None:
-            form.save()
-            return _saved(request, project, number)
+        form = form_class(request.POST)
+        if form.is_valid():
+            try:
+                service(
+                    project_id=project.pk,
+                    user=request.user,
+                    token=request.POST.get("snapshot", ""),
+                    **form.cleaned_data,
+                )
+            except EditConflict as error:
+                token, conflict = _refused(request, project, number, conflict=error)
+            else:
+                return _saved(request, project, number)
+        else:
+            token, conflict = _refused(request, project, number)
     else:
-        form = form_class(instance=project)
-    return _render_step(request, project, number, template, {"form": form}, conflict, current)
+        form = form_class(initial=form_class.initial_for(project))
+    return _render_step(request, project, number, template, {"form": form}, token, conflict)
 
 
 @login_required
 def step1(request, pk: int):
-    return _simple_step(request, pk, 1, forms.VisionForm, "assessment/step1.html")
+    return _text_step(request, pk, 1, forms.VisionForm, services.vision_save, "assessment/step1.html")
 
 
 @login_required
 def step2(request, pk: int):
-    return _simple_step(request, pk, 2, forms.MissionStatementForm, "assessment/step2.html")
+    return _text_step(
+        request, pk, 2, forms.MissionStatementForm, services.mission_statement_save, "assessment/step2.html"
+    )
 
 
 def _split_equally(data, prefix: str, category: str, budget):
     """Rewrite the submitted points of one category as an even split,
     keeping everything else the user typed."""
     data = data.copy()
-    total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    try:
+        total = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    except ValueError:
+        total = 0
     rows = [
         index
-        for index in range(total)
+        for index in range(min(total, forms.MissionFormSet.absolute_max))
         if data.get(f"{prefix}-{index}-category") == category
         and data.get(f"{prefix}-{index}-name", "").strip()
         and not data.get(f"{prefix}-{index}-DELETE")
@@ -134,107 +135,119 @@ def category_summary(budgets, rows):
     ]
 
 
+def _typed_mission_rows(formset):
+    """(category, points) of the rows as typed, for the live totals."""
+    rows = []
+    for form in formset.forms:
+        category = form.data.get(form.add_prefix("category"))
+        try:
+            points = form.fields["points"].clean(form.data.get(form.add_prefix("points")))
+        except ValidationError:
+            points = None  # the form shows the error; the live total skips it
+        if form.data.get(form.add_prefix("name"), "").strip() and not form.data.get(
+            form.add_prefix("DELETE")
+        ):
+            rows.append((category, points))
+    return rows
+
+
 @login_required
 def step3(request, pk: int):
     project = get_project_for_user(request.user, pk, write=request.method == "POST")
-    current = snapshots.step3(project)
-    conflict = None
+    token = conflict = None
     prefix = "missions"
+    queryset = project.missions.order_by("order", "id")
     if request.method == "POST":
         data = request.POST
         split = request.POST.get("split")
-        budget_form = forms.BudgetForm(data, instance=project)
         if request.POST.get("add_rows"):
             # Without JavaScript: show three more blank rows, keep what was typed.
             data = data.copy()
-            data[f"{prefix}-TOTAL_FORMS"] = str(int(data.get(f"{prefix}-TOTAL_FORMS", 0)) + 3)
-            budget_form = forms.BudgetForm(data, instance=project)
-            formset = forms.MissionFormSet(data, instance=project, prefix=prefix)
+            try:
+                data[f"{prefix}-TOTAL_FORMS"] = str(int(data.get(f"{prefix}-TOTAL_FORMS", 0)) + 3)
+            except ValueError:
+                pass  # the formset reports the broken management data
         elif split in MissionCategory.values:
-            budget = budget_form.is_valid() and budget_form.budgets()[split]
+            budget_form = forms.BudgetForm(data)
+            budget = budget_form.budgets()[split] if budget_form.is_valid() else None
             data, count = _split_equally(data, prefix, split, budget or project.budgets()[split])
-            budget_form = forms.BudgetForm(data, instance=project)
-            formset = forms.MissionFormSet(data, instance=project, prefix=prefix)
             messages.info(
                 request,
                 _("The budget of %(category)s was split evenly over %(count)s missions. Check and save.")
                 % {"category": MissionCategory(split).label, "count": count},
             )
-        else:
-            formset = forms.MissionFormSet(data, instance=project, prefix=prefix)
-            conflict = _conflict(request, project, 3, current)
+        budget_form = forms.BudgetForm(data)
+        formset = forms.MissionFormSet(data, instance=project, prefix=prefix, queryset=queryset)
+        token = request.POST.get("snapshot", "")
+        if not request.POST.get("add_rows") and split not in MissionCategory.values:
             budgets_ok = budget_form.is_valid()
             formset.budgets = budget_form.budgets() if budgets_ok else None
-            if budgets_ok and formset.is_valid() and conflict is None:
-                with transaction.atomic():
-                    budget_form.save()
-                    formset.save(commit=False)
-                    for obj in formset.deleted_objects:
-                        obj.delete()
-                    for order, form in enumerate(formset.kept_forms(), start=1):
-                        if form.has_changed() or form.instance.order != order:
-                            form.instance.order = order
-                            form.instance.project = project
-                            form.instance.save()
-                            form.save_m2m()
-                    services.rounds_rescore(project=project)
-                return _saved(request, project, 3)
+            if budgets_ok and formset.is_valid():
+                try:
+                    services.missions_save(
+                        project_id=project.pk,
+                        user=request.user,
+                        token=token,
+                        budgets=budget_form.budgets(),
+                        rows=formset.mission_rows(),
+                    )
+                except EditConflict as error:
+                    token, conflict = _refused(request, project, 3, conflict=error)
+                except services.RuleViolation as error:
+                    token, conflict = _refused(request, project, 3, budget_form, error.problems)
+                else:
+                    return _saved(request, project, 3)
+            else:
+                token, conflict = _refused(request, project, 3)
+        budgets = budget_form.budgets() if budget_form.is_valid() else project.budgets()
+        rows = _typed_mission_rows(formset)
     else:
-        budget_form = forms.BudgetForm(instance=project)
-        formset = forms.MissionFormSet(instance=project, prefix=prefix)
-    budgets = project.budgets()
-    if budget_form.is_bound and budget_form.is_valid():
-        budgets = budget_form.budgets()
-    rows = [(m.category, m.points) for m in project.missions.all()]
-    if formset.is_bound:
-        rows = []
-        for form in formset.forms:
-            category = form.data.get(form.add_prefix("category"))
-            try:
-                points = form.fields["points"].clean(form.data.get(form.add_prefix("points")))
-            except ValidationError:
-                points = None  # the form shows the error; the live total skips it
-            if form.data.get(form.add_prefix("name"), "").strip() and not form.data.get(
-                form.add_prefix("DELETE")
-            ):
-                rows.append((category, points))
+        budget_form = forms.BudgetForm(initial=forms.BudgetForm.initial_for(project))
+        formset = forms.MissionFormSet(instance=project, prefix=prefix, queryset=queryset)
+        budgets = project.budgets()
+        rows = [(m.category, m.points) for m in project_state(request, project).data.missions]
     context = {
         "budget_form": budget_form,
         "formset": formset,
         "categories": category_summary(budgets, rows),
     }
-    return _render_step(request, project, 3, "assessment/step3.html", context, conflict, current)
+    return _render_step(request, project, 3, "assessment/step3.html", context, token, conflict)
 
 
 @login_required
 def step4(request, pk: int):
     project = get_project_for_user(request.user, pk, write=request.method == "POST")
     criteria = list(ProjectCriterion.objects.filter(project=project).order_by("order"))
-    current = snapshots.step4(project)
-    conflict = None
+    token = conflict = None
     if request.method == "POST":
         form = forms.WeightsForm(request.POST, criteria=criteria)
-        conflict = _conflict(request, project, 4, current)
-        if form.is_valid() and conflict is None:
-            with transaction.atomic():
-                weights = form.weights()
-                for criterion in criteria:
-                    criterion.weight = weights[criterion.code]
-                    criterion.save(update_fields=["weight"])
-                services.rounds_rescore(project=project)
-            return _saved(request, project, 4)
+        if form.is_valid():
+            try:
+                services.weights_save(
+                    project_id=project.pk,
+                    user=request.user,
+                    token=request.POST.get("snapshot", ""),
+                    weights=form.weights(),
+                )
+            except EditConflict as error:
+                token, conflict = _refused(request, project, 4, conflict=error)
+            except services.RuleViolation as error:
+                token, conflict = _refused(request, project, 4, form, error.problems)
+            else:
+                return _saved(request, project, 4)
+        else:
+            token, conflict = _refused(request, project, 4)
     else:
         form = forms.WeightsForm(criteria=criteria)
     total = sum((c.weight or 0 for c in criteria), 0)
     context = {"form": form, "criteria": criteria, "total": total, "total_text": points_text(total)}
-    return _render_step(request, project, 4, "assessment/step4.html", context, conflict, current)
+    return _render_step(request, project, 4, "assessment/step4.html", context, token, conflict)
 
 
 @login_required
 def step5(request, pk: int):
     project = get_project_for_user(request.user, pk, write=request.method == "POST")
-    data = ProjectData.load(project)
-    current = snapshots.step5(project)
+    data = project_state(request, project).data
     # A blank form for each criterion that still lacks an indicator, with the
     # criterion chosen, so the whole step can be filled in one save. A
     # subclass per request: the criteria must not leak between requests.
@@ -245,39 +258,34 @@ def step5(request, pk: int):
         (forms.IndicatorFormSet,),
         {"criteria": data.criteria, "extra": max(len(lacking), 1)},
     )
-    conflict = None
+    token = conflict = None
     prefix = "indicators"
     queryset = project.indicators.select_related("criterion").order_by("criterion__order", "order", "id")
     if request.method == "POST":
         formset = formset_class(
             request.POST, instance=project, prefix=prefix, queryset=queryset, initial=lacking
         )
-        conflict = _conflict(request, project, 5, current)
-        if formset.is_valid() and conflict is None:
-            with transaction.atomic():
-                formset.save(commit=False)
-                for obj in formset.deleted_objects:
-                    obj.delete()
-                for order, form in enumerate(
-                    (f for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")), start=1
-                ):
-                    if form.has_changed() or form.instance.order != order:
-                        form.instance.project = project
-                        form.instance.order = order
-                        form.instance.save()
-                services.rounds_rescore(project=project)
-            return _saved(request, project, 5)
+        if formset.is_valid():
+            try:
+                services.indicators_save(
+                    project_id=project.pk,
+                    user=request.user,
+                    token=request.POST.get("snapshot", ""),
+                    rows=formset.indicator_rows(),
+                )
+            except EditConflict as error:
+                token, conflict = _refused(request, project, 5, conflict=error)
+            except services.RuleViolation as error:
+                formset._non_form_errors = formset.error_class(error.problems)
+                token, conflict = _refused(request, project, 5)
+            else:
+                return _saved(request, project, 5)
+        else:
+            token, conflict = _refused(request, project, 5)
     else:
         formset = formset_class(instance=project, prefix=prefix, queryset=queryset, initial=lacking)
-    return _render_step(
-        request,
-        project,
-        5,
-        "assessment/step5.html",
-        {"formset": formset, "criteria": data.criteria},
-        conflict,
-        current,
-    )
+    context = {"formset": formset, "criteria": data.criteria}
+    return _render_step(request, project, 5, "assessment/step5.html", context, token, conflict)
 
 
-__all__ = ["step", "can_edit"]
+STEP_VIEWS = {1: step1, 2: step2, 3: step3, 4: step4, 5: step5}

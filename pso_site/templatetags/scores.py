@@ -1,5 +1,7 @@
 """Showing exact scores: half-up to two decimals, only at display time."""
 
+from decimal import Decimal
+
 from django import template
 
 from assessment.rules import points_text
@@ -15,6 +17,18 @@ def score(value):
     from assessment.scoring import to_display
 
     return f"{to_display(value):f}"
+
+
+@register.filter
+def exact_decimal(value):
+    """A level with twelve decimals, for scripts that add up exactly enough
+    (the page's live committee total)."""
+    if value is None or value == "":
+        return ""
+    from fractions import Fraction
+
+    fraction = Fraction(value)
+    return f"{Decimal(fraction.numerator) / Decimal(fraction.denominator):.12f}"
 
 
 @register.filter

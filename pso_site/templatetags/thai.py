@@ -2,7 +2,7 @@
 
 from django import template
 
-from pso_site.dates import format_date, format_datetime, format_year
+from pso_site.lib.dates import format_date, format_datetime, format_year
 
 register = template.Library()
 

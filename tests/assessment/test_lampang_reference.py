@@ -2,8 +2,9 @@
 (demo import, then export) gives exactly the reference's expected block."""
 
 import pytest
+from django.contrib.auth import get_user_model
 
-from agencies.demo import demo_agencies_seed
+from agencies.demo import demo_agencies_seed, demo_users_seed
 from assessment.demo import demo_lampang_project_seed, reference
 from assessment.exchange import project_export, project_import
 from plans.demo import demo_lampang_plan_seed
@@ -13,8 +14,13 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def lampang(catalogue):
-    demo_agencies_seed()
+    demo_users_seed(password="pw", agencies=demo_agencies_seed())
     return demo_lampang_project_seed()
+
+
+@pytest.fixture
+def lampang_editor(lampang):
+    return get_user_model().objects.get(username="lampang_editor")
 
 
 def assert_matches_reference(results):
@@ -30,8 +36,8 @@ def test_lampang_baseline_gives_the_expected_scores(lampang):
     assert_matches_reference(document["results"]["1"])
 
 
-def test_lampang_target_total_is_96_67_once_targets_exist(lampang):
-    demo_lampang_plan_seed(lampang)
+def test_lampang_target_total_is_96_67_once_targets_exist(lampang, lampang_editor):
+    demo_lampang_plan_seed(lampang, user=lampang_editor)
     document = project_export(lampang)
     assert_matches_reference(document["results"]["1"])
     assert (

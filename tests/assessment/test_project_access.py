@@ -5,6 +5,7 @@ from django.core.files.base import ContentFile
 from django.urls import reverse
 
 from assessment.models import Assessment, EvidenceFile, Project
+from tests.utils import step_url
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +31,7 @@ def project_urls(project):
         reverse("assessment:round", args=[project.pk, 1]),
         reverse("assessment:cell", args=[project.pk, 1, cell.pk]),
         reverse("assessment:evidence", args=[project.pk, evidence.pk]),
-        *[reverse("assessment:step", args=[project.pk, number]) for number in range(1, 10)],
+        *[step_url(project, number) for number in range(1, 10)],
     ]
 
 

@@ -6,10 +6,10 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from assessment.models import Certificate
-from plans.services import project_submit
+from certification.models import Certificate
+from certification.services import project_submit
 from pso_site.demo import demo_seed
-from pso_site.pdf import extract_text
+from pso_site.lib.pdf import extract_text
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "demo-pass-2544"
@@ -20,7 +20,7 @@ def demo(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     data = demo_seed(password=PASSWORD)
     head = get_user_model().objects.get(username="lampang_head")
-    data["renewal"] = project_submit(project=data["renewal"], user=head)
+    data["renewal"] = project_submit(project_id=data["renewal"].pk, user=head)
     return data
 
 

@@ -28,19 +28,19 @@ def test_editor_fills_steps_1_to_6_and_reads_the_total(live_server, page, editor
     page.get_by_role("button", name="สร้างโครงการ").click()
     expect(page.get_by_text("สร้างโครงการแล้ว")).to_be_visible()
 
-    page.get_by_role("link", name="1 วิสัยทัศน์").click()
+    page.get_by_role("link", name="1 การกำหนดวิสัยทัศน์").click()
     page.get_by_label("วิสัยทัศน์").fill("เป็นหน่วยงานที่มีประสิทธิภาพ")
     save(page)
     expect(page.get_by_text("บันทึกขั้นตอนที่ 1 แล้ว")).to_be_visible()
 
-    page.get_by_role("link", name="2 พันธกิจและเป้าหมาย").click()
+    page.get_by_role("link", name="2 การกำหนดพันธกิจและเป้าหมาย").click()
     page.get_by_label("พันธกิจ").fill("ประสานราชการทั่วไปในจังหวัด")
     page.get_by_label("เป้าหมาย").fill("เป็นที่ยอมรับของประชาชน")
     page.get_by_label("วัตถุประสงค์").fill("ปรับปรุงระบบการบริหาร\nพัฒนาประสิทธิภาพ")
     save(page)
     expect(page.get_by_text("บันทึกขั้นตอนที่ 2 แล้ว")).to_be_visible()
 
-    page.get_by_role("link", name="3 ภารกิจและการจัดลำดับความสำคัญ").click()
+    page.get_by_role("link", name="3 การกำหนดภารกิจและจัดลำดับความสำคัญ").click()
     rows = page.locator("tr.mission-row")
     rows.nth(0).locator("input[name$='-name']").fill("งานวางแผน")
     rows.nth(0).locator("select[name$='-category']").select_option("main")
@@ -64,7 +64,7 @@ def test_editor_fills_steps_1_to_6_and_reads_the_total(live_server, page, editor
     expect(page.get_by_text("บันทึกขั้นตอนที่ 3 แล้ว")).to_be_visible()
     screenshot("step3")
 
-    page.get_by_role("link", name="4 ตัวถ่วงน้ำหนัก").click()
+    page.get_by_role("link", name="4 การกำหนดตัวถ่วงน้ำหนัก").click()
     for field, weight in zip(
         page.locator(".weight-input").all(), [20, 15, 15, 10, 10, 10, 10, 5, 5], strict=True
     ):
@@ -73,7 +73,7 @@ def test_editor_fills_steps_1_to_6_and_reads_the_total(live_server, page, editor
     save(page)
     expect(page.get_by_text("บันทึกขั้นตอนที่ 4 แล้ว")).to_be_visible()
 
-    page.get_by_role("link", name="5 ตัวชี้วัดและวิธีคิดคะแนน").click()
+    page.get_by_role("link", name="5 การกำหนดตัวชี้วัดและวิธีคิดคะแนน").click()
     # The page offers a blank form for each criterion, its criterion chosen.
     forms = page.locator(".indicator-form")
     expect(forms).to_have_count(9)
@@ -85,7 +85,7 @@ def test_editor_fills_steps_1_to_6_and_reads_the_total(live_server, page, editor
     save(page)
     expect(page.get_by_text("บันทึกขั้นตอนที่ 5 แล้ว")).to_be_visible()
 
-    page.get_by_role("link", name="6 ประเมินสถานภาพปัจจุบัน").click()
+    page.get_by_role("link", name="6 การประเมินสถานภาพปัจจุบัน").click()
     page.get_by_role("button", name="เริ่มการประเมิน").click()
     expect(page.get_by_text("เริ่มการประเมินรอบที่ 1 แล้ว")).to_be_visible()
     # The first page of a round must have its script running before the

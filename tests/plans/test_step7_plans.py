@@ -5,12 +5,13 @@ import pytest
 from django.urls import reverse
 
 from plans.models import Activity, Plan
+from tests import utils
 
 pytestmark = pytest.mark.django_db
 
 
 def step_url(project, number=7):
-    return reverse("assessment:step", args=[project.pk, number])
+    return utils.step_url(project, number)
 
 
 def frame_step(client, project, number):

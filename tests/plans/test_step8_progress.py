@@ -6,7 +6,7 @@ from django.test import Client
 from django.urls import reverse
 
 from assessment import services
-from assessment.models import Assessment, AssessmentRound
+from assessment.models import Assessment, AssessmentRound, EvidenceFile
 from plans.models import Activity, ActivityEvidence, ProgressUpdate
 from tests.factories import fill_round
 from tests.utils import count_queries
@@ -65,11 +65,11 @@ def test_bad_progress_is_refused_with_a_message(client, planned_project, editor_
 def test_plan_overview_counts_done_activities_and_highlights_overdue_ones(client, planned_project, editor_a):
     short = Activity.objects.get(plan__project=planned_project, phase="short")
     client.force_login(editor_a)
-    page = client.get(reverse("assessment:step", args=[planned_project.pk, 8])).content.decode()
+    page = client.get(reverse("plans:step", args=[planned_project.pk, 8])).content.decode()
     assert "เสร็จแล้ว 0 จาก 2 กิจกรรม" in page
     assert "overdue" in page  # ended 30 Sep 2025, not done
     ProgressUpdate.objects.create(activity=short, status="done", percent=100, date=datetime.date(2025, 9, 30))
-    page = client.get(reverse("assessment:step", args=[planned_project.pk, 8])).content.decode()
+    page = client.get(reverse("plans:step", args=[planned_project.pk, 8])).content.decode()
     assert "เสร็จแล้ว 1 จาก 2 กิจกรรม" in page
     assert "table-danger overdue" not in page
 
@@ -98,7 +98,8 @@ def test_a_new_round_is_prefilled_and_the_previous_one_is_frozen(client, planned
         reverse("assessment:cell", args=[planned_project.pk, 1, cell.pk]),
         {"file": SimpleUploadedFile("a.pdf", PDF)},
     )
-    assert response.status_code == 404
+    assert response.status_code == 302
+    assert not EvidenceFile.objects.filter(cell=cell).exists()
 
 
 def test_a_new_round_needs_the_previous_one_complete(client, planned_project, editor_a):

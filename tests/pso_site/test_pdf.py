@@ -5,7 +5,9 @@ from pathlib import Path
 import pytest
 import weasyprint.draw
 
-from pso_site import pdf
+from pso_site.lib import pdf
+
+pytestmark = pytest.mark.pdf
 
 FONT = (
     Path(__file__).resolve().parents[2] / "static" / "fonts" / "sarabun" / "Sarabun_400Regular.ttf"

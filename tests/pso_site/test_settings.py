@@ -5,7 +5,7 @@ from pathlib import Path
 
 import pytest
 
-from pso_site.env import ImproperSetting, env_bool, env_int, env_list
+from pso_site.lib.env import ImproperSetting, env_bool, env_int, env_list
 
 ROOT = Path(__file__).resolve().parents[2]
 

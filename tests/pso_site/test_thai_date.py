@@ -4,7 +4,7 @@ import zoneinfo
 from django.template import Context, Template
 from django.utils import translation
 
-from pso_site.dates import format_date, format_datetime, format_year
+from pso_site.lib.dates import format_date, format_datetime, format_year
 
 
 def test_thai_date_uses_thai_months_and_the_buddhist_era():

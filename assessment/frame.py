@@ -1,0 +1,217 @@
+"""The frame of every project page — the nine steps and what the person may
+do — computed once per request.
+
+Steps 1–6 belong to this app. The apps above it register theirs (7–8 plans,
+9 certification) and what they add to the frame (links, notices) in their
+``AppConfig.ready``, the way Django's admin is filled by autodiscovery: this
+module never imports them (``.importlinter``).
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import cached_property
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from agencies.models import Membership
+from agencies.models import Step as CatalogueStep
+from assessment.access import project_role
+from assessment.models import AssessmentRound, Project
+from assessment.results import ProjectData
+from assessment.scoring import RoundScore
+
+NOT_STARTED = "not_started"
+IN_PROGRESS = "in_progress"
+COMPLETE = "complete"
+PROBLEM = "problem"
+
+STATE_LABELS = {
+    NOT_STARTED: gettext_lazy("Not started"),
+    IN_PROGRESS: gettext_lazy("In progress"),
+    COMPLETE: gettext_lazy("Complete"),
+    PROBLEM: gettext_lazy("Has problems"),
+}
+
+
+@dataclass(frozen=True)
+class StepDefinition:
+    """A step as an app registers it: where it lives and how its state is
+    computed from the project's state."""
+
+    number: int
+    url: Callable[[Project], str]
+    state: Callable[["ProjectState"], tuple[str, str]]
+
+
+@dataclass
+class StepState:
+    number: int
+    name: str
+    guidance: str
+    state: str
+    missing: str
+    url: str
+
+    @property
+    def label(self) -> str:
+        return str(STATE_LABELS[self.state])
+
+    @property
+    def is_complete(self) -> bool:
+        return self.state == COMPLETE
+
+
+_steps: dict[int, StepDefinition] = {}
+_extensions: list[Callable[["ProjectState"], dict]] = []
+_overview_extensions: list[Callable[["ProjectState"], dict]] = []
+
+
+def register_step(definition: StepDefinition) -> None:
+    _steps[definition.number] = definition
+
+
+def register_frame_extension(extension: Callable[["ProjectState"], dict]) -> None:
+    """``extension(state)`` returns context for every project page:
+    ``project_links`` (label, url) and ``project_notices`` (template names)
+    are joined across apps; other keys are added as they are."""
+    if extension not in _extensions:
+        _extensions.append(extension)
+
+
+def register_overview_extension(extension: Callable[["ProjectState"], dict]) -> None:
+    """``extension(state)`` returns context for the project's overview page;
+    its ``overview_sections`` (template names) are joined across apps."""
+    if extension not in _overview_extensions:
+        _overview_extensions.append(extension)
+
+
+def overview_context(state: "ProjectState") -> dict:
+    context = {"overview_sections": []}
+    for extension in _overview_extensions:
+        extra = extension(state)
+        context["overview_sections"] += extra.pop("overview_sections", [])
+        context.update(extra)
+    return context
+
+
+def first_problem(problems: list[str]) -> str:
+    if not problems:
+        return ""
+    extra = len(problems) - 1
+    return problems[0] + (_(" (and %(count)s more)") % {"count": extra} if extra else "")
+
+
+class ProjectState:
+    """What the pages of one project need, each part computed at most once
+    per request, whatever the size of the project."""
+
+    def __init__(self, project: Project, user):
+        self.project = project
+        self.user = user
+        self._memo: dict[str, object] = {}
+
+    def memo(self, key: str, compute: Callable[[], object]):
+        """Cache a value of a higher app (plans, readiness) for this request."""
+        if key not in self._memo:
+            self._memo[key] = compute()
+        return self._memo[key]
+
+    @cached_property
+    def role(self) -> str | None:
+        return project_role(self.user, self.project)
+
+    @property
+    def can_edit(self) -> bool:
+        return self.project.is_editable and self.role in (Membership.Role.HEAD, Membership.Role.EDITOR)
+
+    @property
+    def is_head(self) -> bool:
+        return self.role == Membership.Role.HEAD
+
+    @cached_property
+    def data(self) -> ProjectData:
+        return ProjectData.load(self.project)
+
+    @cached_property
+    def rounds(self) -> list[AssessmentRound]:
+        return list(AssessmentRound.objects.filter(project=self.project).order_by("number"))
+
+    @property
+    def latest_round(self) -> AssessmentRound | None:
+        return self.rounds[-1] if self.rounds else None
+
+    @cached_property
+    def latest_score(self) -> RoundScore | None:
+        """The latest round computed by the scoring engine (targets included)."""
+        if self.latest_round is None or not self.data.criteria:
+            return None
+        return self.data.with_round(self.latest_round).score()
+
+    @cached_property
+    def open_cells(self) -> tuple[int, int]:
+        """Cells of the latest round without a level, and without a justification."""
+        if self.latest_round is None:
+            return 0, 0
+        return self.latest_round.open_cell_counts()
+
+    @cached_property
+    def catalogue_steps(self) -> dict[int, CatalogueStep]:
+        return {step.number: step for step in CatalogueStep.objects.all()}
+
+    def step(self, number: int) -> StepState | None:
+        """One step's state, computed once (a step may read earlier steps:
+        the readiness of step 9 reads steps 1–7)."""
+        cache = self._memo.setdefault("steps", {})
+        if number not in cache:
+            definition = _steps.get(number)
+            if definition is None:
+                return None
+            state, missing = definition.state(self)
+            catalogue = self.catalogue_steps.get(number)
+            cache[number] = StepState(
+                number=number,
+                name=catalogue.name if catalogue else _("Step %(number)s") % {"number": number},
+                guidance=catalogue.guidance if catalogue else "",
+                state=state,
+                missing=missing,
+                url=definition.url(self.project),
+            )
+        return cache[number]
+
+    @property
+    def steps(self) -> list[StepState]:
+        return [self.step(number) for number in sorted(_steps)]
+
+
+def project_state(request, project: Project) -> ProjectState:
+    """The request's state of ``project`` (one per request and project)."""
+    states = request.__dict__.setdefault("_project_states", {})
+    state = states.get(project.pk)
+    if state is None or state.project is not project:
+        state = states[project.pk] = ProjectState(project, request.user)
+    return state
+
+
+def project_frame(request, project: Project, *, current_step: int | None = None) -> dict:
+    """Context every project page shares: the stepper, the person's role and
+    what the registered apps add."""
+    state = project_state(request, project)
+    context = {
+        "project": project,
+        "state": state,
+        "steps": state.steps,
+        "current_step": current_step,
+        "current_step_state": state.step(current_step) if current_step else None,
+        "can_edit": state.can_edit,
+        "role": state.role,
+        "latest_round": state.latest_round,
+        "project_links": [],
+        "project_notices": [],
+    }
+    for extension in _extensions:
+        extra = extension(state)
+        context["project_links"] += extra.pop("project_links", [])
+        context["project_notices"] += extra.pop("project_notices", [])
+        context.update(extra)
+    return context

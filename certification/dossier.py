@@ -1,0 +1,213 @@
+"""The certification dossier (domain.md §6): one HTML template rendered to
+PDF by WeasyPrint, always in Thai.
+
+Drafts are rendered on demand and watermarked. At submission and at each
+decision a dossier is *issued*: the record is created in the deciding
+transaction and the PDF is built after that transaction commits, from the
+committed record — never under the project's lock, and a rendering failure
+never undoes the decision (the record is marked failed and can be retried).
+Once built its bytes are stored under their SHA-256 and never change.
+"""
+
+import hashlib
+import logging
+from pathlib import Path
+
+from django.contrib.auth.models import AnonymousUser
+from django.contrib.staticfiles import finders
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from assessment import history, results
+from assessment.frame import ProjectState
+from assessment.models import Assessment, EvidenceFile, Project
+from certification.models import Certificate, Decision, IssuedDossier
+from plans.models import ActivityEvidence
+from plans.steps import plan_data
+from plans.timeline import project_timeline_svg
+from pso_site.lib.charts import RadarSeries, radar_svg
+from pso_site.lib.pdf import render_pdf
+from pso_site.lib.qr import qr_svg
+
+logger = logging.getLogger(__name__)
+
+FONT_FILES = {
+    ("normal", 400): "fonts/sarabun/Sarabun_400Regular.ttf",
+    ("normal", 700): "fonts/sarabun/Sarabun_700Bold.ttf",
+    ("italic", 400): "fonts/sarabun/Sarabun_400Regular_Italic.ttf",
+    ("italic", 700): "fonts/sarabun/Sarabun_700Bold_Italic.ttf",
+}
+
+
+def font_faces() -> list[dict]:
+    """@font-face sources as file:// URLs found by the static finders: a font
+    WeasyPrint cannot load is only a warning, so the path must be right."""
+    faces = []
+    for (style, weight), name in FONT_FILES.items():
+        path = finders.find(name)
+        if path is None:
+            raise FileNotFoundError(f"Font {name} not found by the static finders")
+        faces.append({"style": style, "weight": weight, "url": Path(path).resolve().as_uri()})
+    return faces
+
+
+def _grid(state: ProjectState) -> dict:
+    cells = {}
+    if state.latest_round is not None:
+        cells = {
+            (cell.mission_id, cell.indicator_id): cell
+            for cell in Assessment.objects.filter(round=state.latest_round).only(
+                "mission_id", "indicator_id", "level", "justification"
+            )
+        }
+    indicators = state.data.indicators
+    rows = [
+        {
+            "mission": mission,
+            "cells": [(indicator, cells.get((mission.pk, indicator.pk))) for indicator in indicators],
+        }
+        for mission in state.data.missions
+    ]
+    return {"indicators": indicators, "rows": rows}
+
+
+def dossier_context(project: Project, *, draft: bool, issued_at=None) -> dict:
+    from certification.services import committee_levels, committee_total, current_review, review_rows
+
+    state = ProjectState(project, AnonymousUser())
+    data = state.data
+    latest = state.latest_round
+    context = {
+        "project": project,
+        "draft": draft,
+        "fonts": font_faces(),
+        "generated_at": issued_at or timezone.now(),
+        "data": data,
+        "rounds": state.rounds,
+        "round": latest,
+        "grid": _grid(state),
+    }
+    score = state.latest_score
+    review = current_review(project)
+    committee = {}
+    if review is not None:
+        rows = review_rows(review)
+        agency_levels = score.criterion_level if score else {}
+        committee = committee_levels(rows, agency_levels)
+        context.update(
+            {"review": review, "review_rows": rows, "committee_total": committee_total(rows, agency_levels)}
+        )
+        for row in rows:
+            row.shown_level = committee.get(row.criterion.code)
+    if score is not None:
+        rows = results.criterion_rows(data, score)
+        for row in rows:
+            row.committee_level = committee.get(row.criterion.code)
+        series = [RadarSeries(f"รอบที่ {latest.number}", [r.level for r in rows])]
+        if score.target_total is not None:
+            series.append(RadarSeries("เป้าหมาย", [r.target for r in rows], dashed=True))
+        if committee:
+            series.append(RadarSeries("คณะกรรมการ", [r.committee_level or 0 for r in rows]))
+        context.update(
+            {
+                "score": score,
+                "rows": rows,
+                "readiness": results.readiness(data, score),
+                "radar": radar_svg(labels=[r.criterion.name for r in rows], series=series, size=380),
+                "mission_scores": [(m, score.mission_score[str(m.pk)]) for m in data.missions],
+            }
+        )
+        if len(state.rounds) > 1:
+            context["comparison"] = [
+                {
+                    "criterion": r.criterion,
+                    "levels": [x.criterion_levels.get(r.criterion.code) for x in state.rounds],
+                    "target": r.target,
+                }
+                for r in rows
+            ]
+    context["plans"] = plan_data(state).plans
+    context["timeline"] = project_timeline_svg(plan_data(state).activities, language="th")
+    context["decisions"] = list(
+        project.decisions.select_related("decided_by", "review").order_by("decided_at")
+    )
+    certificate = Certificate.objects.filter(project=project).first()
+    if certificate is not None:
+        context["certificate"] = certificate
+        context["verify_url"] = certificate.verification_url()
+        context["qr"] = qr_svg(context["verify_url"])
+    context["evidence"] = list(
+        EvidenceFile.objects.filter(cell__round__project=project)
+        .select_related("cell__mission", "cell__indicator__criterion", "cell__round")
+        .order_by("cell__round__number", "pk")
+    )
+    context["activity_evidence"] = list(
+        ActivityEvidence.objects.filter(update__activity__plan__project=project)
+        .select_related("update__activity")
+        .order_by("pk")
+    )
+    context["history"] = history.project_history(project, limit=40)
+    return context
+
+
+def dossier_pdf(project: Project, *, draft: bool, issued_at=None) -> bytes:
+    with translation.override("th"):
+        html = render_to_string(
+            "certification/dossier.html", dossier_context(project, draft=draft, issued_at=issued_at)
+        )
+        return render_pdf(html, base_url=str(Path(finders.find("css/app.css")).parent))
+
+
+def is_draft(project: Project) -> bool:
+    return project.status in Project.EDITABLE_STATUSES
+
+
+def dossier_issue(
+    *, project: Project, occasion: str, decision: Decision | None = None, issued_at=None
+) -> IssuedDossier:
+    """Record a dossier issued now; it is built once the caller's transaction
+    commits (see the module's docstring)."""
+    issued = IssuedDossier.objects.create(
+        project=project, occasion=occasion, decision=decision, issued_at=issued_at or timezone.now()
+    )
+    transaction.on_commit(lambda: dossier_build(issued_id=issued.pk))
+    return issued
+
+
+def dossier_build(*, issued_id: int) -> IssuedDossier:
+    """Render and store an issued dossier that is pending or failed. A
+    failure is recorded on the dossier, never raised to the caller."""
+    issued = IssuedDossier.objects.select_related("project__agency", "project__standard").get(pk=issued_id)
+    if issued.is_ready:
+        return issued
+    try:
+        pdf = dossier_pdf(issued.project, draft=False, issued_at=issued.issued_at)
+    except Exception as error:  # any rendering failure must leave the decision standing
+        logger.exception("Dossier %s could not be built", issued_id)
+        IssuedDossier.objects.filter(pk=issued_id).update(
+            status=IssuedDossier.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        issued.refresh_from_db()
+        return issued
+    digest = hashlib.sha256(pdf).hexdigest()
+    issued.sha256 = digest
+    issued.size = len(pdf)
+    issued.file.save(f"{digest}.pdf", ContentFile(pdf), save=False)
+    issued.status = IssuedDossier.Status.READY
+    issued.built_at = timezone.now()
+    issued.error = ""
+    try:
+        issued.save(update_fields=["file", "sha256", "size", "status", "built_at", "error"])
+    except Exception:
+        issued.file.delete(save=False)  # no orphan file when the record cannot say it exists
+        raise
+    return issued
+
+
+def dossier_retry(*, issued_id: int) -> IssuedDossier:
+    IssuedDossier.objects.filter(pk=issued_id, status=IssuedDossier.Status.FAILED).update(
+        status=IssuedDossier.Status.PENDING, error=""
+    )
+    return dossier_build(issued_id=issued_id)

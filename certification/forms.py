@@ -1,0 +1,198 @@
+"""Forms of the committee: levels and comments, decisions, revocation."""
+
+import datetime
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from agencies.models import Standard
+from assessment.forms import CleanTextField
+from assessment.models import Project
+from assessment.scoring import to_display
+from certification.models import Decision
+from certification.services import ReviewLevel
+from pso_site.lib.dates import format_date
+
+
+class ReviewForm(forms.Form):
+    """The committee's level (0–3, two decimals), comment and the step it
+    concerns, per criterion, and an overall comment. A level left at the
+    agency's own (shown rounded) keeps the agency's exact level."""
+
+    overall_comment = CleanTextField(
+        label=gettext_lazy("Overall comment"),
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, rows, agency_levels: dict, step_names: dict[int, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.rows = rows
+        self.agency_levels = agency_levels
+        step_choices = [(number, f"{number}. {name}") for number, name in step_names.items()]
+        for row in rows:
+            code = row.criterion.code
+            agency = self.agency_display(row)
+            self.fields[f"level_{code}"] = forms.DecimalField(
+                label=row.criterion.name,
+                required=False,
+                min_value=Decimal(0),
+                max_value=Decimal(3),
+                max_digits=3,
+                decimal_places=2,
+                initial=row.level if row.level is not None else agency,
+                widget=forms.NumberInput(
+                    attrs={
+                        "step": "0.01",
+                        "min": "0",
+                        "max": "3",
+                        "class": "form-control form-control-sm input-level committee-level",
+                    }
+                ),
+                error_messages={
+                    "min_value": gettext_lazy("A level is between 0 and 3."),
+                    "max_value": gettext_lazy("A level is between 0 and 3."),
+                    "invalid": gettext_lazy("Enter a level such as 2.5."),
+                    "max_decimal_places": gettext_lazy("A level has at most two decimals."),
+                    "max_digits": gettext_lazy("A level is between 0 and 3."),
+                },
+            )
+            self.fields[f"comment_{code}"] = CleanTextField(
+                required=False,
+                max_length=4000,
+                initial=row.comment,
+                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+            )
+            self.fields[f"step_{code}"] = forms.TypedChoiceField(
+                choices=step_choices,
+                coerce=int,
+                initial=row.step,
+                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+            )
+
+    def agency_display(self, row) -> Decimal | None:
+        level = self.agency_levels.get(row.criterion.code)
+        return None if level is None else to_display(level)
+
+    def criterion_rows(self):
+        return [
+            (
+                row,
+                self[f"level_{row.criterion.code}"],
+                self[f"comment_{row.criterion.code}"],
+                self[f"step_{row.criterion.code}"],
+            )
+            for row in self.rows
+        ]
+
+    def levels(self) -> list[ReviewLevel]:
+        """What to store: a level equal to the agency's (as shown) means the
+        committee accepts the agency's exact level."""
+        entries = []
+        for row in self.rows:
+            code = row.criterion.code
+            level = self.cleaned_data[f"level_{code}"]
+            if level is not None and level == self.agency_display(row):
+                level = None
+            entries.append(
+                ReviewLevel(
+                    criterion_id=row.criterion_id,
+                    level=level,
+                    comment=self.cleaned_data[f"comment_{code}"],
+                    step=self.cleaned_data[f"step_{code}"],
+                )
+            )
+        return entries
+
+
+class DecisionForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Decision"),
+        choices=Decision.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": gettext_lazy("Choose a decision.")},
+    )
+    reason = CleanTextField(
+        label=gettext_lazy("Reason or message to the agency"),
+        required=False,
+        max_length=8000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    valid_from = forms.DateField(
+        label=gettext_lazy("Certificate valid from"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        help_text=gettext_lazy(
+            "The decision date unless you choose another; valid for three years less one day."
+        ),
+    )
+    confirm = forms.BooleanField(
+        label=gettext_lazy("I confirm this decision."),
+        error_messages={"required": gettext_lazy("Tick the box to confirm the decision.")},
+    )
+
+    def clean_valid_from(self):
+        """A certificate starts near the decision: within a year of today."""
+        day = self.cleaned_data["valid_from"]
+        if day is not None:
+            today = timezone.localdate()
+            if not today - datetime.timedelta(days=366) <= day <= today + datetime.timedelta(days=366):
+                raise forms.ValidationError(
+                    _("A certificate starts within a year of today (%(from)s – %(to)s).")
+                    % {
+                        "from": format_date(today - datetime.timedelta(days=366)),
+                        "to": format_date(today + datetime.timedelta(days=366)),
+                    }
+                )
+        return day
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("kind") == Decision.Kind.NOT_CERTIFY and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Give the reason for not certifying."))
+        if cleaned.get("kind") == Decision.Kind.REQUEST_CHANGES and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Say what the agency should change."))
+        return cleaned
+
+
+class RevokeForm(forms.Form):
+    reason = CleanTextField(
+        label=gettext_lazy("Reason for revocation"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": gettext_lazy("Give the reason for revoking the certificate.")},
+    )
+
+
+class ProjectFilterForm(forms.Form):
+    """Filters of the committee queue and the auditors' list."""
+
+    standard = forms.ModelChoiceField(
+        label=gettext_lazy("Standard"), queryset=Standard.objects.order_by("code"), required=False
+    )
+    province = forms.CharField(label=gettext_lazy("Province"), required=False)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+
+    def __init__(self, *args, statuses, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["status"].choices = [("", "—")] + [(s.value, s.label) for s in statuses]
+        self.fields["standard"].label_from_instance = lambda s: f"{s.label} {s.name}"
+
+    def filter(self, queryset):
+        if not self.is_valid():
+            return queryset
+        data = self.cleaned_data
+        if data.get("standard"):
+            queryset = queryset.filter(standard=data["standard"])
+        if data.get("province"):
+            queryset = queryset.filter(agency__province__icontains=data["province"].strip())
+        if data.get("status"):
+            queryset = queryset.filter(status=data["status"])
+        return queryset
+
+
+STATUSES_FOR_INSTITUTE = [s for s in Project.Status if s != Project.Status.DRAFT]

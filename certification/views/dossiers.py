@@ -1,0 +1,100 @@
+"""Dossier downloads: a watermarked draft while the agency is still
+editing, the stored bytes of an issued dossier afterwards."""
+
+from functools import wraps
+
+from django.contrib import messages
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from agencies.models import Membership
+from assessment.access import get_project_for_user
+from assessment.writes import role_in_project
+from certification import dossier
+from certification.access import is_committee_for
+from certification.models import IssuedDossier
+
+
+def login_or_404(view):
+    """Dossiers are for people with access: anonymous requests get the same
+    404 as outsiders rather than a login page that confirms the project exists."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not request.user.is_authenticated:
+            raise Http404("No such dossier.")
+        return view(request, *args, **kwargs)
+
+    return wrapper
+
+
+def _filename(project, suffix: str) -> str:
+    return f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year_be}{suffix}.pdf"
+
+
+@login_or_404
+@require_safe
+def dossier_latest(request, pk: int):
+    """The draft while the agency edits; afterwards the latest issued dossier
+    (or a note that it is being prepared). Nothing is issued by a GET."""
+    project = get_project_for_user(request.user, pk)
+    if dossier.is_draft(project):
+        pdf = dossier.dossier_pdf(project, draft=True)
+        response = HttpResponse(pdf, content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{_filename(project, "-draft")}"'
+        return response
+    issued = project.dossiers.order_by("-issued_at", "-pk").first()
+    if issued is None or not issued.is_ready:
+        messages.info(request, _("The dossier is being prepared; it appears on this page when it is ready."))
+        return redirect("assessment:project", pk=pk)
+    return _stored(project, issued)
+
+
+@login_or_404
+@require_safe
+def dossier_issued(request, pk: int, dossier_id: int):
+    project = get_project_for_user(request.user, pk)
+    issued = get_object_or_404(IssuedDossier, pk=dossier_id, project=project)
+    if not issued.is_ready:
+        raise Http404("The dossier is not ready.")
+    return _stored(project, issued)
+
+
+@require_POST
+@login_or_404
+def dossier_retry(request, pk: int, dossier_id: int):
+    """Build again a dossier whose rendering failed (the head of the agency
+    or a committee member)."""
+    project = get_project_for_user(request.user, pk)
+    issued = get_object_or_404(
+        IssuedDossier, pk=dossier_id, project=project, status=IssuedDossier.Status.FAILED
+    )
+    if role_in_project(request.user, project) != Membership.Role.HEAD and not is_committee_for(
+        request.user, project
+    ):
+        raise Http404("No such dossier.")
+    issued = dossier.dossier_retry(issued_id=issued.pk)
+    if issued.is_ready:
+        messages.success(request, _("The dossier was built."))
+    else:
+        messages.error(
+            request, _("The dossier could not be built again; the site administrator has been told.")
+        )
+    return redirect("assessment:project", pk=pk)
+
+
+def _stored(project, issued: IssuedDossier):
+    try:
+        handle = issued.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The stored dossier file is missing.") from None
+    response = FileResponse(
+        handle,
+        as_attachment=True,
+        content_type="application/pdf",
+        filename=_filename(project, f"-{issued.sha256[:8]}"),
+    )
+    response["X-Content-SHA256"] = issued.sha256
+    return response

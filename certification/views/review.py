@@ -1,0 +1,176 @@
+"""The committee's queue, review page and decision; revocation; the
+auditors' list."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from agencies.access import require_institute_role
+from agencies.models import InstituteRole
+from assessment import concurrency
+from assessment.frame import project_frame, project_state
+from assessment.results import criterion_rows
+from assessment.selectors import projects_with_latest_total
+from assessment.writes import EditConflict
+from certification import access, services
+from certification.forms import (
+    STATUSES_FOR_INSTITUTE,
+    DecisionForm,
+    ProjectFilterForm,
+    ReviewForm,
+    RevokeForm,
+)
+from certification.models import Certificate
+
+PAGE_SIZE = 20
+
+
+def _project_list(request, *, queryset, template):
+    form = ProjectFilterForm(request.GET or None, statuses=STATUSES_FOR_INSTITUTE)
+    projects = form.filter(projects_with_latest_total(queryset)).order_by("-submitted_at", "-pk")
+    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+
+
+@login_required
+@require_safe
+def committee_queue(request):
+    require_institute_role(request.user, InstituteRole.Role.COMMITTEE)
+    queryset = access.projects_for_committee_member(request.user)
+    if not request.GET.get("status"):
+        queryset = queryset.filter(status__in=access.REVIEWABLE)
+    return _project_list(request, queryset=queryset, template="certification/queue.html")
+
+
+@login_required
+@require_safe
+def audit_list(request):
+    require_institute_role(request.user, InstituteRole.Role.AUDITOR)
+    return _project_list(
+        request, queryset=access.projects_for_institute(), template="certification/audit.html"
+    )
+
+
+def _review_page(
+    request, project, review, *, form=None, decision_form=None, token=None, conflict=None, status=200
+):
+    state = project_state(request, project)
+    score = state.latest_score
+    agency_levels = score.criterion_level if score else {}
+    rows = services.review_rows(review) if review else []
+    self_rows = {row.criterion.pk: row for row in criterion_rows(state.data, score)} if score else {}
+    for row in rows:
+        row.self_row = self_rows.get(row.criterion_id)
+        row.agency_exact = agency_levels.get(row.criterion.code)
+    context = project_frame(request, project)
+    step_names = {step.number: step.name for step in state.steps}
+    reviewable = project.status in access.REVIEWABLE
+    context.update(
+        {
+            "review": review,
+            "score": score,
+            "committee_total": services.committee_total(rows, agency_levels) if rows else None,
+            "form": form
+            or ReviewForm(
+                rows=rows,
+                agency_levels=agency_levels,
+                step_names=step_names,
+                initial={"overall_comment": review.overall_comment if review else ""},
+            ),
+            "decision_form": decision_form or DecisionForm(),
+            "decisions": project.decisions.select_related("decided_by").order_by("decided_at"),
+            "reviewable": reviewable,
+            "conflict": conflict,
+            "snapshot_token": token
+            or (
+                concurrency.snapshot_token(services.review_section(review).snapshot(project))
+                if review
+                else ""
+            ),
+        }
+    )
+    return render(request, "certification/review.html", context, status=status)
+
+
+@login_required
+def review_page(request, pk: int):
+    """GET shows the review; POST saves the levels and comments, or (with
+    ``action=decide``) saves them and records the decision together."""
+    project = access.get_project_for_committee(request.user, pk)
+    review = services.current_review(project)
+    if request.method != "POST":
+        if review is None:
+            return redirect("assessment:project", pk=pk)
+        return _review_page(request, project, review)
+    if project.status not in access.REVIEWABLE or review is None:
+        messages.error(request, _("This project is not waiting for a decision."))
+        return redirect("certification:review", pk=pk)
+    state = project_state(request, project)
+    score = state.latest_score
+    form = ReviewForm(
+        request.POST,
+        rows=services.review_rows(review),
+        agency_levels=score.criterion_level if score else {},
+        step_names={step.number: step.name for step in state.steps},
+    )
+    deciding = request.POST.get("action") == "decide"
+    decision_form = DecisionForm(request.POST if deciding else None)
+    token = request.POST.get("snapshot", "")
+    if not form.is_valid() or (deciding and not decision_form.is_valid()):
+        messages.error(request, _("Nothing was saved: correct the highlighted fields."))
+        return _review_page(request, project, review, form=form, decision_form=decision_form, token=token)
+    try:
+        if deciding:
+            decision = services.project_decide(
+                project_id=project.pk,
+                user=request.user,
+                kind=decision_form.cleaned_data["kind"],
+                reason=decision_form.cleaned_data["reason"],
+                valid_from=decision_form.cleaned_data["valid_from"],
+                token=token,
+                overall_comment=form.cleaned_data["overall_comment"],
+                levels=form.levels(),
+            )
+            messages.success(
+                request, _("Decision recorded: %(decision)s.") % {"decision": decision.get_kind_display()}
+            )
+        else:
+            services.review_save(
+                project_id=project.pk,
+                user=request.user,
+                token=token,
+                overall_comment=form.cleaned_data["overall_comment"],
+                levels=form.levels(),
+            )
+            messages.success(request, _("The committee's levels and comments were saved."))
+    except EditConflict as error:
+        review.refresh_from_db()
+        return _review_page(
+            request, project, review, form=form, decision_form=decision_form, conflict=error.as_context()
+        )
+    except services.DecisionRefused as refusal:
+        messages.error(request, refusal.message)
+        return _review_page(request, project, review, form=form, decision_form=decision_form, token=token)
+    return redirect("certification:review", pk=pk)
+
+
+@login_required
+@require_POST
+def certificate_revoke(request, number: str):
+    require_institute_role(request.user, InstituteRole.Role.COMMITTEE)
+    certificate = get_object_or_404(Certificate.objects.select_related("project"), number=number)
+    access.get_project_for_committee(request.user, certificate.project_id)
+    form = RevokeForm(request.POST)
+    if form.is_valid():
+        services.certificate_revoke(
+            certificate_id=certificate.pk, user=request.user, reason=form.cleaned_data["reason"]
+        )
+        messages.success(request, _("Certificate %(number)s revoked.") % {"number": certificate.number})
+    else:
+        messages.error(request, _("Give the reason for revoking the certificate."))
+    return redirect("certification:certificate", pk=certificate.project_id)

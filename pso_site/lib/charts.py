@@ -1,0 +1,162 @@
+"""Server-rendered SVG charts. Geometry is computed here; the templates in
+``templates/charts/`` draw it, so the page and the PDF show the same chart."""
+
+import math
+from dataclasses import dataclass
+from fractions import Fraction
+
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
+
+SERIES_COLOURS = ["#0d6efd", "#dc3545", "#198754", "#fd7e14", "#6f42c1"]
+
+
+@dataclass
+class RadarSeries:
+    name: str
+    values: list  # levels 0–3, one per axis, Fraction/Decimal/int
+    dashed: bool = False
+
+
+def _point(cx, cy, radius, index, count, scale):
+    angle = -math.pi / 2 + 2 * math.pi * index / count
+    return cx + radius * scale * math.cos(angle), cy + radius * scale * math.sin(angle)
+
+
+def radar_svg(
+    *, labels: list[str], series: list[RadarSeries], maximum: int = 3, size: int = 420, title: str = ""
+) -> str:
+    """A radar (spider) chart of criterion levels: one axis per criterion,
+    rings at each level, one polygon per series."""
+    count = max(len(labels), 3)
+    cx = cy = size / 2
+    radius = size / 2 - 30
+    # Room on both sides for long Thai criterion names.
+    pad = 150
+    rings = []
+    for level in range(1, maximum + 1):
+        points = [_point(cx, cy, radius, i, count, level / maximum) for i in range(count)]
+        rings.append(
+            {
+                "level": level,
+                "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
+                "label_y": cy - radius * level / maximum,
+            }
+        )
+    axes = []
+    for index, label in enumerate(labels):
+        x, y = _point(cx, cy, radius, index, count, 1)
+        lx, ly = _point(cx, cy, radius + 14, index, count, 1)
+        anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
+        axes.append(
+            {"x": x, "y": y, "lx": lx, "ly": ly + (4 if ly >= cy else 0), "anchor": anchor, "label": label}
+        )
+    polygons = []
+    for number, item in enumerate(series):
+        values = [float(Fraction(v)) if v is not None else 0.0 for v in item.values]
+        points = [_point(cx, cy, radius, i, count, min(max(v / maximum, 0), 1)) for i, v in enumerate(values)]
+        polygons.append(
+            {
+                "name": item.name,
+                "points": " ".join(f"{x:.1f},{y:.1f}" for x, y in points),
+                "dots": points,
+                "colour": SERIES_COLOURS[number % len(SERIES_COLOURS)],
+                "dashed": item.dashed,
+            }
+        )
+    context = {
+        "size": size,
+        "pad": pad,
+        "width": size + 2 * pad,
+        "title": title,
+        "cx": cx,
+        "cy": cy,
+        "rings": rings,
+        "axes": axes,
+        "polygons": polygons,
+    }
+    return mark_safe(render_to_string("charts/radar.svg", context))
+
+
+@dataclass
+class TimelineBar:
+    label: str
+    start: object  # date
+    end: object | None  # date; None = open-ended
+    group: str
+    done: bool = False
+    overdue: bool = False
+
+
+def _month_index(day) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def timeline_svg(*, bars: list[TimelineBar], groups: list[tuple[str, str]], language: str = "th") -> str:
+    """A Gantt-like timeline on a month axis: one band per group (phase),
+    one bar per activity; open-ended bars fade out at the right edge.
+    Month names in Thai with Buddhist-era years (English: Gregorian)."""
+    from pso_site.lib.dates import BUDDHIST_ERA_OFFSET, ENGLISH_MONTHS, THAI_MONTHS_SHORT
+
+    if not bars:
+        return ""
+    first = min(_month_index(bar.start) for bar in bars)
+    ends = [_month_index(bar.end) for bar in bars if bar.end]
+    last = max(ends + [_month_index(bar.start) for bar in bars]) + (
+        3 if any(b.end is None for b in bars) else 0
+    )
+    months = last - first + 1
+    label_width, month_width, row_height, top = 330, max(34, min(64, 760 // months)), 26, 50
+    rows, y = [], top
+    for code, name in groups:
+        members = [bar for bar in bars if bar.group == code]
+        if not members:
+            continue
+        rows.append({"kind": "group", "label": name, "y": y})
+        y += row_height
+        for bar in members:
+            start = _month_index(bar.start) - first
+            end = (_month_index(bar.end) - first + 1) if bar.end else months
+            # Days within the month give the bar its real start and end.
+            x = label_width + (start + (bar.start.day - 1) / 31) * month_width
+            x_end = label_width + (end - (1 - bar.end.day / 31 if bar.end else 0)) * month_width
+            rows.append(
+                {
+                    "kind": "bar",
+                    "label": bar.label if len(bar.label) <= 48 else bar.label[:46] + "…",
+                    "title": bar.label,
+                    "y": y,
+                    "x": x,
+                    "width": max(x_end - x, 4),
+                    "open": bar.end is None,
+                    "done": bar.done,
+                    "overdue": bar.overdue,
+                }
+            )
+            y += row_height
+    axis = []
+    for offset in range(months):
+        index = first + offset
+        year, month = divmod(index, 12)
+        if language.startswith("en"):
+            name, shown_year = ENGLISH_MONTHS[month][:3], year
+        else:
+            name, shown_year = THAI_MONTHS_SHORT[month], year + BUDDHIST_ERA_OFFSET
+        axis.append(
+            {
+                "x": label_width + offset * month_width,
+                "name": name,
+                "year": shown_year if (offset == 0 or month == 0) else "",
+            }
+        )
+    context = {
+        "width": label_width + months * month_width + 10,
+        "height": y + 10,
+        "label_width": label_width,
+        "month_width": month_width,
+        "rows": rows,
+        "axis": axis,
+        "top": top,
+        "row_height": row_height,
+    }
+    return mark_safe(render_to_string("charts/timeline.svg", context))

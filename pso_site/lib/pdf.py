@@ -1,0 +1,104 @@
+"""HTML → PDF with WeasyPrint, with Thai text that extracts and copies exactly.
+
+WeasyPrint writes one ToUnicode entry per glyph, taken from the first text it
+sees that glyph in. Thai shaping does not map glyphs one-to-one to
+characters (HarfBuzz splits ำ into nikhahit + sara aa and reorders tone
+marks), so `pdftotext` would read สำนักงำน for สำนักงาน and นำ for น้ำ.
+
+The fix is the PDF's own mechanism for this: every text box that contains
+Thai is wrapped in a marked-content span whose /ActualText is the box's
+source text, which viewers and text extractors use instead of the glyphs'
+Unicode mapping. It is installed by wrapping the ``draw_text`` function that
+``weasyprint.draw`` calls for each text box — one small, version-checked
+extension point, no edit to WeasyPrint itself.
+"""
+
+import io
+import re
+import subprocess
+import threading
+
+import pydyf
+import weasyprint
+import weasyprint.draw
+from weasyprint import HTML
+
+SUPPORTED_WEASYPRINT = "70."
+# Scripts whose shaping breaks the one-glyph-one-text mapping.
+NEEDS_ACTUAL_TEXT = re.compile(r"[\u0E00-\u0E7F]")
+
+_install_lock = threading.Lock()
+_original_draw_text = None
+
+
+def draw_text_with_actual_text(stream, textbox, *args, **kwargs):
+    """``weasyprint.draw.text.draw_text`` plus /ActualText for Thai boxes."""
+    text = textbox.text
+    if not NEEDS_ACTUAL_TEXT.search(text):
+        return _original_draw_text(stream, textbox, *args, **kwargs)
+    stream.begin_marked_content("Span", pydyf.Dictionary({"ActualText": pydyf.String(text)}))
+    try:
+        return _original_draw_text(stream, textbox, *args, **kwargs)
+    finally:
+        stream.end_marked_content()
+
+
+def install_actual_text() -> None:
+    """Install the wrapper once (idempotent, thread-safe)."""
+    global _original_draw_text
+    with _install_lock:
+        if _original_draw_text is not None:
+            return
+        if not weasyprint.__version__.startswith(SUPPORTED_WEASYPRINT):
+            raise RuntimeError(
+                f"pso_site.lib.pdf wraps weasyprint.draw.draw_text of WeasyPrint {SUPPORTED_WEASYPRINT}x; "
+                f"found {weasyprint.__version__}: check the wrapper before upgrading."
+            )
+        _original_draw_text = weasyprint.draw.draw_text
+        weasyprint.draw.draw_text = draw_text_with_actual_text
+
+
+def render_pdf(html: str, *, base_url: str | None = None, stylesheets: list | None = None) -> bytes:
+    """Render HTML to PDF bytes. The same input gives the same bytes: no
+    creation or modification date, a fixed document identifier."""
+    return _render_with_weasyprint(html, base_url=base_url, stylesheets=stylesheets)
+
+
+def _render_with_weasyprint(html: str, *, base_url: str | None, stylesheets: list | None) -> bytes:
+    # The one place WeasyPrint runs: the test suite replaces it with a cheap
+    # stand-in unless a test is marked ``pdf`` (tests/conftest.py).
+    install_actual_text()
+    document = HTML(string=html, base_url=base_url).render(stylesheets=stylesheets)
+    document.metadata.created = None
+    document.metadata.modified = None
+    return document.write_pdf(pdf_identifier=b"pso-dossier")
+
+
+def extract_text(pdf_bytes: bytes) -> str:
+    """The text a reader would copy, as poppler's pdftotext extracts it."""
+    result = subprocess.run(
+        ["pdftotext", "-enc", "UTF-8", "-", "-"], input=pdf_bytes, capture_output=True, check=True
+    )
+    return result.stdout.decode("utf-8")
+
+
+def embedded_fonts(pdf_bytes: bytes) -> set[str]:
+    """Base names of the fonts embedded in the PDF (subset prefix included)."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    names = set()
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for font in fonts.values():
+            font = font.get_object()
+            descendants = font.get("/DescendantFonts")
+            if descendants:
+                descriptor = descendants[0].get_object().get("/FontDescriptor").get_object()
+                if (
+                    descriptor.get("/FontFile2")
+                    or descriptor.get("/FontFile3")
+                    or descriptor.get("/FontFile")
+                ):
+                    names.add(str(font.get("/BaseFont")))
+    return names

@@ -1,0 +1,42 @@
+import pytest
+from django.urls import reverse
+
+from assessment.models import Project
+from certification import services as review
+from pso_site.lib.dates import current_fiscal_year
+
+pytestmark = pytest.mark.django_db
+
+
+def test_renewal_copies_the_last_project_as_its_starting_point(
+    client, submitted_project, committee_member, editor_a
+):
+    review.project_decide(project_id=submitted_project.pk, user=committee_member, kind="certify")
+    client.force_login(editor_a)
+    page = client.get(reverse("assessment:project", args=[submitted_project.pk])).content.decode()
+    assert reverse("certification:renew", args=[submitted_project.pk]) in page
+    response = client.post(reverse("certification:renew", args=[submitted_project.pk]))
+    renewal = Project.objects.get(fiscal_year=current_fiscal_year(), standard=submitted_project.standard)
+    assert response["Location"] == reverse("assessment:project", args=[renewal.pk])
+    assert renewal.status == Project.Status.DRAFT
+    assert renewal.vision == submitted_project.vision
+    assert list(renewal.criteria.values_list("weight", "target_level")) == list(
+        submitted_project.criteria.values_list("weight", "target_level")
+    )
+    assert renewal.indicators.count() == submitted_project.indicators.count()
+    assert renewal.plans.get().activities.count() == 2
+    first = renewal.rounds.get()
+    assert first.total_score == submitted_project.rounds.order_by("-number").first().total_score
+    # A second press does not create a second project.
+    client.post(reverse("certification:renew", args=[submitted_project.pk]))
+    assert Project.objects.filter(fiscal_year=current_fiscal_year()).count() == 1
+
+
+def test_viewers_outsiders_and_drafts_cannot_renew(client, submitted_project, viewer_a, outsider, editor_a):
+    for user in (viewer_a, outsider):
+        client.force_login(user)
+        assert client.post(reverse("certification:renew", args=[submitted_project.pk])).status_code == 404
+    client.force_login(editor_a)
+    response = client.post(reverse("certification:renew", args=[submitted_project.pk]), follow=True)
+    assert "ต่ออายุได้เฉพาะโครงการที่มีผลการพิจารณาแล้ว" in response.content.decode()  # not decided yet
+    assert Project.objects.count() == 1
