@@ -43,13 +43,16 @@ test: install-dev
 	$(MAKE) --no-print-directory test-browser
 
 # pytest exits 5 when it collects no test: make stops on that like on a failure.
+# Two workers (pytest-xdist); SQLite builds its tables from the models (the
+# PostgreSQL run applies the migrations, and a test checks they match).
+TEST_WORKERS ?= 2
 test-sqlite:
 	@echo "== Tests on SQLite =="
-	env -u DATABASE_URL $(BIN)/pytest --ignore=tests/e2e
+	env -u DATABASE_URL $(BIN)/pytest --ignore=tests/e2e -n $(TEST_WORKERS) --no-migrations
 
 test-postgres:
 	@echo "== Tests on PostgreSQL ($${DATABASE_URL:-$(PG_URL)}) =="
-	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest --ignore=tests/e2e --create-db
+	DATABASE_URL=$${DATABASE_URL:-$(PG_URL)} $(BIN)/pytest --ignore=tests/e2e -n $(TEST_WORKERS) --create-db
 
 test-browser:
 	@echo "== Browser tests (Chromium) =="

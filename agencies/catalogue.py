@@ -6,11 +6,29 @@ from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
 
+from django.core.cache import cache
 from django.db import transaction
 
 from agencies.models import Criterion, MissionCategory, Standard, Step, UltimateOutcome
 
 CATALOGUE_FILE = Path(__file__).resolve().parent / "data" / "standards.json"
+STEPS_CACHE_KEY = "pso:catalogue:steps"
+STEPS_CACHE_SECONDS = 300
+
+
+def catalogue_steps() -> dict[int, Step]:
+    """The nine steps by number. Every project page shows them, so they are
+    cached; a change in the admin clears the cache (``AgenciesConfig.ready``),
+    other server processes see it within five minutes."""
+    steps = cache.get(STEPS_CACHE_KEY)
+    if steps is None:
+        steps = {step.number: step for step in Step.objects.all()}
+        cache.set(STEPS_CACHE_KEY, steps, STEPS_CACHE_SECONDS)
+    return steps
+
+
+def forget_catalogue_steps(**kwargs) -> None:
+    cache.delete(STEPS_CACHE_KEY)
 
 
 @dataclass

@@ -4,7 +4,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
-from agencies.access import has_institute_role
+from agencies.access import has_institute_role, person_roles
 from agencies.models import InstituteRole, Membership
 from assessment.models import Project
 
@@ -21,16 +21,7 @@ class ProjectReadOnly(Exception):
 
 def project_role(user, project: Project) -> str | None:
     """The user's membership role in the project's agency, or None."""
-    if not user.is_authenticated:
-        return None
-    cache = user.__dict__.setdefault("_project_roles", {})
-    if project.agency_id not in cache:
-        cache[project.agency_id] = (
-            Membership.objects.filter(user=user, agency_id=project.agency_id)
-            .values_list("role", flat=True)
-            .first()
-        )
-    return cache[project.agency_id]
+    return person_roles(user).role_in(project.agency_id)
 
 
 def can_read_as_institute(user, project: Project) -> bool:

@@ -12,7 +12,7 @@ from agencies.models import Standard, UltimateOutcome
 from assessment import rules
 from assessment.models import Indicator, Mission, MissionCategory, Project, ProjectCriterion
 from assessment.services import IndicatorRow, MissionRow
-from pso_site.lib.dates import BUDDHIST_ERA_OFFSET
+from pso_site.lib.dates import buddhist_year, gregorian_year
 from pso_site.lib.text import TextProblem, clean_text
 
 POINTS_FIELD = {"max_digits": 5, "decimal_places": 2}
@@ -27,15 +27,14 @@ class FiscalYearField(forms.IntegerField):
         year = super().to_python(value)
         if year is None:
             return None
-        if year > 2400:
-            year -= BUDDHIST_ERA_OFFSET
+        year = gregorian_year(year)
         if not 1990 <= year <= 2100:
             raise forms.ValidationError(_("Enter a fiscal year such as 2569 (Buddhist era)."))
         return year
 
     def prepare_value(self, value):
         if isinstance(value, int) and value < 2400:
-            return value + BUDDHIST_ERA_OFFSET
+            return buddhist_year(value)
         return value
 
 
@@ -74,7 +73,7 @@ class ProjectCreateForm(forms.Form):
         ):
             raise forms.ValidationError(
                 _("This agency already has a %(standard)s project for fiscal year %(year)s.")
-                % {"standard": standard.label, "year": year + BUDDHIST_ERA_OFFSET}
+                % {"standard": standard.label, "year": buddhist_year(year)}
             )
         return cleaned
 
@@ -243,7 +242,17 @@ class LoadedObjectField(forms.ModelChoiceField):
 
 
 class LoadedRowsMixin:
-    """Formset rows whose hidden ids resolve without a query per row."""
+    """Formset rows given as the objects the page already loaded (``rows``),
+    whose hidden ids resolve without a query per row."""
+
+    def __init__(self, *args, rows=None, **kwargs):
+        self._rows = rows
+        super().__init__(*args, **kwargs)
+
+    def get_queryset(self):
+        if self._rows is not None:
+            return self._rows
+        return super().get_queryset()
 
     def add_fields(self, form, index):
         super().add_fields(form, index)

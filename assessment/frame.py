@@ -11,9 +11,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from agencies.catalogue import catalogue_steps
 from agencies.models import Membership
 from agencies.models import Step as CatalogueStep
 from assessment.access import project_role
@@ -134,6 +136,13 @@ class ProjectState:
         return ProjectData.load(self.project)
 
     @cached_property
+    def missions_with_outcomes(self) -> list:
+        """The loaded missions, with their ultimate outcomes (one query)."""
+        missions = self.data.missions
+        prefetch_related_objects(missions, "outcomes")
+        return missions
+
+    @cached_property
     def rounds(self) -> list[AssessmentRound]:
         return list(AssessmentRound.objects.filter(project=self.project).order_by("number"))
 
@@ -151,13 +160,13 @@ class ProjectState:
     @cached_property
     def open_cells(self) -> tuple[int, int]:
         """Cells of the latest round without a level, and without a justification."""
-        if self.latest_round is None:
+        if self.latest_round is None or self.latest_round.is_complete:
             return 0, 0
         return self.latest_round.open_cell_counts()
 
     @cached_property
     def catalogue_steps(self) -> dict[int, CatalogueStep]:
-        return {step.number: step for step in CatalogueStep.objects.all()}
+        return catalogue_steps()
 
     def step(self, number: int) -> StepState | None:
         """One step's state, computed once (a step may read earlier steps:

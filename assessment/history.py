@@ -1,154 +1,282 @@
-"""The project's change history: who changed what and when, read from the
-django-simple-history tables of every model that holds project data.
+"""The project's change history, readable: who changed what, when, with
+labels instead of codes and names instead of ids.
+
+django-simple-history keeps the raw audit trail of every model that holds
+project data. When it records a change, ``record_change`` turns it into a
+``ChangeEntry`` of the project (its subject, and each changed field before
+and after), so the history page and the dossier read one table, newest
+first, a page at a time.
 
 Each app registers the models it owns (``register_history_source`` in its
-``AppConfig.ready``), so this module never imports the apps above it.
+``AppConfig.ready``); this module never imports the apps above it.
 """
 
+import datetime
+import difflib
 from collections.abc import Callable
-from dataclasses import dataclass
-from datetime import datetime
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from decimal import Decimal
 
-from django.contrib.auth import get_user_model
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist
+from django.db import models
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from assessment.models import (
     Assessment,
     AssessmentRound,
+    ChangeEntry,
     EvidenceFile,
     Indicator,
     Mission,
     Project,
     ProjectCriterion,
 )
+from pso_site.lib.dates import format_date, format_datetime
 
-IGNORED_FIELDS = {"updated_at", "criterion_levels", "total_score", "completed_at", "is_complete"}
+# Fields that are bookkeeping, not something a person changed.
+IGNORED_FIELDS = {
+    "updated_at",
+    "criterion_levels",
+    "total_score",
+    "completed_at",
+    "is_complete",
+    "built_at",
+    "error",
+}
+ACTIONS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
+LONG_TEXT = 80
+
+# The project a service is writing (set by ``assessment.writes``), so that
+# recording a change needs no query to find it.
+current_project_id: ContextVar[int | None] = ContextVar("current_project_id", default=None)
 
 
 @dataclass(frozen=True)
 class HistorySource:
     model: type
-    records: Callable[[int], object]  # project id → historical queryset
-    subject: Callable[[object], str]
+    project_id: Callable[[models.Model], int | None]
+    subject: Callable[[models.Model], str]
+    ignored: frozenset = field(default_factory=frozenset)
 
 
-@dataclass
-class HistoryEntry:
-    when: datetime
-    user: str
-    action: str
-    subject: str
-    changes: list[tuple[str, str, str]]
-
-
-ACTIONS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
-
-_sources: list[HistorySource] = []
+_sources: dict[type, HistorySource] = {}
 
 
 def register_history_source(source: HistorySource) -> None:
-    if all(existing.model is not source.model for existing in _sources):
-        _sources.append(source)
+    _sources[source.model] = source
+
+
+def _cell_subject(cell: Assessment) -> str:
+    return _("Round %(round)s · %(mission)s × %(indicator)s") % {
+        "round": cell.round.number,
+        "mission": str(cell.mission),
+        "indicator": cell.indicator.name,
+    }
 
 
 def register_assessment_sources() -> None:
     for source in (
-        HistorySource(Project, lambda pk: Project.history.filter(id=pk), lambda r: _("Project")),
+        HistorySource(Project, lambda p: p.pk, lambda p: _("Project")),
         HistorySource(
-            ProjectCriterion,
-            lambda pk: ProjectCriterion.history.filter(project_id=pk),
-            lambda r: _("Criterion %(name)s") % {"name": r.name_th},
+            ProjectCriterion, lambda c: c.project_id, lambda c: _("Criterion %(name)s") % {"name": c.name_th}
         ),
+        HistorySource(Mission, lambda m: m.project_id, lambda m: _("Mission %(name)s") % {"name": str(m)}),
         HistorySource(
-            Mission,
-            lambda pk: Mission.history.filter(project_id=pk),
-            lambda r: _("Mission %(name)s") % {"name": r.name},
-        ),
-        HistorySource(
-            Indicator,
-            lambda pk: Indicator.history.filter(project_id=pk),
-            lambda r: _("Indicator %(name)s") % {"name": r.name},
+            Indicator, lambda i: i.project_id, lambda i: _("Indicator %(name)s") % {"name": i.name}
         ),
         HistorySource(
             AssessmentRound,
-            lambda pk: AssessmentRound.history.filter(project_id=pk),
+            lambda r: r.project_id,
             lambda r: _("Assessment round %(number)s") % {"number": r.number},
         ),
-        HistorySource(
-            Assessment,
-            lambda pk: Assessment.history.filter(round__project_id=pk),
-            lambda r: _("Assessment cell"),
-        ),
+        HistorySource(Assessment, lambda c: c.round.project_id, _cell_subject),
         HistorySource(
             EvidenceFile,
-            lambda pk: EvidenceFile.history.filter(cell__round__project_id=pk),
-            lambda r: _("Evidence file %(name)s") % {"name": r.original_name},
+            lambda e: e.cell.round.project_id,
+            lambda e: (
+                _("Evidence file %(name)s (%(cell)s)")
+                % {"name": e.original_name, "cell": _cell_subject(e.cell)}
+            ),
         ),
     ):
         register_history_source(source)
 
 
-def _label(model, name: str) -> str:
-    try:
-        return str(model._meta.get_field(name).verbose_name)
-    except FieldDoesNotExist:
-        return name
+# Recording ---------------------------------------------------------------------
 
 
-def project_history(project: Project, *, limit: int = 300) -> list[HistoryEntry]:
-    """The latest ``limit`` changes, newest first, each with its field diffs.
+def record_change(sender, instance, history_instance, history_user=None, **kwargs) -> None:
+    """``post_create_historical_record`` receiver: add the change to its
+    project's readable history."""
+    source = _sources.get(type(instance))
+    if source is None:
+        return
+    project_id = current_project_id.get() if type(instance) is not Project else instance.pk
+    if project_id is None:
+        project_id = source.project_id(instance)
+    if project_id is None:
+        return
+    changes = []
+    if history_instance.history_type == "~":
+        previous = history_instance.prev_record
+        if previous is not None:
+            changes = _changes(source, history_instance, previous)
+            if not changes:
+                return  # saved without a change a person made
+    ChangeEntry.objects.create(
+        project_id=project_id,
+        at=history_instance.history_date,
+        user=history_user,
+        user_name=(history_user.get_full_name() or history_user.username) if history_user else "",
+        model_label=instance._meta.label_lower,
+        object_id=instance.pk,
+        action=history_instance.history_type,
+        subject=source.subject(instance)[:500],
+        changes=changes,
+    )
 
-    A fixed number of queries: one per history table for the records, one for
-    their predecessors, one for the users.
-    """
-    records = []
-    for source in _sources:
-        for record in source.records(project.pk).order_by("-history_date")[:limit]:
-            records.append((source, record))
-    records.sort(key=lambda item: item[1].history_date, reverse=True)
-    records = records[:limit]
-    previous_ids = {}
-    for source, record in records:
-        previous_ids.setdefault(source.model, set()).add(record.id)
-    previous = {}
-    for model, object_ids in previous_ids.items():
-        for old in model.history.filter(id__in=object_ids).order_by("history_date"):
-            previous.setdefault((model, old.id), []).append(old)
-    user_ids = {record.history_user_id for _source, record in records if record.history_user_id}
-    users = {
-        user.pk: user.get_full_name() or user.username
-        for user in get_user_model().objects.filter(pk__in=user_ids)
-    }
-    entries = []
-    for source, record in records:
-        changes = []
-        if record.history_type == "~":
-            versions = previous.get((source.model, record.id), [])
-            before = [old for old in versions if old.history_date < record.history_date]
-            if before:
-                delta = record.diff_against(before[-1])
-                for change in delta.changes:
-                    if change.field in IGNORED_FIELDS:
-                        continue
-                    changes.append(
-                        (_label(source.model, change.field), _short(change.old), _short(change.new))
-                    )
-            if not changes and before:
-                continue
-        entries.append(
-            HistoryEntry(
-                when=record.history_date,
-                user=users.get(record.history_user_id, _("system")),
-                action=ACTIONS.get(record.history_type, record.history_type),
-                subject=source.subject(record),
-                changes=changes,
-            )
+
+def _changes(source: HistorySource, record, previous) -> list[dict]:
+    model = source.model
+    delta = record.diff_against(previous)
+    changes = []
+    for change in delta.changes:
+        if change.field in IGNORED_FIELDS or change.field in source.ignored:
+            continue
+        changes.append(
+            {
+                "field": change.field,
+                "before": _stored(model, change.field, change.old),
+                "after": _stored(model, change.field, change.new),
+            }
         )
-    return entries
+    return changes
 
 
-def _short(value) -> str:
-    text = "—" if value in (None, "") else str(value)
-    return text if len(text) <= 120 else text[:117] + "…"
+def _stored(model, name: str, value):
+    """A value as the history keeps it: names for people and related rows
+    (as they were then), raw codes for choices (shown with today's labels)."""
+    if value is None or value == "":
+        return None
+    try:
+        model_field = model._meta.get_field(name)
+    except FieldDoesNotExist:
+        return str(value)
+    if model_field.many_to_many:
+        ids = [item.get(model_field.m2m_reverse_name()) for item in value] if isinstance(value, list) else []
+        related = model_field.related_model.objects.filter(pk__in=ids)
+        return ", ".join(sorted(_name(obj) for obj in related)) or None
+    if model_field.is_relation:
+        related = model_field.related_model.objects.filter(pk=value).first()
+        return _name(related) if related is not None else str(value)
+    if isinstance(value, datetime.datetime | datetime.date | Decimal):
+        return value.isoformat() if not isinstance(value, Decimal) else str(value)
+    if isinstance(value, bool):
+        return "1" if value else "0"
+    return str(value)
+
+
+def _name(obj) -> str:
+    if hasattr(obj, "get_full_name"):
+        return obj.get_full_name() or obj.get_username()
+    return str(obj)
+
+
+# Reading -----------------------------------------------------------------------
+
+
+@dataclass
+class ShownChange:
+    label: str
+    before: str
+    after: str
+    # For long text: (kind, words) with kind "same", "removed" or "added".
+    diff: list[tuple[str, str]] | None = None
+
+
+@dataclass
+class HistoryEntry:
+    when: datetime.datetime
+    user: str
+    action: str
+    subject: str
+    changes: list[ShownChange]
+
+
+def project_changes(project: Project):
+    """The project's changes, newest first (a queryset: page it)."""
+    return ChangeEntry.objects.filter(project=project).order_by("-at", "-id")
+
+
+def shown(entries) -> list[HistoryEntry]:
+    return [
+        HistoryEntry(
+            when=entry.at,
+            user=entry.user_name or _("system"),
+            action=str(ACTIONS.get(entry.action, entry.action)),
+            subject=entry.subject,
+            changes=[_shown_change(entry.model_label, change) for change in entry.changes],
+        )
+        for entry in entries
+    ]
+
+
+def project_history(project: Project, *, limit: int = 40) -> list[HistoryEntry]:
+    """The latest ``limit`` changes (the dossier's short history)."""
+    return shown(project_changes(project)[:limit])
+
+
+def _shown_change(model_label: str, change: dict) -> ShownChange:
+    try:
+        model = apps.get_model(model_label)
+        model_field = model._meta.get_field(change["field"])
+    except (LookupError, FieldDoesNotExist):
+        model_field = None
+    label = str(model_field.verbose_name) if model_field is not None else change["field"]
+    before = _display(model_field, change.get("before"))
+    after = _display(model_field, change.get("after"))
+    diff = None
+    if len(before) > LONG_TEXT or len(after) > LONG_TEXT:
+        diff = word_diff(before, after)
+    return ShownChange(label=label, before=before, after=after, diff=diff)
+
+
+def _display(model_field, value) -> str:
+    if value is None or value == "":
+        return "—"
+    if model_field is None or model_field.is_relation:
+        return str(value)
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(_typed(model_field, value), value))
+    if isinstance(model_field, models.BooleanField):
+        return _("yes") if value in ("1", "True", True) else _("no")
+    if isinstance(model_field, models.DateTimeField):
+        return format_datetime(datetime.datetime.fromisoformat(value))
+    if isinstance(model_field, models.DateField):
+        return format_date(datetime.date.fromisoformat(value))
+    return str(value)
+
+
+def _typed(model_field, value):
+    try:
+        return model_field.to_python(value)
+    except Exception:  # a value stored by an older version of the field
+        return value
+
+
+def word_diff(before: str, after: str) -> list[tuple[str, str]]:
+    """The words removed and added between two texts (Thai has no spaces
+    between words, so the comparison is by characters within lines)."""
+    a, b = list(before), list(after)
+    segments = []
+    for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
+        if tag == "equal":
+            segments.append(("same", "".join(a[i1:i2])))
+        if tag in ("delete", "replace"):
+            segments.append(("removed", "".join(a[i1:i2])))
+        if tag in ("insert", "replace"):
+            segments.append(("added", "".join(b[j1:j2])))
+    return segments

@@ -295,3 +295,31 @@ class EvidenceFile(StoredFile):
     class Meta(StoredFile.Meta):
         verbose_name = _("evidence file")
         verbose_name_plural = _("evidence files")
+
+
+class ChangeEntry(models.Model):
+    """One change of a project's data, as the history page and the dossier
+    show it: written when the change is recorded (``assessment.history``),
+    so a long history pages in two queries. The raw audit trail stays in the
+    django-simple-history tables."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="changes")
+    at = models.DateTimeField(_("when"), db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    user_name = models.CharField(_("who"), max_length=300, blank=True)
+    model_label = models.CharField(max_length=100)
+    object_id = models.BigIntegerField()
+    action = models.CharField(max_length=1)
+    subject = models.CharField(_("what"), max_length=500)
+    changes = models.JSONField(default=list, blank=True)
+
+    class Meta:
+        verbose_name = _("change")
+        verbose_name_plural = _("changes")
+        ordering = ["-at", "-id"]
+        indexes = [models.Index(fields=["project", "-at", "-id"], name="change_project_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.user_name} {self.subject}"

@@ -146,12 +146,24 @@ def criterion_rows(data: ProjectData, score: scoring.RoundScore) -> list[Criteri
 
 
 def readiness(data: ProjectData, score: scoring.RoundScore) -> Readiness:
+    """The standard's readiness thresholds against a computed round."""
+    return readiness_of_levels(
+        data,
+        total=display(score.total),
+        levels={code: display(v) for code, v in score.criterion_level.items()},
+    )
+
+
+def readiness_of_levels(data: ProjectData, *, total: Decimal, levels: dict[str, Decimal]) -> Readiness:
+    """The thresholds against display values: those a round stored when it
+    was saved (``AssessmentRound.total_score`` and ``criterion_levels``,
+    computed by the scoring engine), or those of ``readiness``."""
     standard = data.project.standard
     return Readiness(
         min_total=standard.min_total_score,
         min_level=standard.min_criterion_level,
-        total_ok=display(score.total) >= standard.min_total_score,
+        total_ok=Decimal(total) >= standard.min_total_score,
         criteria_below=[
-            c for c in data.criteria if display(score.criterion_level[c.code]) < standard.min_criterion_level
+            c for c in data.criteria if Decimal(levels.get(c.code, "0")) < standard.min_criterion_level
         ],
     )

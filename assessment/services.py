@@ -337,7 +337,13 @@ def round_cells_save(
         loaded = grid.loaded_cells(token)
         if loaded is None:
             raise EditConflict(stale=True)
-        cells = list(Assessment.objects.filter(round=assessment_round, pk__in=values.keys()))
+        cells = list(
+            Assessment.objects.filter(round=assessment_round, pk__in=values.keys()).select_related(
+                "mission", "indicator"
+            )
+        )
+        for cell in cells:
+            cell.round = assessment_round  # the history names the round without a query per cell
         if len(cells) != len(values):
             raise Http404("No such cell.")
         mine, conflicts = grid.cell_changes(values, cells, loaded)

@@ -30,7 +30,9 @@ def step2(project: Project) -> Snapshot:
     }
 
 
-def step3(project: Project) -> Snapshot:
+def step3(project: Project, missions=None) -> Snapshot:
+    """``missions`` (with their outcomes prefetched) when the page already
+    loaded them; otherwise read now."""
     snapshot = {
         f"budget.{category}": (
             _("Budget: %(category)s") % {"category": MissionCategory(category).label},
@@ -38,7 +40,9 @@ def step3(project: Project) -> Snapshot:
         )
         for category, budget in project.budgets().items()
     }
-    for mission in Mission.objects.filter(project=project).prefetch_related("outcomes"):
+    if missions is None:
+        missions = Mission.objects.filter(project=project).prefetch_related("outcomes")
+    for mission in missions:
         outcomes = ",".join(sorted(o.code for o in mission.outcomes.all()))
         value = " · ".join(
             [
@@ -56,16 +60,17 @@ def step3(project: Project) -> Snapshot:
     return snapshot
 
 
-def step4(project: Project) -> Snapshot:
-    return {
-        f"weight.{c.code}": (c.name, "" if c.weight is None else points_text(c.weight))
-        for c in ProjectCriterion.objects.filter(project=project)
-    }
+def step4(project: Project, criteria=None) -> Snapshot:
+    if criteria is None:
+        criteria = ProjectCriterion.objects.filter(project=project)
+    return {f"weight.{c.code}": (c.name, "" if c.weight is None else points_text(c.weight)) for c in criteria}
 
 
-def step5(project: Project) -> Snapshot:
+def step5(project: Project, indicators=None) -> Snapshot:
+    if indicators is None:
+        indicators = Indicator.objects.filter(project=project).select_related("criterion")
     snapshot = {}
-    for indicator in Indicator.objects.filter(project=project).select_related("criterion"):
+    for indicator in indicators:
         value = " | ".join(
             [
                 indicator.criterion.name,
@@ -92,6 +97,18 @@ def round_cells(assessment_round: AssessmentRound) -> Snapshot:
 
 def cell_key(cell: Assessment) -> str:
     return f"cell.{cell.mission_id}.{cell.indicator_id}"
+
+
+def page_snapshot(number: int, state) -> Snapshot:
+    """The snapshot of step ``number`` from what the page's state already
+    loaded: the same (label, value) pairs the save compares under its lock."""
+    if number == 3:
+        return step3(state.project, missions=state.missions_with_outcomes)
+    if number == 4:
+        return step4(state.project, criteria=state.data.criteria)
+    if number == 5:
+        return step5(state.project, indicators=state.data.indicators)
+    return STEP_SECTIONS[number].snapshot(state.project)
 
 
 def _project_history(project):

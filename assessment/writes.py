@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from agencies.models import Membership
 from assessment import concurrency
 from assessment.access import ProjectReadOnly
+from assessment.history import current_project_id
 from assessment.models import Project
 
 Snapshot = dict[str, tuple[str, str]]
@@ -98,13 +99,23 @@ def role_in_project(user, project: Project) -> str | None:
 def project_for_write(*, project_id: int, user, roles=AGENCY_WRITERS) -> Iterator[Project]:
     """The project, locked, for an agency write: 404 unless the person holds
     one of ``roles`` in its agency; ``ProjectReadOnly`` unless it is editable."""
-    with transaction.atomic():
+    with transaction.atomic(), writing_project(project_id):
         project = lock_project(project_id)
         if role_in_project(user, project) not in roles:
             raise Http404("No such project.")
         if not project.is_editable:
             raise ProjectReadOnly(project)
         yield project
+
+
+@contextmanager
+def writing_project(project_id: int) -> Iterator[None]:
+    """Changes recorded in this block belong to this project's history."""
+    token = current_project_id.set(project_id)
+    try:
+        yield
+    finally:
+        current_project_id.reset(token)
 
 
 def check_unchanged(*, project: Project, section: Section, token: str) -> None:

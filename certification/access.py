@@ -4,7 +4,7 @@ right gets a 404, never the content."""
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from agencies.access import has_institute_role
+from agencies.access import has_institute_role, person_roles
 from agencies.models import InstituteRole, Membership
 from assessment.models import Project
 
@@ -21,12 +21,7 @@ VISIBLE_TO_INSTITUTE = (
 def is_member(user, project: Project) -> bool:
     """Whether the person belongs to the project's agency (then they never
     review it: conflict of interest)."""
-    if not user.is_authenticated:
-        return False
-    cache = user.__dict__.setdefault("_member_of", {})
-    if project.agency_id not in cache:
-        cache[project.agency_id] = Membership.objects.filter(user=user, agency_id=project.agency_id).exists()
-    return cache[project.agency_id]
+    return person_roles(user).role_in(project.agency_id) is not None
 
 
 def is_committee_for(user, project: Project) -> bool:

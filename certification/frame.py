@@ -2,6 +2,7 @@
 dossier, certificate and review links, and the committee's requested
 changes while the agency revises its project."""
 
+from django.db.models import Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -49,24 +50,31 @@ def frame_extension(state) -> dict:
 
 def review_comments(project: Project) -> dict | None:
     """While the committee has asked for changes: its reason, overall
-    comment and its comments per criterion (each names the step it concerns)."""
+    comment and its comments per criterion (each names the step it concerns).
+    One query: the commented rows of the decision's review carry the decision."""
     if project.status != Project.Status.CHANGES_REQUESTED:
         return None
-    decision = (
-        Decision.objects.filter(project=project, kind=Decision.Kind.REQUEST_CHANGES)
-        .select_related("review")
-        .order_by("-decided_at")
-        .first()
+    latest = Decision.objects.filter(project=project, kind=Decision.Kind.REQUEST_CHANGES).order_by(
+        "-decided_at", "-pk"
     )
-    if decision is None:
-        return None
     rows = list(
-        ReviewCriterion.objects.filter(review=decision.review)
+        ReviewCriterion.objects.filter(review__decisions=Subquery(latest.values("pk")[:1]))
         .exclude(comment="")
-        .select_related("criterion")
+        .select_related("criterion", "review")
+        .annotate(
+            decision_reason=Subquery(latest.values("reason")[:1]),
+            decision_at=Subquery(latest.values("decided_at")[:1]),
+        )
         .order_by("step", "criterion__order")
     )
-    return {"decision": decision, "overall": decision.review.overall_comment, "rows": rows}
+    if rows:
+        first = rows[0]
+        decision = {"reason": first.decision_reason, "decided_at": first.decision_at}
+        return {"decision": decision, "overall": first.review.overall_comment, "rows": rows}
+    found = latest.select_related("review").first()
+    if found is None:
+        return None
+    return {"decision": found, "overall": found.review.overall_comment, "rows": []}
 
 
 def overview_extension(state) -> dict:

@@ -10,24 +10,28 @@ def register() -> None:
     for source in (
         HistorySource(
             Review,
-            lambda pk: Review.history.filter(project_id=pk),
+            lambda r: r.project_id,
             lambda r: _("Committee review %(number)s") % {"number": r.number},
         ),
         HistorySource(
             ReviewCriterion,
-            lambda pk: ReviewCriterion.history.filter(review__project_id=pk),
-            lambda r: _("Committee level"),
+            lambda r: r.review.project_id,
+            lambda r: _("Committee level: %(criterion)s") % {"criterion": r.criterion.name_th},
         ),
-        HistorySource(Decision, lambda pk: Decision.history.filter(project_id=pk), lambda r: _("Decision")),
+        HistorySource(
+            Decision,
+            lambda d: d.project_id,
+            lambda d: _("Decision: %(kind)s") % {"kind": d.get_kind_display()},
+        ),
         HistorySource(
             Certificate,
-            lambda pk: Certificate.history.filter(project_id=pk),
-            lambda r: _("Certificate %(number)s") % {"number": r.number},
+            lambda c: c.project_id,
+            lambda c: _("Certificate %(number)s") % {"number": c.number},
         ),
         HistorySource(
             IssuedDossier,
-            lambda pk: IssuedDossier.history.filter(project_id=pk),
-            lambda r: _("Issued dossier"),
+            lambda d: d.project_id,
+            lambda d: _("Dossier issued at %(occasion)s") % {"occasion": d.get_occasion_display()},
         ),
     ):
         register_history_source(source)

@@ -2,6 +2,7 @@
 item says whether it blocks the request and links to where it is fixed."""
 
 from dataclasses import dataclass
+from decimal import Decimal
 
 from django.urls import reverse
 from django.utils import timezone
@@ -90,33 +91,31 @@ def _readiness(state) -> Readiness:
                 detail,
             )
         )
-        score = state.latest_score
-        if score is not None:
-            threshold = results.readiness(state.data, score)
-            results_url = reverse("assessment:results", args=[project.pk])
-            items.append(
-                ReadinessItem(
-                    _("Total score at least %(minimum)s (configured for this standard)")
-                    % {"minimum": threshold.min_total},
-                    threshold.total_ok,
-                    True,
-                    results_url,
-                    _("Total now %(total)s.") % {"total": results.display(score.total)},
-                )
+        # The levels the round stored when it was saved (computed by the
+        # scoring engine then): no recomputing on every page.
+        levels = {code: Decimal(value) for code, value in latest.criterion_levels.items()}
+        threshold = results.readiness_of_levels(state.data, total=latest.total_score, levels=levels)
+        results_url = reverse("assessment:results", args=[project.pk])
+        items.append(
+            ReadinessItem(
+                _("Total score at least %(minimum)s (configured for this standard)")
+                % {"minimum": threshold.min_total},
+                threshold.total_ok,
+                True,
+                results_url,
+                _("Total now %(total)s.") % {"total": results.display(latest.total_score)},
             )
-            items.append(
-                ReadinessItem(
-                    _("Every criterion at level %(minimum)s or above (configured for this standard)")
-                    % {"minimum": threshold.min_level},
-                    not threshold.criteria_below,
-                    True,
-                    results_url,
-                    ", ".join(
-                        f"{c.name} {results.display(score.criterion_level[c.code])}"
-                        for c in threshold.criteria_below
-                    ),
-                )
+        )
+        items.append(
+            ReadinessItem(
+                _("Every criterion at level %(minimum)s or above (configured for this standard)")
+                % {"minimum": threshold.min_level},
+                not threshold.criteria_below,
+                True,
+                results_url,
+                ", ".join(f"{c.name} {levels.get(c.code, Decimal(0)):.2f}" for c in threshold.criteria_below),
             )
+        )
     step8_url = reverse("plans:step", args=[project.pk, 8])
     blocked = blocked_without_note(activities)
     items.append(

@@ -10,12 +10,12 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Subquery
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agencies.access import has_institute_role
+from agencies.access import institute_role_now
 from agencies.models import InstituteRole, Membership
 from assessment import scoring
 from assessment.frame import ProjectState
@@ -27,6 +27,7 @@ from assessment.writes import (
     lock_project,
     project_for_write,
     role_in_project,
+    writing_project,
 )
 from certification import notifications
 from certification.access import REVIEWABLE
@@ -111,28 +112,38 @@ def current_review(project: Project) -> Review | None:
     return project.reviews.order_by("-number").first()
 
 
+def current_review_with_rows(project: Project) -> tuple[Review | None, list[ReviewCriterion]]:
+    """The current review and its rows in one query (pages)."""
+    latest = Review.objects.filter(project=project).order_by("-number").values("number")[:1]
+    rows = list(
+        ReviewCriterion.objects.filter(review__project=project, review__number=Subquery(latest))
+        .select_related("review", "criterion")
+        .order_by("criterion__order")
+    )
+    if rows:
+        return rows[0].review, rows
+    return current_review(project), []
+
+
 def review_rows(review: Review) -> list[ReviewCriterion]:
     return list(
         ReviewCriterion.objects.filter(review=review).select_related("criterion").order_by("criterion__order")
     )
 
 
-def _review_snapshot(review: Review):
-    def snapshot(project):
-        data = {"overall": (_("Overall comment"), review.overall_comment)}
-        for row in review_rows(review):
-            data[f"criterion.{row.criterion_id}"] = (
-                row.criterion.name,
-                f"{'' if row.level is None else row.level} · {row.step} · {row.comment}",
-            )
-        return data
-
-    return snapshot
+def review_snapshot_of(review: Review, rows: list[ReviewCriterion]) -> dict:
+    data = {"overall": (_("Overall comment"), review.overall_comment)}
+    for row in rows:
+        data[f"criterion.{row.criterion_id}"] = (
+            row.criterion.name,
+            f"{'' if row.level is None else row.level} · {row.step} · {row.comment}",
+        )
+    return data
 
 
 def review_section(review: Review) -> Section:
     return Section(
-        _review_snapshot(review),
+        lambda project: review_snapshot_of(review, review_rows(review)),
         lambda project: [
             Review.history.filter(id=review.pk),
             ReviewCriterion.history.filter(review_id=review.pk),
@@ -164,7 +175,7 @@ def _committee_project(project_id: int, user) -> tuple[Project, Review]:
     """Inside the lock: the project, if ``user`` is a committee member outside
     its agency and it waits for a decision, and its current review."""
     project = lock_project(project_id)
-    if not has_institute_role(user, InstituteRole.Role.COMMITTEE) or role_in_project(user, project):
+    if not institute_role_now(user, InstituteRole.Role.COMMITTEE) or role_in_project(user, project):
         raise Http404("No such project.")
     if project.status not in REVIEWABLE:
         raise DecisionRefused(_("This project is not waiting for a decision."))
@@ -197,7 +208,7 @@ def review_save(
 ) -> Review:
     """The committee's levels and comments, refused if another member saved
     the same review since the page was opened."""
-    with transaction.atomic():
+    with transaction.atomic(), writing_project(project_id):
         project, review = _committee_project(project_id, user)
         check_unchanged(project=project, section=review_section(review), token=token)
         _review_apply(
@@ -228,7 +239,7 @@ def project_decide(
         raise DecisionRefused(_("Give the reason for not certifying."))
     if kind == Decision.Kind.REQUEST_CHANGES and not reason:
         raise DecisionRefused(_("Say what the agency should change."))
-    with transaction.atomic():
+    with transaction.atomic(), writing_project(project_id):
         project, review = _committee_project(project_id, user)
         if levels is not None:
             check_unchanged(project=project, section=review_section(review), token=token or "")
@@ -299,7 +310,7 @@ def certificate_revoke(*, certificate_id: int, user, reason: str) -> Certificate
     with transaction.atomic():
         certificate = Certificate.objects.select_related("project").get(pk=certificate_id)
         lock_project(certificate.project_id)
-        if not has_institute_role(user, InstituteRole.Role.COMMITTEE) or role_in_project(
+        if not institute_role_now(user, InstituteRole.Role.COMMITTEE) or role_in_project(
             user, certificate.project
         ):
             raise Http404("No such certificate.")

@@ -57,7 +57,7 @@ class PlanForm(forms.ModelForm):
 
     @classmethod
     def initial_for(cls, plan: Plan) -> dict:
-        return {"name": plan.name, "approach": plan.approach, "criteria": [c.pk for c in plan.criteria.all()]}
+        return {"name": plan.name, "approach": plan.approach, "criteria": [c.pk for c in plan.criterion_list]}
 
 
 class ActivityForm(forms.ModelForm):

@@ -7,31 +7,23 @@ from plans.models import Activity, ActivityEvidence, Plan, ProgressUpdate
 
 
 def register() -> None:
-    register_history_source(
+    for source in (
+        HistorySource(Plan, lambda p: p.project_id, lambda p: _("Plan %(name)s") % {"name": p.name}),
         HistorySource(
-            Plan,
-            lambda pk: Plan.history.filter(project_id=pk),
-            lambda r: _("Plan %(name)s") % {"name": r.name},
-        )
-    )
-    register_history_source(
-        HistorySource(
-            Activity,
-            lambda pk: Activity.history.filter(plan__project_id=pk),
-            lambda r: _("Activity %(title)s") % {"title": r.title},
-        )
-    )
-    register_history_source(
+            Activity, lambda a: a.plan.project_id, lambda a: _("Activity %(title)s") % {"title": a.title}
+        ),
         HistorySource(
             ProgressUpdate,
-            lambda pk: ProgressUpdate.history.filter(activity__plan__project_id=pk),
-            lambda r: _("Progress of an activity"),
-        )
-    )
-    register_history_source(
+            lambda u: u.activity.plan.project_id,
+            lambda u: _("Progress of %(title)s") % {"title": u.activity.title},
+        ),
         HistorySource(
             ActivityEvidence,
-            lambda pk: ActivityEvidence.history.filter(update__activity__plan__project_id=pk),
-            lambda r: _("Evidence file %(name)s") % {"name": r.original_name},
-        )
-    )
+            lambda e: e.update.activity.plan.project_id,
+            lambda e: (
+                _("Evidence file %(name)s (%(title)s)")
+                % {"name": e.original_name, "title": e.update.activity.title}
+            ),
+        ),
+    ):
+        register_history_source(source)

@@ -1,6 +1,6 @@
 """Querysets of steps 7–9, with their joins, in one place."""
 
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import F, OuterRef, Subquery
 
 from plans.models import Activity, Plan, ProgressUpdate
 
@@ -17,14 +17,12 @@ def activities_with_latest(queryset=None):
     )
 
 
-def plans_for_project(project):
-    """Plans with their criteria and activities (latest progress annotated)."""
-    return Plan.objects.filter(project=project).prefetch_related(
-        "criteria",
-        Prefetch(
-            "activities",
-            queryset=activities_with_latest().order_by("start_date", "order", "id"),
-        ),
+def plans_with_criterion_ids(project):
+    """The project's plans, one row per (plan, criterion) with the criterion's
+    id as ``criterion_pk`` (None for a plan without criteria): plans and
+    their criteria in one query."""
+    return (
+        Plan.objects.filter(project=project).annotate(criterion_pk=F("criteria__id")).order_by("order", "id")
     )
 
 

@@ -48,17 +48,20 @@ def _plan(project: Project, plan_id: int) -> Plan:
     return plan
 
 
+def plan_snapshot_of(plan: Plan | None, criteria) -> dict:
+    if plan is None:
+        return {}
+    return {
+        "name": (_("Plan"), plan.name),
+        "approach": (_("Approach"), plan.approach),
+        "criteria": (_("Criteria"), ", ".join(c.name for c in sorted(criteria, key=lambda c: c.order))),
+    }
+
+
 def plan_section(plan_id: int) -> Section:
     def snapshot(project):
         plan = Plan.objects.filter(project=project, pk=plan_id).prefetch_related("criteria").first()
-        if plan is None:
-            return {}
-        criteria = ", ".join(c.name for c in sorted(plan.criteria.all(), key=lambda c: c.order))
-        return {
-            "name": (_("Plan"), plan.name),
-            "approach": (_("Approach"), plan.approach),
-            "criteria": (_("Criteria"), criteria),
-        }
+        return plan_snapshot_of(plan, plan.criteria.all() if plan else [])
 
     return Section(snapshot, lambda project: [Plan.history.filter(id=plan_id)])
 

@@ -88,11 +88,9 @@ def step8(request, pk: int):
     today = timezone.localdate()
     plans = plan_data(context["state"]).plans
     for plan in plans:
-        activities = list(plan.activities.all())
-        for activity in activities:
+        for activity in plan.activity_list:
             activity.overdue = activity.is_overdue(today, activity.latest_status)
-        plan.activity_list = activities
-        plan.done = sum(1 for a in activities if a.latest_status == ProgressUpdate.Status.DONE)
+        plan.done = sum(1 for a in plan.activity_list if a.latest_status == ProgressUpdate.Status.DONE)
     context.update({"plans": plans, "rounds": context["state"].rounds})
     return render(request, "plans/step8.html", context)
 
@@ -122,8 +120,10 @@ def plan_create(request, pk: int):
 
 @login_required
 def plan_edit(request, pk: int, plan_id: int):
-    plan = get_plan_for_user(request.user, pk, plan_id, write=request.method == "POST")
-    project = plan.project
+    project = get_project_for_user(request.user, pk, write=request.method == "POST")
+    plan = next((p for p in plan_data(project_state(request, project)).plans if p.pk == plan_id), None)
+    if plan is None:
+        raise Http404("No such plan.")
     section = services.plan_section(plan.pk)
     token = conflict = None
     if request.method == "POST":
@@ -152,7 +152,8 @@ def plan_edit(request, pk: int, plan_id: int):
         "form": form,
         "plan": plan,
         "conflict": conflict,
-        "snapshot_token": token or concurrency.snapshot_token(section.snapshot(project)),
+        "snapshot_token": token
+        or concurrency.snapshot_token(services.plan_snapshot_of(plan, plan.criterion_list)),
     }
     return _form_page(request, project, "plans/plan_form.html", context)
 
@@ -190,6 +191,7 @@ def activity_edit(request, pk: int, activity_id: int):
     section = services.activity_section(activity.pk)
     token = conflict = None
     initial = forms.ActivityForm.initial_for(activity)
+    snapshot = services.activity_snapshot_of(activity)
     if request.method == "POST":
         form = forms.ActivityForm(request.POST, project=project, initial=initial)
         if form.is_valid():
@@ -214,7 +216,7 @@ def activity_edit(request, pk: int, activity_id: int):
         "form": form,
         "activity": activity,
         "conflict": conflict,
-        "snapshot_token": token or concurrency.snapshot_token(section.snapshot(project)),
+        "snapshot_token": token or concurrency.snapshot_token(snapshot),
     }
     return _form_page(request, project, "plans/activity_form.html", context)
 

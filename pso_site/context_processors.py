@@ -1,17 +1,17 @@
+from agencies.access import person_roles
 from agencies.models import InstituteRole
-from agencies.selectors import memberships_for_user
 
 
 def navigation(request):
-    """What the navigation bar needs: the user's agencies and institute roles."""
+    """What the navigation bar needs: the user's agencies and institute roles
+    (read once per request, shared with the access checks)."""
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    roles = set(InstituteRole.objects.filter(user=user).values_list("role", flat=True))
-    user._institute_roles_cache = roles
+    roles = person_roles(user)
     return {
-        "nav_memberships": list(memberships_for_user(user)),
-        "nav_is_committee": InstituteRole.Role.COMMITTEE in roles,
-        "nav_is_auditor": InstituteRole.Role.AUDITOR in roles,
-        "nav_is_standards_admin": InstituteRole.Role.STANDARDS_ADMIN in roles,
+        "nav_memberships": roles.memberships,
+        "nav_is_committee": InstituteRole.Role.COMMITTEE in roles.institute_roles,
+        "nav_is_auditor": InstituteRole.Role.AUDITOR in roles.institute_roles,
+        "nav_is_standards_admin": InstituteRole.Role.STANDARDS_ADMIN in roles.institute_roles,
     }

@@ -2,8 +2,9 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
+from agencies.access import person_roles
 from agencies.models import InstituteRole
-from agencies.selectors import memberships_for_user, standards_with_criteria
+from agencies.selectors import standards_with_criteria
 from assessment.selectors import projects_by_agency
 from certification.access import REVIEWABLE, projects_for_committee_member, projects_for_institute
 
@@ -12,8 +13,9 @@ from certification.access import REVIEWABLE, projects_for_committee_member, proj
 @require_safe
 def home(request):
     """One page, a section per role the person holds."""
-    roles = set(InstituteRole.objects.filter(user=request.user).values_list("role", flat=True))
-    memberships = list(memberships_for_user(request.user))
+    person = person_roles(request.user)
+    roles = person.institute_roles
+    memberships = person.memberships
     projects = projects_by_agency([m.agency_id for m in memberships])
     for membership in memberships:
         membership.projects = projects.get(membership.agency_id, [])

@@ -21,6 +21,14 @@ from tests.factories import add_indicators, add_missions, fill_round, fill_weigh
 
 
 @pytest.fixture(autouse=True)
+def empty_cache():
+    """Each test starts without cached catalogue data of another test."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     """Uploaded evidence and issued dossiers go to a folder of the test's own."""
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -47,3 +47,29 @@ def decide(client, project, kind, reason="", valid_from="", confirm=True, **chan
     if confirm:
         data["confirm"] = "on"
     return client.post(reverse("certification:review", args=[project.pk]), data)
+
+
+def page_form_data(response, *names) -> dict:
+    """The POST a browser would send for the page's forms (``names`` are
+    context names of forms and formsets), with the page's snapshot token."""
+    data = {"snapshot": response.context.get("snapshot_token", "")}
+    for name in names:
+        form = response.context[name]
+        if hasattr(form, "management_form"):
+            management = form.management_form
+            data.update(
+                {management[field].html_name: management[field].value() for field in management.fields}
+            )
+            forms = form.forms
+        else:
+            forms = [form]
+        for item in forms:
+            for field in item.fields:
+                value = item[field].value()
+                if value is None or value is False:
+                    continue
+                if isinstance(value, list | tuple):
+                    data[item[field].html_name] = [str(v) for v in value]
+                else:
+                    data[item[field].html_name] = "on" if value is True else str(value)
+    return data

@@ -4,6 +4,7 @@ import json
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
 from django.db import IntegrityError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
@@ -16,6 +17,8 @@ from assessment.access import get_project_for_user
 from assessment.exchange import project_export
 from assessment.forms import ProjectCreateForm
 from assessment.frame import overview_context, project_frame
+
+HISTORY_PAGE_SIZE = 50
 
 
 @login_required
@@ -55,7 +58,9 @@ def project_detail(request, pk: int):
 def project_history(request, pk: int):
     project = get_project_for_user(request.user, pk)
     context = project_frame(request, project)
-    context["entries"] = history.project_history(project, limit=300)
+    page = Paginator(history.project_changes(project), HISTORY_PAGE_SIZE).get_page(request.GET.get("page"))
+    context["page"] = page
+    context["entries"] = history.shown(page)
     return render(request, "assessment/history.html", context)
 
 

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from assessment import concurrency, forms, services
 from assessment.access import get_project_for_user
 from assessment.frame import project_frame, project_state
-from assessment.models import MissionCategory, ProjectCriterion
+from assessment.models import MissionCategory
 from assessment.rules import category_totals, difference_text, points_text
 from assessment.scoring import split_evenly
-from assessment.snapshots import STEP_SECTIONS
+from assessment.snapshots import STEP_SECTIONS, page_snapshot
 from assessment.writes import EditConflict, check_unchanged
 
 
@@ -52,7 +52,7 @@ def _refused(request, project, number, form_errors_owner=None, problems=(), conf
 def _render_step(request, project, number, template, context, token=None, conflict=None):
     frame = project_frame(request, project, current_step=number)
     frame.update(context)
-    frame["snapshot_token"] = token or concurrency.snapshot_token(STEP_SECTIONS[number].snapshot(project))
+    frame["snapshot_token"] = token or concurrency.snapshot_token(page_snapshot(number, frame["state"]))
     frame["conflict"] = conflict
     frame["read_only"] = not frame["can_edit"]
     return render(request, template, frame)
@@ -156,7 +156,9 @@ def step3(request, pk: int):
     project = get_project_for_user(request.user, pk, write=request.method == "POST")
     token = conflict = None
     prefix = "missions"
+    state = project_state(request, project)
     queryset = project.missions.order_by("order", "id")
+    missions = state.missions_with_outcomes
     if request.method == "POST":
         data = request.POST
         split = request.POST.get("split")
@@ -177,7 +179,9 @@ def step3(request, pk: int):
                 % {"category": MissionCategory(split).label, "count": count},
             )
         budget_form = forms.BudgetForm(data)
-        formset = forms.MissionFormSet(data, instance=project, prefix=prefix, queryset=queryset)
+        formset = forms.MissionFormSet(
+            data, instance=project, prefix=prefix, queryset=queryset, rows=missions
+        )
         token = request.POST.get("snapshot", "")
         if not request.POST.get("add_rows") and split not in MissionCategory.values:
             budgets_ok = budget_form.is_valid()
@@ -203,9 +207,9 @@ def step3(request, pk: int):
         rows = _typed_mission_rows(formset)
     else:
         budget_form = forms.BudgetForm(initial=forms.BudgetForm.initial_for(project))
-        formset = forms.MissionFormSet(instance=project, prefix=prefix, queryset=queryset)
+        formset = forms.MissionFormSet(instance=project, prefix=prefix, queryset=queryset, rows=missions)
         budgets = project.budgets()
-        rows = [(m.category, m.points) for m in project_state(request, project).data.missions]
+        rows = [(m.category, m.points) for m in missions]
     context = {
         "budget_form": budget_form,
         "formset": formset,
@@ -217,7 +221,7 @@ def step3(request, pk: int):
 @login_required
 def step4(request, pk: int):
     project = get_project_for_user(request.user, pk, write=request.method == "POST")
-    criteria = list(ProjectCriterion.objects.filter(project=project).order_by("order"))
+    criteria = project_state(request, project).data.criteria
     token = conflict = None
     if request.method == "POST":
         form = forms.WeightsForm(request.POST, criteria=criteria)
@@ -261,9 +265,10 @@ def step5(request, pk: int):
     token = conflict = None
     prefix = "indicators"
     queryset = project.indicators.select_related("criterion").order_by("criterion__order", "order", "id")
+    rows = data.indicators
     if request.method == "POST":
         formset = formset_class(
-            request.POST, instance=project, prefix=prefix, queryset=queryset, initial=lacking
+            request.POST, instance=project, prefix=prefix, queryset=queryset, initial=lacking, rows=rows
         )
         if formset.is_valid():
             try:
@@ -283,7 +288,9 @@ def step5(request, pk: int):
         else:
             token, conflict = _refused(request, project, 5)
     else:
-        formset = formset_class(instance=project, prefix=prefix, queryset=queryset, initial=lacking)
+        formset = formset_class(
+            instance=project, prefix=prefix, queryset=queryset, initial=lacking, rows=rows
+        )
     context = {"formset": formset, "criteria": data.criteria}
     return _render_step(request, project, 5, "assessment/step5.html", context, token, conflict)
 

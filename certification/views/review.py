@@ -57,12 +57,11 @@ def audit_list(request):
 
 
 def _review_page(
-    request, project, review, *, form=None, decision_form=None, token=None, conflict=None, status=200
+    request, project, review, rows, *, form=None, decision_form=None, token=None, conflict=None, status=200
 ):
     state = project_state(request, project)
     score = state.latest_score
     agency_levels = score.criterion_level if score else {}
-    rows = services.review_rows(review) if review else []
     self_rows = {row.criterion.pk: row for row in criterion_rows(state.data, score)} if score else {}
     for row in rows:
         row.self_row = self_rows.get(row.criterion_id)
@@ -102,11 +101,11 @@ def review_page(request, pk: int):
     """GET shows the review; POST saves the levels and comments, or (with
     ``action=decide``) saves them and records the decision together."""
     project = access.get_project_for_committee(request.user, pk)
-    review = services.current_review(project)
+    review, rows = services.current_review_with_rows(project)
     if request.method != "POST":
         if review is None:
             return redirect("assessment:project", pk=pk)
-        return _review_page(request, project, review)
+        return _review_page(request, project, review, rows)
     if project.status not in access.REVIEWABLE or review is None:
         messages.error(request, _("This project is not waiting for a decision."))
         return redirect("certification:review", pk=pk)
@@ -114,7 +113,7 @@ def review_page(request, pk: int):
     score = state.latest_score
     form = ReviewForm(
         request.POST,
-        rows=services.review_rows(review),
+        rows=rows,
         agency_levels=score.criterion_level if score else {},
         step_names={step.number: step.name for step in state.steps},
     )
@@ -122,8 +121,9 @@ def review_page(request, pk: int):
     decision_form = DecisionForm(request.POST if deciding else None)
     token = request.POST.get("snapshot", "")
     if not form.is_valid() or (deciding and not decision_form.is_valid()):
-        messages.error(request, _("Nothing was saved: correct the highlighted fields."))
-        return _review_page(request, project, review, form=form, decision_form=decision_form, token=token)
+        return _review_page(
+            request, project, review, rows, form=form, decision_form=decision_form, token=token
+        )
     try:
         if deciding:
             decision = services.project_decide(
@@ -149,13 +149,21 @@ def review_page(request, pk: int):
             )
             messages.success(request, _("The committee's levels and comments were saved."))
     except EditConflict as error:
-        review.refresh_from_db()
+        review, rows = services.current_review_with_rows(project)
         return _review_page(
-            request, project, review, form=form, decision_form=decision_form, conflict=error.as_context()
+            request,
+            project,
+            review,
+            rows,
+            form=form,
+            decision_form=decision_form,
+            conflict=error.as_context(),
         )
     except services.DecisionRefused as refusal:
         messages.error(request, refusal.message)
-        return _review_page(request, project, review, form=form, decision_form=decision_form, token=token)
+        return _review_page(
+            request, project, review, rows, form=form, decision_form=decision_form, token=token
+        )
     return redirect("certification:review", pk=pk)
 
 

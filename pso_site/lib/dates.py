@@ -26,6 +26,12 @@ def buddhist_year(year: int) -> int:
     return year + BUDDHIST_ERA_OFFSET
 
 
+def gregorian_year(year: int) -> int:
+    """A year as people type it — Buddhist era (2544) or Gregorian (2001) —
+    as the Gregorian year the database stores."""
+    return year - BUDDHIST_ERA_OFFSET if year > 2400 else year
+
+
 def format_date(value, *, short: bool = False, language: str | None = None) -> str:
     """``9 ตุลาคม 2544`` for 2001-10-09 in Thai; ``9 October 2001`` in English."""
     if value is None or value == "":

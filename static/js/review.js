@@ -26,4 +26,6 @@
   }
 
   table.addEventListener("input", update);
+  // A page shown again after a refused save holds typed levels: count them.
+  update();
 })();

@@ -1,6 +1,7 @@
 """The PDF dossier of the demo Lampang project."""
 
 import hashlib
+import io
 
 import pytest
 from django.core.management import call_command
@@ -20,12 +21,25 @@ def squeeze(text: str) -> str:
 
 
 @pytest.fixture
-def demo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        return demo_seed(password="pw")
+def demo(django_capture_on_commit_callbacks, monkeypatch):
+    """The demo, seeded with the cheap PDF stand-in; then the one dossier the
+    test reads is built again with WeasyPrint."""
+    from tests.conftest import _stand_in_pdf
+
+    with monkeypatch.context() as patch:
+        patch.setattr("pso_site.lib.pdf._render_with_weasyprint", _stand_in_pdf)
+        with django_capture_on_commit_callbacks(execute=True):
+            demo = demo_seed(password="pw")
+    issued = demo["historic"].dossiers.get(occasion=IssuedDossier.Occasion.DECISION)
+    issued.file.delete(save=False)
+    IssuedDossier.objects.filter(pk=issued.pk).update(
+        status=IssuedDossier.Status.PENDING, sha256="", size=None
+    )
+    dossier.dossier_build(issued_id=issued.pk)
+    return demo
 
 
-def test_demo_dossier_text_numbers_font_and_bytes(client, demo, tmp_path):
+def test_the_demo_dossiers_issued_and_draft(client, demo, tmp_path):
     historic = demo["historic"]
     issued = historic.dossiers.get(occasion=IssuedDossier.Occasion.DECISION)
     data = issued.file.read()
@@ -45,9 +59,12 @@ def test_demo_dossier_text_numbers_font_and_bytes(client, demo, tmp_path):
         "หน้า 1 /",
     ):
         assert expected in text, expected
-    assert "ฉบับร่าง" not in text
     assert any("Sarabun" in name for name in embedded_fonts(data))
     pages = len(PdfReader(issued.file.path).pages)
+    # No draft watermark (the word appears only where the history says the
+    # status left "draft"), and the cover says the dossier was issued.
+    assert text.count("ฉบับร่าง") < pages
+    assert "(ฉบับร่าง)" not in text and "ออกเอกสารเมื่อ" in text
     assert 10 <= pages <= 80
 
     client.force_login(historic.agency.memberships.get(role="head").user)
@@ -60,13 +77,12 @@ def test_demo_dossier_text_numbers_font_and_bytes(client, demo, tmp_path):
     assert output.read_bytes() == data
 
 
-def test_draft_dossiers_are_watermarked(client, demo):
-    renewal = demo["renewal"]
-    draft = dossier.dossier_pdf(renewal, draft=True)
-    text = extract_text(draft)
-    assert "ฉบับร่าง" in text
-    assert "สำนักงานจังหวัดลำปาง" in text
-    client.force_login(renewal.agency.memberships.get(role="editor").user)
-    response = client.get(reverse("certification:dossier", args=[renewal.pk]))
+def test_a_draft_is_watermarked_on_every_page_and_not_issued(client, planned_project, editor_a):
+    client.force_login(editor_a)
+    response = client.get(reverse("certification:dossier", args=[planned_project.pk]))
     assert response["Content-Type"] == "application/pdf"
-    assert not renewal.dossiers.exists()  # a preview is not issued
+    draft = response.content
+    text = extract_text(draft)
+    assert text.count("ฉบับร่าง") >= len(PdfReader(io.BytesIO(draft)).pages)
+    assert "สำนักงานจังหวัดลำปาง" in text
+    assert not planned_project.dossiers.exists()  # a preview is not issued

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from assessment.frame import ProjectState
 from assessment.models import Assessment, Project
+from assessment.services import round_score_store
 from certification import readiness
 from plans.models import Activity, ProgressUpdate
 
@@ -23,6 +24,7 @@ def test_checklist_of_a_ready_project_blocks_nothing(ready_project):
 
 def test_checklist_of_an_incomplete_project_names_what_blocks(planned_project):
     Assessment.objects.filter(round__project=planned_project).update(justification="")
+    round_score_store(assessment_round=planned_project.rounds.get())  # as every save does
     readiness = project_readiness(planned_project)
     labels = [item.label for item in readiness.blocking]
     assert not readiness.ready

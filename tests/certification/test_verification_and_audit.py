@@ -1,3 +1,4 @@
+import base64
 import datetime
 
 import pytest
@@ -5,6 +6,7 @@ from django.urls import reverse
 
 from certification import services as review
 from certification.models import Certificate
+from pso_site.lib.qr import qr_svg
 
 pytestmark = pytest.mark.django_db
 
@@ -56,14 +58,22 @@ def test_unknown_tokens_are_404(client, certificate):
     assert client.get(reverse("verify", args=[certificate.number])).status_code == 404
 
 
-def test_tokens_are_unguessable(certificate):
-    assert len(certificate.token) >= 32 and certificate.number not in certificate.token
+def test_tokens_are_unguessable(certificate, submitted_project, committee_member):
+    # At least 24 random bytes, URL-safe, and nothing of the certificate in it.
+    raw = base64.urlsafe_b64decode(certificate.token + "=" * (-len(certificate.token) % 4))
+    assert len(raw) >= 24
+    assert certificate.number not in certificate.token
+    assert str(certificate.project_id) != certificate.token
 
 
 def test_certificate_page_carries_the_verification_qr_code(client, certificate, head_a):
     client.force_login(head_a)
     page = client.get(reverse("certification:certificate", args=[certificate.project_id])).content.decode()
-    assert "<svg" in page and certificate.token in page
+    # The QR drawn on the page is the QR of this certificate's verification
+    # address, and not of any other.
+    assert qr_svg(certificate.verification_url()) in page
+    assert qr_svg(certificate.verification_url() + "x") not in page
+    assert certificate.verification_url().endswith(f"/verify/{certificate.token}/")
 
 
 def test_auditor_reads_submitted_projects_and_downloads_the_dossier(client, submitted_project, auditor):

@@ -2,11 +2,13 @@
 agency fixes it and resubmits, the committee certifies, the auditor
 downloads the dossier and anyone can verify the certificate."""
 
+from decimal import Decimal
+
 import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
-from certification.models import Certificate
+from certification.models import Certificate, ReviewCriterion
 from certification.services import project_submit
 from pso_site.demo import demo_seed
 from pso_site.lib.pdf import extract_text
@@ -16,8 +18,7 @@ PASSWORD = "demo-pass-2544"
 
 
 @pytest.fixture
-def demo(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path
+def demo():
     data = demo_seed(password=PASSWORD)
     head = get_user_model().objects.get(username="lampang_head")
     data["renewal"] = project_submit(project_id=data["renewal"].pk, user=head)
@@ -45,16 +46,27 @@ def test_review_request_changes_resubmit_certify_download_verify(
     page.locator("#project-table a").first.click()
     expect(page.locator("#self-total")).to_have_text("86.67")
     page.locator("input[name='level_speed']").fill("1.5")
+    # The committee total follows the typed level (speed weighs 10: 86.67 − 10·0.5/3).
+    expect(page.locator("#committee-total")).to_have_text("85.00")
     page.locator("textarea[name='comment_speed']").fill("โปรดแนบหลักฐานความรวดเร็วของการค้นหาข้อมูล")
     page.locator("select[name='step_speed']").select_option("6")
-    page.get_by_role("button", name="บันทึกระดับและความเห็น").click()
-    expect(page.get_by_text("บันทึกระดับและความเห็นของคณะกรรมการแล้ว")).to_be_visible()
-    screenshot("committee-review")
+    # Straight to the decision, forgetting the reason: refused, and nothing
+    # typed is lost.
     page.get_by_label("ให้แก้ไขเพิ่มเติม").check()
-    page.locator("#id_reason").fill("เพิ่มหลักฐานเกณฑ์ความรวดเร็ว")
     page.get_by_label("ข้าพเจ้ายืนยันผลการพิจารณานี้").check()
     page.get_by_role("button", name="บันทึกผลการพิจารณา").click()
+    expect(page.get_by_text("ยังไม่ได้บันทึก")).to_be_visible()
+    expect(page.locator("input[name='level_speed']")).to_have_value("1.5")
+    expect(page.locator("textarea[name='comment_speed']")).to_have_value(
+        "โปรดแนบหลักฐานความรวดเร็วของการค้นหาข้อมูล"
+    )
+    screenshot("committee-review-refused")
+    page.locator("#id_reason").fill("เพิ่มหลักฐานเกณฑ์ความรวดเร็ว")
+    page.get_by_role("button", name="บันทึกผลการพิจารณา").click()
     expect(page.get_by_text("บันทึกผลการพิจารณาแล้ว: ให้แก้ไขเพิ่มเติม")).to_be_visible()
+    row = ReviewCriterion.objects.get(review__project=renewal, criterion__code="speed")
+    assert (row.level, row.comment, row.step) == (Decimal("1.50"), "โปรดแนบหลักฐานความรวดเร็วของการค้นหาข้อมูล", 6)
+    screenshot("committee-review")
 
     login(page, live_server, "lampang_editor")
     page.goto(f"{base}/rounds/1/")

@@ -73,3 +73,10 @@ def test_project_settings_are_thai_first(settings):
     assert settings.LANGUAGE_CODE == "th"
     assert settings.TIME_ZONE == "Asia/Bangkok"
     assert [code for code, _ in settings.LANGUAGES] == ["th", "en"]
+
+
+@pytest.mark.django_db
+def test_the_migrations_match_the_models():
+    from django.core.management import call_command
+
+    call_command("makemigrations", "--check", "--dry-run", verbosity=0)

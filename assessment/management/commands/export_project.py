@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 
 from assessment.exchange import project_export
 from assessment.models import Project
+from pso_site.lib.dates import gregorian_year
 
 
 class Command(BaseCommand):
@@ -26,7 +27,7 @@ class Command(BaseCommand):
         elif agency and standard:
             projects = Project.objects.filter(agency__code=agency, standard__code=standard)
             if cycle is not None:
-                projects = projects.filter(fiscal_year=cycle - 543 if cycle > 2400 else cycle)
+                projects = projects.filter(fiscal_year=gregorian_year(cycle))
             project = projects.order_by("-fiscal_year").first()
         else:
             raise CommandError("Give a project id, or --agency and --standard.")

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from agencies.models import Agency
 from assessment.exchange import ProjectFormatError, project_import
 from assessment.models import AssessmentRound
+from pso_site.lib.dates import gregorian_year
 
 
 class Command(BaseCommand):
@@ -28,8 +29,8 @@ class Command(BaseCommand):
             target = Agency.objects.filter(code=agency).first()
             if target is None:
                 raise CommandError(f"No agency with code {agency}")
-        if fiscal_year and fiscal_year > 2400:
-            fiscal_year -= 543
+        if fiscal_year:
+            fiscal_year = gregorian_year(fiscal_year)
         try:
             project = project_import(document, agency=target, fiscal_year=fiscal_year)
         except ProjectFormatError as error:

@@ -1,0 +1,85 @@
+"""Every page stays within an absolute number of queries, whatever the size
+of the project: the same cap for a small project and for a large one (many
+missions, indicators, rounds, plans, activities, progress, evidence, history,
+reviews). django-zeal, on for every request of the suite, refuses a query
+repeated per row on top of that."""
+
+import pytest
+from django.urls import reverse
+
+from agencies.models import Membership
+from assessment import services
+from assessment.models import Project
+from certification import services as certification
+from tests.pages import agency_pages, grow, institute_pages
+from tests.utils import review_form
+
+pytestmark = pytest.mark.django_db
+
+CAP = 15
+
+
+SIZES = {
+    "small": {"missions": 3, "indicators_per_criterion": 1, "rounds": 1, "plans": 1, "activities": 1},
+    "large": {"missions": 15, "indicators_per_criterion": 2, "rounds": 3, "plans": 4, "activities": 5},
+}
+
+
+@pytest.fixture(params=sorted(SIZES))
+def grown(request, project, editor_a, head_a, committee_member, client, django_capture_on_commit_callbacks):
+    """A project of each size that has been through a committee round trip:
+    submitted, reviewed with comments, sent back, resubmitted."""
+    grow(project, editor_a, **SIZES[request.param])
+    with django_capture_on_commit_callbacks(execute=True):
+        certification.project_submit(project_id=project.pk, user=head_a)
+        client.force_login(committee_member)
+        changes = {f"comment_{c.code}": "โปรดเพิ่มหลักฐาน" for c in project.criteria.all()}
+        client.post(
+            reverse("certification:review", args=[project.pk]), review_form(client, project, **changes)
+        )
+        certification.project_decide(
+            project_id=project.pk, user=committee_member, kind="request_changes", reason="เพิ่มหลักฐาน"
+        )
+    return project
+
+
+@pytest.fixture
+def assert_capped(django_assert_max_num_queries):
+    def check(client, urls):
+        for url in urls:
+            with django_assert_max_num_queries(CAP, info=url):
+                response = client.get(url)
+            assert response.status_code in (200, 302), (url, response.status_code)
+
+    return check
+
+
+def test_every_page_stays_within_the_cap(
+    client, grown, head_a, committee_member, auditor, django_capture_on_commit_callbacks, assert_capped
+):
+    # Changes requested: the agency edits, the committee's comments show.
+    client.force_login(head_a)
+    assert_capped(client, agency_pages(grown))
+    # Resubmitted: read-only for the agency, under review for the institute.
+    with django_capture_on_commit_callbacks(execute=True):
+        certification.project_submit(project_id=grown.pk, user=head_a)
+    read_only = [url for url in agency_pages(grown) if "/new/" not in url and "edit" not in url]
+    assert_capped(client, read_only)
+    client.force_login(committee_member)
+    assert_capped(client, [url for url in institute_pages(grown) if "audit" not in url])
+    client.force_login(auditor)
+    assert_capped(client, [url for url in institute_pages(grown) if "committee" not in url])
+
+
+def test_the_home_page_of_a_head_of_many_agencies_stays_within_the_cap(
+    client, project, head_a, agency_b, assert_capped
+):
+    for number in range(12):
+        agency = type(agency_b).objects.create(
+            code=f"extra-{number}", name_th=f"หน่วยงาน {number}", kind="department"
+        )
+        Membership.objects.create(user=head_a, agency=agency, role=Membership.Role.HEAD)
+        services.project_create(agency=agency, standard=project.standard, fiscal_year=2025)
+    client.force_login(head_a)
+    assert_capped(client, [reverse("home")])
+    assert Project.objects.count() == 13
