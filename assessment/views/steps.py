@@ -30,14 +30,11 @@ def step(request, pk: int, number: str):
     return STEP_VIEWS[number](request, pk)
 
 
-def _refused(request, project, number, form_errors_owner=None, problems=(), conflict=None):
+def _refused(request, project, number, conflict=None):
     """The token and conflict to show after a refused save. A save refused
     for its input keeps the token it was loaded with — unless someone saved
     in the meantime, which is then shown, so nothing is overwritten unseen."""
     section = STEP_SECTIONS[number]
-    if form_errors_owner is not None:
-        for problem in problems:
-            form_errors_owner.add_error(None, problem)
     if conflict is None:
         token = request.POST.get("snapshot", "")
         try:
@@ -47,6 +44,27 @@ def _refused(request, project, number, form_errors_owner=None, problems=(), conf
         else:
             return token, None
     return concurrency.snapshot_token(section.snapshot(project)), conflict.as_context()
+
+
+def _attempt(request, project, number, save, show_problems):
+    """Run ``save(token)`` — a service call — and return (redirect, token,
+    conflict): the redirect when it saved, else what the page shows again."""
+    try:
+        save(request.POST.get("snapshot", ""))
+    except EditConflict as error:
+        return (None, *_refused(request, project, number, conflict=error))
+    except services.RuleViolation as error:
+        show_problems(error.problems)
+        return (None, *_refused(request, project, number))
+    return _saved(request, project, number), None, None
+
+
+def _add_problems(form):
+    def show(problems):
+        for problem in problems:
+            form.add_error(None, problem)
+
+    return show
 
 
 def _render_step(request, project, number, template, context, token=None, conflict=None):
@@ -69,17 +87,17 @@ def _text_step(request, pk, number, form_class, service, template):
     if request.method == "POST":
         form = form_class(request.POST)
         if form.is_valid():
-            try:
-                service(
-                    project_id=project.pk,
-                    user=request.user,
-                    token=request.POST.get("snapshot", ""),
-                    **form.cleaned_data,
-                )
-            except EditConflict as error:
-                token, conflict = _refused(request, project, number, conflict=error)
-            else:
-                return _saved(request, project, number)
+            saved, token, conflict = _attempt(
+                request,
+                project,
+                number,
+                lambda token: service(
+                    project_id=project.pk, user=request.user, token=token, **form.cleaned_data
+                ),
+                _add_problems(form),
+            )
+            if saved:
+                return saved
         else:
             token, conflict = _refused(request, project, number)
     else:
@@ -187,20 +205,21 @@ def step3(request, pk: int):
             budgets_ok = budget_form.is_valid()
             formset.budgets = budget_form.budgets() if budgets_ok else None
             if budgets_ok and formset.is_valid():
-                try:
-                    services.missions_save(
+                saved, token, conflict = _attempt(
+                    request,
+                    project,
+                    3,
+                    lambda token: services.missions_save(
                         project_id=project.pk,
                         user=request.user,
                         token=token,
                         budgets=budget_form.budgets(),
                         rows=formset.mission_rows(),
-                    )
-                except EditConflict as error:
-                    token, conflict = _refused(request, project, 3, conflict=error)
-                except services.RuleViolation as error:
-                    token, conflict = _refused(request, project, 3, budget_form, error.problems)
-                else:
-                    return _saved(request, project, 3)
+                    ),
+                    _add_problems(budget_form),
+                )
+                if saved:
+                    return saved
             else:
                 token, conflict = _refused(request, project, 3)
         budgets = budget_form.budgets() if budget_form.is_valid() else project.budgets()
@@ -226,19 +245,17 @@ def step4(request, pk: int):
     if request.method == "POST":
         form = forms.WeightsForm(request.POST, criteria=criteria)
         if form.is_valid():
-            try:
-                services.weights_save(
-                    project_id=project.pk,
-                    user=request.user,
-                    token=request.POST.get("snapshot", ""),
-                    weights=form.weights(),
-                )
-            except EditConflict as error:
-                token, conflict = _refused(request, project, 4, conflict=error)
-            except services.RuleViolation as error:
-                token, conflict = _refused(request, project, 4, form, error.problems)
-            else:
-                return _saved(request, project, 4)
+            saved, token, conflict = _attempt(
+                request,
+                project,
+                4,
+                lambda token: services.weights_save(
+                    project_id=project.pk, user=request.user, token=token, weights=form.weights()
+                ),
+                _add_problems(form),
+            )
+            if saved:
+                return saved
         else:
             token, conflict = _refused(request, project, 4)
     else:
@@ -271,20 +288,17 @@ def step5(request, pk: int):
             request.POST, instance=project, prefix=prefix, queryset=queryset, initial=lacking, rows=rows
         )
         if formset.is_valid():
-            try:
-                services.indicators_save(
-                    project_id=project.pk,
-                    user=request.user,
-                    token=request.POST.get("snapshot", ""),
-                    rows=formset.indicator_rows(),
-                )
-            except EditConflict as error:
-                token, conflict = _refused(request, project, 5, conflict=error)
-            except services.RuleViolation as error:
-                formset._non_form_errors = formset.error_class(error.problems)
-                token, conflict = _refused(request, project, 5)
-            else:
-                return _saved(request, project, 5)
+            saved, token, conflict = _attempt(
+                request,
+                project,
+                5,
+                lambda token: services.indicators_save(
+                    project_id=project.pk, user=request.user, token=token, rows=formset.indicator_rows()
+                ),
+                formset.non_form_errors().extend,
+            )
+            if saved:
+                return saved
         else:
             token, conflict = _refused(request, project, 5)
     else:
