@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -17,8 +17,17 @@ def members(request, code: str):
     agency = get_agency_for_user(request.user, code, head=request.method == "POST")
     form = MemberAddForm(request.POST or None, agency=agency)
     if request.method == "POST" and form.is_valid():
-        Membership.objects.create(agency=agency, user=form.user, role=form.cleaned_data["role"])
-        messages.success(request, _("%(username)s added.") % {"username": form.user.username})
+        try:
+            with transaction.atomic():
+                Membership.objects.create(agency=agency, user=form.user, role=form.cleaned_data["role"])
+        except IntegrityError:
+            # Another head added the same person a moment ago.
+            messages.info(
+                request,
+                _("%(username)s is already a member of this agency.") % {"username": form.user.username},
+            )
+        else:
+            messages.success(request, _("%(username)s added.") % {"username": form.user.username})
         return redirect("agencies:members", code=code)
     context = {
         "agency": agency,

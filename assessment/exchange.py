@@ -167,6 +167,16 @@ def _decimal(value, where: str, problems: list[str]) -> Decimal | None:
     if not number.is_finite():
         problems.append(_("%(where)s: %(value)s is not a number.") % {"where": where, "value": value})
         return None
+    if number.as_tuple().exponent < -2 and number != number.quantize(TWO_PLACES):
+        # Rounding it would make sums that are no longer exact (99.99 or 100.01).
+        problems.append(
+            _("%(where)s: %(value)s has more than two decimals; the field keeps two.")
+            % {"where": where, "value": value}
+        )
+        return None
+    if abs(number) >= 1000:
+        problems.append(_("%(where)s: %(value)s is too large.") % {"where": where, "value": value})
+        return None
     return number
 
 

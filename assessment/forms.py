@@ -16,6 +16,7 @@ from pso_site.lib.dates import buddhist_year, gregorian_year
 from pso_site.lib.text import TextProblem, clean_text
 
 POINTS_FIELD = {"max_digits": 5, "decimal_places": 2}
+MAX_ROWS = 200
 HUNDRED = Decimal(100)
 
 
@@ -290,8 +291,12 @@ class BaseMissionFormSet(LoadedRowsMixin, BaseInlineFormSet):
 
     def kept_forms(self):
         """The missions to keep, in the order the person gave (deleted and
-        untouched blank rows left out)."""
-        return [form for form in self.ordered_forms if form.cleaned_data.get("name")]
+        untouched blank rows left out); none while the formset is broken."""
+        try:
+            ordered = self.ordered_forms
+        except AttributeError:  # Django's answer for an invalid formset
+            return []
+        return [form for form in ordered if form.cleaned_data.get("name")]
 
     def mission_rows(self) -> list[MissionRow]:
         return [
@@ -326,6 +331,11 @@ MissionFormSet = inlineformset_factory(
     extra=3,
     can_delete=True,
     can_order=True,
+    # Far above any agency's missions; and a forged form count cannot make
+    # the server build thousands of forms.
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
+    validate_max=True,
 )
 
 
@@ -428,7 +438,10 @@ class BaseIndicatorFormSet(LoadedRowsMixin, BaseInlineFormSet):
         form.fields["ORDER"].widget.attrs.update({"class": "form-control input-order", "min": "1"})
 
     def kept_forms(self):
-        return list(self.ordered_forms)
+        try:
+            return list(self.ordered_forms)
+        except AttributeError:  # Django's answer for an invalid formset
+            return []
 
     def indicator_rows(self) -> list[IndicatorRow]:
         return [
@@ -461,6 +474,9 @@ IndicatorFormSet = inlineformset_factory(
     extra=1,
     can_delete=True,
     can_order=True,
+    max_num=MAX_ROWS,
+    absolute_max=MAX_ROWS,
+    validate_max=True,
 )
 
 

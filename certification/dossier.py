@@ -25,6 +25,7 @@ from assessment.frame import ProjectState
 from assessment.models import Assessment, EvidenceFile, Project
 from certification.models import Certificate, Decision, IssuedDossier
 from plans.models import ActivityEvidence
+from plans.rules import plan_window
 from plans.steps import plan_data
 from plans.timeline import project_timeline_svg
 from pso_site.lib.charts import RadarSeries, radar_svg
@@ -129,7 +130,9 @@ def dossier_context(project: Project, *, draft: bool, issued_at=None) -> dict:
                 for r in rows
             ]
     context["plans"] = plan_data(state).plans
-    context["timeline"] = project_timeline_svg(plan_data(state).activities, language="th")
+    context["timeline"] = project_timeline_svg(
+        plan_data(state).activities, language="th", window=plan_window(project)
+    )
     context["decisions"] = list(
         project.decisions.select_related("decided_by", "review").order_by("decided_at")
     )

@@ -10,6 +10,7 @@ from assessment.evidence import EvidenceForm
 from assessment.forms import clean_char_field
 from assessment.models import LEVEL_CHOICES, ProjectCriterion
 from plans.models import Activity, Plan, ProgressUpdate
+from plans.rules import date_problem
 from plans.services import ActivityInput
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
@@ -86,6 +87,7 @@ class ActivityForm(forms.ModelForm):
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
+        self.project = project
         self.fields["plan"].queryset = Plan.objects.filter(project=project)
         self.fields["plan"].error_messages["required"] = _("Choose the plan this activity belongs to.")
         members = (
@@ -120,6 +122,10 @@ class ActivityForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         start, end, phase = cleaned.get("start_date"), cleaned.get("end_date"), cleaned.get("phase")
+        for name in ("start_date", "end_date"):
+            problem = date_problem(self.project, cleaned.get(name))
+            if problem:
+                self.add_error(name, problem)
         if start and end and end < start:
             self.add_error("end_date", _("The end date must be on or after the start date."))
         if start and not end and phase and phase != Activity.Phase.LONG:
@@ -141,11 +147,19 @@ class ProgressForm(forms.ModelForm):
         fields = ["status", "percent", "date", "note"]
         widgets = {"date": DATE_INPUT, "note": forms.Textarea(attrs={"rows": 2})}
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
+        self.project = project
         self.fields["date"].initial = timezone.localdate()
         self.fields["percent"].widget.attrs.update({"min": "0", "max": "100"})
         self.fields["note"] = clean_char_field(self.fields["note"], max_length=4000)
+
+    def clean_date(self):
+        day = self.cleaned_data["date"]
+        problem = date_problem(self.project, day)
+        if problem:
+            raise forms.ValidationError(problem)
+        return day
 
     def clean_percent(self):
         percent = self.cleaned_data["percent"]

@@ -11,8 +11,10 @@ from django.utils.translation import gettext as _
 
 from assessment.models import Project, ProjectCriterion
 from assessment.rules import points_text
+from assessment.services import RuleViolation
 from assessment.writes import Section, check_unchanged, project_for_write
 from plans.models import Activity, ActivityEvidence, Plan, ProgressUpdate
+from plans.rules import date_problem
 from pso_site.lib.dates import add_years
 
 # Targets (step 7) ------------------------------------------------------------------
@@ -164,6 +166,11 @@ def activity_section(activity_id: int) -> Section:
 
 def _check_activity(project: Project, values: ActivityInput) -> None:
     _plan(project, values.plan_id)
+    problems = [
+        p for p in (date_problem(project, values.start_date), date_problem(project, values.end_date)) if p
+    ]
+    if problems:
+        raise RuleViolation(problems)
     if (
         values.responsible_user_id is not None
         and not project.agency.memberships.filter(user_id=values.responsible_user_id).exists()
@@ -216,6 +223,9 @@ def progress_record(
     (``assessment.evidence.EvidenceForm``)."""
     with project_for_write(project_id=project_id, user=user) as project:
         activity = _activity(project, activity_id)
+        problem = date_problem(project, date)
+        if problem:
+            raise RuleViolation([problem])
         update = ProgressUpdate.objects.create(
             activity=activity, status=status, percent=percent, date=date, note=note, created_by=user
         )

@@ -7,8 +7,9 @@ from plans.models import Activity, ProgressUpdate
 from pso_site.lib.charts import TimelineBar, timeline_svg
 
 
-def project_timeline_svg(activities, language: str | None = None) -> str:
-    """``activities`` annotated with their latest progress (``plans.selectors``)."""
+def project_timeline_svg(activities, language: str | None = None, window=None) -> str:
+    """``activities`` annotated with their latest progress (``plans.selectors``),
+    drawn within ``window`` (the project's dates, ``plans.rules.plan_window``)."""
     today = timezone.localdate()
     bars = [
         TimelineBar(
@@ -22,4 +23,4 @@ def project_timeline_svg(activities, language: str | None = None) -> str:
         for activity in activities
     ]
     groups = [(phase.value, str(phase.label)) for phase in Activity.Phase]
-    return timeline_svg(bars=bars, groups=groups, language=language or get_language() or "th")
+    return timeline_svg(bars=bars, groups=groups, language=language or get_language() or "th", window=window)

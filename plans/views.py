@@ -18,6 +18,7 @@ from assessment.writes import EditConflict, Section, check_unchanged
 from plans import forms, services
 from plans.access import get_activity_for_user, get_plan_for_user
 from plans.models import ActivityEvidence, Plan, ProgressUpdate
+from plans.rules import plan_window
 from plans.steps import plan_data
 from plans.timeline import project_timeline_svg
 from pso_site.lib.files import stored_file_response
@@ -234,7 +235,7 @@ def activity_delete(request, pk: int, activity_id: int):
 def activity_detail(request, pk: int, activity_id: int):
     activity = get_activity_for_user(request.user, pk, activity_id, write=request.method == "POST")
     project = activity.plan.project
-    form = forms.ProgressForm(request.POST or None)
+    form = forms.ProgressForm(request.POST or None, project=project)
     evidence_form = forms.ProgressEvidenceForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid() and evidence_form.is_valid():
         upload = evidence_form.cleaned_data.get("file")
@@ -276,5 +277,7 @@ def activity_evidence(request, pk: int, evidence_id: int):
 def timeline(request, pk: int):
     project = get_project_for_user(request.user, pk)
     context = project_frame(request, project, current_step=7)
-    context["timeline"] = project_timeline_svg(plan_data(project_state(request, project)).activities)
+    context["timeline"] = project_timeline_svg(
+        plan_data(project_state(request, project)).activities, window=plan_window(project)
+    )
     return render(request, "plans/timeline.html", context)

@@ -1,5 +1,6 @@
 from django.contrib import messages
 from django.shortcuts import redirect
+from django.utils.cache import patch_cache_control
 
 from assessment.access import ProjectReadOnly
 
@@ -18,3 +19,19 @@ class ReadOnlyProjectMiddleware:
             messages.error(request, str(exception))
             return redirect("assessment:project", pk=exception.project.pk)
         return None
+
+
+class PrivateByDefaultMiddleware:
+    """Pages and downloads are private unless a view says otherwise: a shared
+    office computer or a proxy keeps no copy of a project, a dossier or an
+    evidence file (``Cache-Control: private, no-store``). The public
+    verification page sets its own, short public caching."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if not response.has_header("Cache-Control"):
+            patch_cache_control(response, private=True, no_store=True)
+        return response

@@ -87,7 +87,7 @@ def agency_pages(project) -> list[str]:
         reverse("assessment:round", args=[project.pk, latest.number]),
         reverse("assessment:round", args=[project.pk, 1]),
         reverse("assessment:cell", args=[project.pk, latest.number, cell.pk]),
-        reverse("assessment:evidence", args=[project.pk, evidence.pk]),
+        *([reverse("assessment:evidence", args=[project.pk, evidence.pk])] if evidence else []),
         reverse("assessment:export", args=[project.pk]),
         *[step_url(project, number) for number in range(1, 10)],
         reverse("plans:timeline", args=[project.pk]),

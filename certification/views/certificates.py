@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
+from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
 from assessment.access import get_project_for_user
@@ -32,6 +33,7 @@ def certificate_page(request, pk: int):
 
 
 @require_safe
+@cache_control(public=True, max_age=300)
 def verify(request, token: str):
     """Public, no login: only what a certificate states, nothing else."""
     certificate = get_object_or_404(

@@ -92,10 +92,19 @@ def _month_index(day) -> int:
     return day.year * 12 + day.month - 1
 
 
-def timeline_svg(*, bars: list[TimelineBar], groups: list[tuple[str, str]], language: str = "th") -> str:
+MAX_MONTHS = 120
+
+
+def timeline_svg(
+    *, bars: list[TimelineBar], groups: list[tuple[str, str]], language: str = "th", window=None
+) -> str:
     """A Gantt-like timeline on a month axis: one band per group (phase),
     one bar per activity; open-ended bars fade out at the right edge.
-    Month names in Thai with Buddhist-era years (English: Gregorian)."""
+    Month names in Thai with Buddhist-era years (English: Gregorian).
+
+    The axis never spans more than ``window`` (first and last day shown) nor
+    ``MAX_MONTHS`` months: bars reaching beyond are cut at the edge, so the
+    chart's size does not depend on what dates are stored."""
     from pso_site.lib.dates import BUDDHIST_ERA_OFFSET, ENGLISH_MONTHS, THAI_MONTHS_SHORT
 
     if not bars:
@@ -105,6 +114,10 @@ def timeline_svg(*, bars: list[TimelineBar], groups: list[tuple[str, str]], lang
     last = max(ends + [_month_index(bar.start) for bar in bars]) + (
         3 if any(b.end is None for b in bars) else 0
     )
+    if window is not None:
+        first = min(max(first, _month_index(window[0])), _month_index(window[1]))
+        last = max(min(last, _month_index(window[1])), first)
+    last = min(last, first + MAX_MONTHS - 1)
     months = last - first + 1
     label_width, month_width, row_height, top = 330, max(34, min(64, 760 // months)), 26, 50
     rows, y = [], top
@@ -115,11 +128,13 @@ def timeline_svg(*, bars: list[TimelineBar], groups: list[tuple[str, str]], lang
         rows.append({"kind": "group", "label": name, "y": y})
         y += row_height
         for bar in members:
-            start = _month_index(bar.start) - first
-            end = (_month_index(bar.end) - first + 1) if bar.end else months
+            start = min(max(_month_index(bar.start) - first, 0), months)
+            end = min(max((_month_index(bar.end) - first + 1) if bar.end else months, 0), months)
             # Days within the month give the bar its real start and end.
-            x = label_width + (start + (bar.start.day - 1) / 31) * month_width
-            x_end = label_width + (end - (1 - bar.end.day / 31 if bar.end else 0)) * month_width
+            start_day = (bar.start.day - 1) / 31 if 0 < start < months else 0
+            end_day = (1 - bar.end.day / 31) if bar.end and 0 < end < months else 0
+            x = label_width + (start + start_day) * month_width
+            x_end = label_width + (end - end_day) * month_width
             rows.append(
                 {
                     "kind": "bar",

@@ -17,11 +17,15 @@ import io
 import re
 import subprocess
 import threading
+from pathlib import Path
+from urllib.parse import unquote, urlparse
 
 import pydyf
 import weasyprint
 import weasyprint.draw
+from django.conf import settings
 from weasyprint import HTML
+from weasyprint.urls import URLFetcher
 
 SUPPORTED_WEASYPRINT = "70."
 # Scripts whose shaping breaks the one-glyph-one-text mapping.
@@ -58,6 +62,34 @@ def install_actual_text() -> None:
         weasyprint.draw.draw_text = draw_text_with_actual_text
 
 
+class RefusedURL(ValueError):
+    pass
+
+
+def allowed_roots() -> list[Path]:
+    """Where the renderer may read: the site's own static files (fonts,
+    style sheets, images) and nothing else."""
+    roots = [Path(str(root)) for root in getattr(settings, "STATICFILES_DIRS", [])]
+    if getattr(settings, "STATIC_ROOT", None):
+        roots.append(Path(str(settings.STATIC_ROOT)))
+    return [root.resolve() for root in roots]
+
+
+class StaticOnlyURLFetcher(URLFetcher):
+    """WeasyPrint's fetcher, for ``file://`` URLs inside the static folders
+    only: every other URL — other files, http(s), ftp, data — is refused (the
+    renderer logs a warning and goes on), so no markup that reaches a
+    template can make the server read its disk or the network."""
+
+    def fetch(self, url, headers=None):
+        parsed = urlparse(url)
+        if parsed.scheme == "file":
+            path = Path(unquote(parsed.path)).resolve()
+            if any(path.is_relative_to(root) for root in allowed_roots()):
+                return super().fetch(url, headers)
+        raise RefusedURL(f"The PDF renderer does not fetch {url[:200]}")
+
+
 def render_pdf(html: str, *, base_url: str | None = None, stylesheets: list | None = None) -> bytes:
     """Render HTML to PDF bytes. The same input gives the same bytes: no
     creation or modification date, a fixed document identifier."""
@@ -68,7 +100,9 @@ def _render_with_weasyprint(html: str, *, base_url: str | None, stylesheets: lis
     # The one place WeasyPrint runs: the test suite replaces it with a cheap
     # stand-in unless a test is marked ``pdf`` (tests/conftest.py).
     install_actual_text()
-    document = HTML(string=html, base_url=base_url).render(stylesheets=stylesheets)
+    document = HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyURLFetcher()).render(
+        stylesheets=stylesheets
+    )
     document.metadata.created = None
     document.metadata.modified = None
     return document.write_pdf(pdf_identifier=b"pso-dossier")
