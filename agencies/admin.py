@@ -1,13 +1,16 @@
+from django import forms
 from django.contrib import admin
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
 from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import (
     Agency,
     Cohort,
     Criterion,
     InstituteRole,
+    Invitation,
     Membership,
     MissionCategory,
     Standard,
@@ -20,13 +23,31 @@ admin.site.site_title = _("P.S.O. administration")
 admin.site.index_title = _("Catalogue, agencies and people")
 
 
-class MembershipInline(admin.TabularInline):
+class NotOnOneselfMixin:
+    """Roles are given by someone else: nobody edits their own memberships
+    or institute roles here, not even a superuser."""
+
+    def _own(self, request, obj) -> bool:
+        user_id = getattr(obj, "user_id", getattr(obj, "pk", None)) if obj is not None else None
+        return user_id is not None and user_id == request.user.pk
+
+    def has_add_permission(self, request, obj=None):
+        return request.user.is_superuser and not self._own(request, obj)
+
+    def has_change_permission(self, request, obj=None):
+        return request.user.is_superuser and not self._own(request, obj)
+
+    def has_delete_permission(self, request, obj=None):
+        return request.user.is_superuser and not self._own(request, obj)
+
+
+class MembershipInline(NotOnOneselfMixin, admin.TabularInline):
     model = Membership
     extra = 0
     autocomplete_fields = ["agency"]
 
 
-class InstituteRoleInline(admin.TabularInline):
+class InstituteRoleInline(NotOnOneselfMixin, admin.TabularInline):
     model = InstituteRole
     extra = 0
 
@@ -37,7 +58,15 @@ admin.site.unregister(User)
 
 @admin.register(User)
 class PersonAdmin(UserAdmin):
+    """People are managed by the site's superuser only."""
+
     inlines = [MembershipInline, InstituteRoleInline]
+
+    def has_module_permission(self, request):
+        return request.user.is_superuser
+
+    def has_view_permission(self, request, obj=None):
+        return request.user.is_superuser
 
 
 @admin.register(Agency)
@@ -54,13 +83,56 @@ class CohortAdmin(admin.ModelAdmin):
     filter_horizontal = ["agencies"]
 
 
+class OthersOnlyForm(forms.ModelForm):
+    """The admin form of a role: refuses a role for the person saving it."""
+
+    def clean(self):
+        cleaned = super().clean()
+        user = cleaned.get("user")
+        if user is not None and self.request_user is not None and user.pk == self.request_user.pk:
+            raise forms.ValidationError(_("Nobody gives themselves a role: another person must do it."))
+        return cleaned
+
+
+class RoleAdmin(NotOnOneselfMixin, SimpleHistoryAdmin):
+    """Only a superuser manages roles here (the standards administrator reads
+    them), and never their own."""
+
+    form = OthersOnlyForm
+
+    def get_form(self, request, obj=None, **kwargs):
+        form = super().get_form(request, obj, **kwargs)
+        form.request_user = request.user
+        return form
+
+
 @admin.register(Membership)
-class MembershipAdmin(admin.ModelAdmin):
+class MembershipAdmin(RoleAdmin):
     list_display = ["user", "agency", "role"]
     list_filter = ["role"]
     search_fields = ["user__username", "agency__name_th", "agency__code"]
     autocomplete_fields = ["agency"]
     list_select_related = ["user", "agency"]
+
+
+@admin.register(InstituteRole)
+class InstituteRoleAdmin(RoleAdmin):
+    list_display = ["user", "role"]
+    list_filter = ["role"]
+    list_select_related = ["user"]
+
+
+@admin.register(Invitation)
+class InvitationAdmin(SimpleHistoryAdmin):
+    list_display = ["username", "agency", "role", "status", "invited_by", "created_at"]
+    list_filter = ["status", "role"]
+    list_select_related = ["agency", "invited_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 class CriterionInline(admin.TabularInline):

@@ -7,7 +7,7 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 
 from agencies.models import Agency, Cohort, InstituteRole, Membership
-from agencies.services import institute_role_grant
+from agencies.services import institute_role_grant, membership_set
 
 LAMPANG = "lampang-po"
 TREASURY = "lampang-treasury"
@@ -90,9 +90,7 @@ def demo_users_seed(*, password: str, agencies: dict[str, Agency]) -> list[DemoU
         user.set_password(password)
         user.save()
         if demo.agency:
-            Membership.objects.update_or_create(
-                user=user, agency=agencies[demo.agency], defaults={"role": demo.role}
-            )
+            membership_set(agency=agencies[demo.agency], user=user, role=demo.role)
         if demo.institute_role:
             institute_role_grant(user=user, role=demo.institute_role)
     return DEMO_USERS

@@ -7,6 +7,7 @@ from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from pso_site.lib.bilingual import BilingualName, pick_language
 
@@ -74,6 +75,8 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=10, choices=Role.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("membership")
         verbose_name_plural = _("memberships")
@@ -109,6 +112,8 @@ class InstituteRole(models.Model):
     )
     role = models.CharField(_("role"), max_length=20, choices=Role.choices)
 
+    history = HistoricalRecords()
+
     class Meta:
         verbose_name = _("institute role")
         verbose_name_plural = _("institute roles")
@@ -118,6 +123,51 @@ class InstituteRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+class Invitation(models.Model):
+    """A role in an agency offered to a person, who accepts or declines it:
+    roles are given, never taken. Invitations name a username; an answer
+    never says whether such an account exists."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("Waiting for an answer")
+        ACCEPTED = "accepted", _("Accepted")
+        DECLINED = "declined", _("Declined")
+        WITHDRAWN = "withdrawn", _("Withdrawn")
+
+    agency = models.ForeignKey(
+        Agency, verbose_name=_("agency"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    username = models.CharField(_("username"), max_length=150)
+    role = models.CharField(_("role"), max_length=10, choices=Membership.Role.choices)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
+    created_at = models.DateTimeField(_("invited on"), auto_now_add=True)
+    answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("invitation")
+        verbose_name_plural = _("invitations")
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agency", "username"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_person",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.username} · {self.agency} · {self.get_role_display()}"
 
 
 class Standard(BilingualName):

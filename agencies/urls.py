@@ -7,4 +7,12 @@ app_name = "agencies"
 urlpatterns = [
     path("agencies/<slug:code>/members/", views.members, name="members"),
     path("agencies/<slug:code>/members/<int:membership_id>/", views.member_change, name="member_change"),
+    path(
+        "agencies/<slug:code>/invitations/<int:invitation_id>/withdraw/",
+        views.invitation_withdraw,
+        name="invitation_withdraw",
+    ),
+    path("agencies/<slug:code>/first-head/", views.first_head, name="first_head"),
+    path("invitations/<int:invitation_id>/", views.invitation_answer, name="invitation_answer"),
+    path("people/history/", views.people_history, name="people_history"),
 ]

@@ -1,40 +1,56 @@
-"""An agency's members: everyone in the agency sees them; the head manages them."""
+"""An agency's members: everyone in the agency sees them; the head invites
+and manages them; invited people accept or decline; the standards
+administrator invites an agency's first head and reads who granted what."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db import IntegrityError, transaction
+from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_POST, require_safe
 
-from agencies.access import get_agency_for_user, membership_for
-from agencies.forms import MemberAddForm, MemberRoleForm
-from agencies.models import Membership
+from agencies import services
+from agencies.access import get_agency_for_user, membership_for, require_institute_role
+from agencies.forms import FirstHeadForm, InvitationForm, MemberRoleForm
+from agencies.models import Agency, InstituteRole, Invitation, Membership
+
+
+def _invited_message(username: str) -> str:
+    return _(
+        "Invitation for %(username)s recorded. If such an account exists, its owner sees the invitation "
+        "when signing in and becomes a member on accepting."
+    ) % {"username": username}
 
 
 @login_required
 def members(request, code: str):
     agency = get_agency_for_user(request.user, code, head=request.method == "POST")
-    form = MemberAddForm(request.POST or None, agency=agency)
+    form = InvitationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         try:
-            with transaction.atomic():
-                Membership.objects.create(agency=agency, user=form.user, role=form.cleaned_data["role"])
-        except IntegrityError:
-            # Another head added the same person a moment ago.
-            messages.info(
-                request,
-                _("%(username)s is already a member of this agency.") % {"username": form.user.username},
+            services.invitation_create(
+                agency=agency,
+                username=form.cleaned_data["username"],
+                role=form.cleaned_data["role"],
+                by=request.user,
             )
+        except services.RoleRefused as refusal:
+            form.add_error("username", refusal.message)
         else:
-            messages.success(request, _("%(username)s added.") % {"username": form.user.username})
-        return redirect("agencies:members", code=code)
+            messages.success(request, _invited_message(form.cleaned_data["username"].strip()))
+            return redirect("agencies:members", code=code)
+    is_head = (membership_for(request.user, agency) or Membership()).is_head
     context = {
         "agency": agency,
         "memberships": Membership.objects.filter(agency=agency)
         .select_related("user")
         .order_by("role", "user__username"),
-        "is_head": (membership_for(request.user, agency) or Membership()).is_head,
+        "invitations": Invitation.objects.filter(agency=agency, status=Invitation.Status.PENDING)
+        .select_related("invited_by")
+        .order_by("-created_at")
+        if is_head
+        else [],
+        "is_head": is_head,
         "form": form,
         "roles": Membership.Role.choices,
     }
@@ -45,32 +61,91 @@ def members(request, code: str):
 @require_POST
 def member_change(request, code: str, membership_id: int):
     agency = get_agency_for_user(request.user, code, head=True)
-    membership = get_object_or_404(Membership, pk=membership_id, agency=agency)
-    if request.POST.get("remove"):
-        if _last_head(membership):
-            messages.error(request, _("The agency needs at least one head."))
-        else:
-            membership.delete()
+    try:
+        if request.POST.get("remove"):
+            membership = services.membership_remove(
+                agency=agency, membership_id=membership_id, by=request.user
+            )
             messages.success(request, _("%(username)s removed.") % {"username": membership.user.username})
-        return redirect("agencies:members", code=code)
-    form = MemberRoleForm(request.POST)
-    if form.is_valid():
-        with transaction.atomic():
-            if form.cleaned_data["role"] != Membership.Role.HEAD and _last_head(membership):
-                messages.error(request, _("The agency needs at least one head."))
-            else:
-                membership.role = form.cleaned_data["role"]
-                membership.save(update_fields=["role"])
+        else:
+            form = MemberRoleForm(request.POST)
+            if form.is_valid():
+                membership = services.membership_change(
+                    agency=agency,
+                    membership_id=membership_id,
+                    role=form.cleaned_data["role"],
+                    by=request.user,
+                )
                 messages.success(
                     request, _("Role of %(username)s changed.") % {"username": membership.user.username}
                 )
+    except services.RoleRefused as refusal:
+        messages.error(request, refusal.message)
     return redirect("agencies:members", code=code)
 
 
-def _last_head(membership: Membership) -> bool:
-    return (
-        membership.role == Membership.Role.HEAD
-        and not Membership.objects.filter(agency_id=membership.agency_id, role=Membership.Role.HEAD)
-        .exclude(pk=membership.pk)
-        .exists()
-    )
+@login_required
+@require_POST
+def invitation_withdraw(request, code: str, invitation_id: int):
+    agency = get_agency_for_user(request.user, code, head=True)
+    invitation = services.invitation_withdraw(agency=agency, invitation_id=invitation_id, by=request.user)
+    messages.success(request, _("Invitation for %(username)s withdrawn.") % {"username": invitation.username})
+    return redirect("agencies:members", code=code)
+
+
+@login_required
+@require_POST
+def invitation_answer(request, invitation_id: int):
+    try:
+        if request.POST.get("answer") == "accept":
+            membership = services.invitation_accept(invitation_id=invitation_id, user=request.user)
+            messages.success(
+                request,
+                _("You are now %(role)s of %(agency)s.")
+                % {"role": membership.get_role_display(), "agency": membership.agency.name},
+            )
+        else:
+            services.invitation_decline(invitation_id=invitation_id, user=request.user)
+            messages.info(request, _("Invitation declined."))
+    except services.RoleRefused as refusal:
+        messages.error(request, refusal.message)
+    return redirect("home")
+
+
+@login_required
+def first_head(request, code: str):
+    """The standards administrator invites the head of an agency without one."""
+    require_institute_role(request.user, InstituteRole.Role.STANDARDS_ADMIN)
+    agency = get_object_or_404(Agency, code=code)
+    form = FirstHeadForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.first_head_invite(agency=agency, username=form.cleaned_data["username"], by=request.user)
+        except services.RoleRefused as refusal:
+            form.add_error("username", refusal.message)
+        else:
+            messages.success(request, _invited_message(form.cleaned_data["username"].strip()))
+            return redirect("agencies:people_history")
+    has_head = Membership.objects.filter(agency=agency, role=Membership.Role.HEAD).exists()
+    return render(request, "agencies/first_head.html", {"agency": agency, "form": form, "has_head": has_head})
+
+
+@login_required
+@require_safe
+def people_history(request):
+    """Every grant, change and removal of a membership, institute role or
+    invitation: who, to whom, what and when (standards administrator)."""
+    require_institute_role(request.user, InstituteRole.Role.STANDARDS_ADMIN)
+    sources = {
+        "memberships": Membership.history.select_related("history_user", "user", "agency"),
+        "roles": InstituteRole.history.select_related("history_user", "user"),
+        "invitations": Invitation.history.select_related("history_user", "agency"),
+    }
+    context = {
+        name: Paginator(queryset.order_by("-history_date", "-history_id"), 30).get_page(request.GET.get(name))
+        for name, queryset in sources.items()
+    }
+    context["agencies_without_head"] = Agency.objects.exclude(
+        memberships__role=Membership.Role.HEAD
+    ).order_by("name_th")[:50]
+    return render(request, "agencies/people_history.html", context)

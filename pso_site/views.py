@@ -5,6 +5,7 @@ from django.views.decorators.http import require_safe
 from agencies.access import person_roles
 from agencies.models import InstituteRole
 from agencies.selectors import standards_with_criteria
+from agencies.services import pending_invitations
 from assessment.selectors import projects_by_agency
 from certification.access import REVIEWABLE, projects_for_committee_member, projects_for_institute
 
@@ -25,6 +26,7 @@ def home(request):
         else 0,
         "audit_count": projects_for_institute().count() if InstituteRole.Role.AUDITOR in roles else 0,
         "memberships": memberships,
+        "invitations": list(pending_invitations(request.user)),
         "is_committee": InstituteRole.Role.COMMITTEE in roles,
         "is_auditor": InstituteRole.Role.AUDITOR in roles,
         "is_standards_admin": InstituteRole.Role.STANDARDS_ADMIN in roles,

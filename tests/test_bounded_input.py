@@ -7,7 +7,6 @@ import pytest
 from django.template.loader import render_to_string
 from django.urls import reverse
 
-from agencies.models import Membership
 from assessment.exchange import ProjectFormatError, project_export, project_import
 from certification.dossier import dossier_context
 from plans.models import Activity
@@ -99,26 +98,24 @@ def test_control_characters_are_refused_in_text(client, filled_project, editor_a
     assert "อักขระควบคุม" in response.content.decode()
 
 
-def test_a_member_added_twice_at_once_gets_a_message(client, agency_a, head_a, editor_a, monkeypatch):
-    from agencies import forms
+def test_two_heads_inviting_the_same_person_at_once_get_one_invitation(client, agency_a, head_a, monkeypatch):
+    from django.db import IntegrityError
 
-    # As if another head added the same person between the check and the save.
-    monkeypatch.setattr(forms.MemberAddForm, "clean_username", lambda self: self._skip_check())
+    from agencies.models import Invitation
+
+    # As if another head's invitation was saved between the check and the save.
+    Invitation.objects.create(agency=agency_a, username="someone", role="editor", invited_by=head_a)
     monkeypatch.setattr(
-        forms.MemberAddForm,
-        "_skip_check",
-        lambda self: setattr(self, "user", editor_a) or self.data["username"],
-        raising=False,
+        Invitation.objects, "get_or_create", lambda **kwargs: (_ for _ in ()).throw(IntegrityError())
     )
     client.force_login(head_a)
     response = client.post(
         reverse("agencies:members", args=[agency_a.code]),
-        {"username": "editor_a", "role": "viewer"},
+        {"username": "someone", "role": "editor"},
         follow=True,
     )
     assert response.status_code == 200
-    assert "เป็นสมาชิกของหน่วยงานนี้อยู่แล้ว" in response.content.decode()
-    assert Membership.objects.get(user=editor_a, agency=agency_a).role == Membership.Role.EDITOR
+    assert Invitation.objects.filter(username="someone").count() == 1
 
 
 def test_an_import_with_more_decimals_than_stored_is_refused(filled_project, agency_b):

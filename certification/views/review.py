@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from agencies.access import require_institute_role
+from agencies.access import person_roles, require_institute_role
 from agencies.models import InstituteRole
 from assessment import concurrency
 from assessment.frame import project_frame, project_state
@@ -28,13 +28,13 @@ from certification.models import Certificate
 PAGE_SIZE = 20
 
 
-def _project_list(request, *, queryset, template):
+def _project_list(request, *, queryset, template, extra=None):
     form = ProjectFilterForm(request.GET or None, statuses=STATUSES_FOR_INSTITUTE)
     projects = form.filter(projects_with_latest_total(queryset)).order_by("-submitted_at", "-pk")
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode()})
+    return render(request, template, {"form": form, "page": page, "query": query.urlencode(), **(extra or {})})
 
 
 @login_required
@@ -44,7 +44,11 @@ def committee_queue(request):
     queryset = access.projects_for_committee_member(request.user)
     if not request.GET.get("status"):
         queryset = queryset.filter(status__in=access.REVIEWABLE)
-    return _project_list(request, queryset=queryset, template="certification/queue.html")
+    # Agencies the member belongs to: their projects never reach this queue.
+    conflicted = [membership.agency for membership in person_roles(request.user).memberships]
+    return _project_list(
+        request, queryset=queryset, template="certification/queue.html", extra={"conflicted": conflicted}
+    )
 
 
 @login_required
