@@ -19,6 +19,16 @@ class ProjectReadOnly(Exception):
         self.project = project
 
 
+class ProjectUnderRevision(Exception):
+    """An institute reader asked for a live page of a project that is back
+    with its agency: the institute reads the version that was submitted
+    (``pso_site.middleware`` sends them there)."""
+
+    def __init__(self, project: Project):
+        super().__init__(_("The agency is revising this project: you see the version it submitted."))
+        self.project = project
+
+
 def project_role(user, project: Project) -> str | None:
     """The user's membership role in the project's agency, or None."""
     return person_roles(user).role_in(project.agency_id)
@@ -49,8 +59,12 @@ def get_project_for_user(user, pk: int, *, write: bool = False) -> Project:
             raise Http404("No such project.")
         if not project.is_editable:
             raise ProjectReadOnly(project)
-    elif role is None and not can_read_as_institute(user, project):
-        raise Http404("No such project.")
+    elif role is None:
+        if not can_read_as_institute(user, project):
+            raise Http404("No such project.")
+        if project.status == Project.Status.CHANGES_REQUESTED:
+            # Never the agency's live, half-edited figures.
+            raise ProjectUnderRevision(project)
     return project
 
 

@@ -43,6 +43,18 @@ def get_project_for_committee(user, pk: int, *, decide: bool = False) -> Project
     return project
 
 
+def get_project_for_institute(user, pk: int) -> Project:
+    """A submitted or decided project, for a committee member outside its
+    agency or an auditor; else 404."""
+    project = get_object_or_404(
+        Project.objects.select_related("agency", "standard"), pk=pk, status__in=VISIBLE_TO_INSTITUTE
+    )
+    committee = has_institute_role(user, InstituteRole.Role.COMMITTEE) and not is_member(user, project)
+    if not (committee or has_institute_role(user, InstituteRole.Role.AUDITOR)):
+        raise Http404("No such project.")
+    return project
+
+
 def projects_for_institute():
     """Submitted and decided projects: what committee and auditors may see."""
     return Project.objects.filter(status__in=VISIBLE_TO_INSTITUTE)

@@ -20,7 +20,7 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from assessment import history, results
+from assessment import history, results, scoring
 from assessment.frame import ProjectState
 from assessment.models import Assessment, EvidenceFile, Project
 from certification.models import Certificate, Decision, IssuedDossier
@@ -167,13 +167,57 @@ def is_draft(project: Project) -> bool:
     return project.status in Project.EDITABLE_STATUSES
 
 
+def issued_figures(project: Project) -> dict:
+    """The figures of the project as they stand now, from the levels its
+    latest round stored (computed by the scoring engine when it was saved)."""
+    state = ProjectState(project, AnonymousUser())
+    latest = state.latest_round
+    if latest is None:
+        return {}
+    levels = latest.criterion_levels
+    weights = {c.code: c.weight for c in state.data.criteria}
+    targets = [c.target_level for c in state.data.criteria]
+    target_total = None
+    if state.data.criteria and None not in targets:
+        target_total = str(
+            results.display(
+                scoring.total_from_levels(
+                    criteria=[
+                        scoring.CriterionInput(key=c.code, weight=c.weight or 0) for c in state.data.criteria
+                    ],
+                    levels={c.code: c.target_level for c in state.data.criteria},
+                )
+            )
+        )
+    return {
+        "round": latest.number,
+        "total": str(latest.total_score),
+        "target_total": target_total,
+        "criteria": [
+            {
+                "code": c.code,
+                "name_th": c.name_th,
+                "name_en": c.name_en,
+                "weight": None if weights[c.code] is None else str(weights[c.code]),
+                "level": levels.get(c.code),
+                "target": c.target_level,
+            }
+            for c in state.data.criteria
+        ],
+    }
+
+
 def dossier_issue(
     *, project: Project, occasion: str, decision: Decision | None = None, issued_at=None
 ) -> IssuedDossier:
     """Record a dossier issued now; it is built once the caller's transaction
     commits (see the module's docstring)."""
     issued = IssuedDossier.objects.create(
-        project=project, occasion=occasion, decision=decision, issued_at=issued_at or timezone.now()
+        project=project,
+        occasion=occasion,
+        decision=decision,
+        issued_at=issued_at or timezone.now(),
+        figures=issued_figures(project),
     )
     transaction.on_commit(lambda: dossier_build(issued_id=issued.pk))
     return issued

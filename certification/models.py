@@ -199,6 +199,9 @@ class IssuedDossier(models.Model):
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The figures of the record as issued (total, target, per criterion), so
+    # the institute reads them while the agency revises the project.
+    figures = models.JSONField(_("figures as issued"), default=dict, blank=True)
 
     history = HistoricalRecords(excluded_fields=["error"])
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("projects/<int:pk>/step/9/", request.step9, name="step9"),
     path("projects/<int:pk>/submit/", request.submit, name="submit"),
     path("projects/<int:pk>/renew/", request.renew, name="renew"),
+    path("projects/<int:pk>/as-submitted/", request.submitted_version, name="submitted"),
     path("projects/<int:pk>/certificate/", certificates.certificate_page, name="certificate"),
     path("projects/<int:pk>/dossier.pdf", dossiers.dossier_latest, name="dossier"),
     path("projects/<int:pk>/dossiers/<int:dossier_id>.pdf", dossiers.dossier_issued, name="dossier_issued"),

@@ -2,11 +2,13 @@ from django.contrib import messages
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
 
-from assessment.access import ProjectReadOnly
+from assessment.access import ProjectReadOnly, ProjectUnderRevision
 
 
 class ReadOnlyProjectMiddleware:
-    """Turn a write to a locked project into a message on the project page."""
+    """Turn a write to a locked project into a message on the project page,
+    and an institute reader's visit to a project under revision into the
+    version that was submitted."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -18,6 +20,8 @@ class ReadOnlyProjectMiddleware:
         if isinstance(exception, ProjectReadOnly):
             messages.error(request, str(exception))
             return redirect("assessment:project", pk=exception.project.pk)
+        if isinstance(exception, ProjectUnderRevision):
+            return redirect("certification:submitted", pk=exception.project.pk)
         return None
 
 

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from agencies.models import Membership
-from assessment.access import get_project_for_user
+from assessment.access import ProjectUnderRevision, get_project_for_user, project_role
 from assessment.writes import role_in_project
 from certification import dossier
 from certification.access import is_committee_for
@@ -30,6 +30,15 @@ def login_or_404(view):
     return wrapper
 
 
+def _project_or_submitted(user, pk: int):
+    """The project for its agency; for the institute, also while the agency
+    revises it (its issued dossiers are the submitted version)."""
+    try:
+        return get_project_for_user(user, pk)
+    except ProjectUnderRevision as revising:
+        return revising.project
+
+
 def _filename(project, suffix: str) -> str:
     return f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year_be}{suffix}.pdf"
 
@@ -39,8 +48,8 @@ def _filename(project, suffix: str) -> str:
 def dossier_latest(request, pk: int):
     """The draft while the agency edits; afterwards the latest issued dossier
     (or a note that it is being prepared). Nothing is issued by a GET."""
-    project = get_project_for_user(request.user, pk)
-    if dossier.is_draft(project):
+    project = _project_or_submitted(request.user, pk)
+    if dossier.is_draft(project) and project_role(request.user, project) is not None:
         pdf = dossier.dossier_pdf(project, draft=True)
         response = HttpResponse(pdf, content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{_filename(project, "-draft")}"'
@@ -55,7 +64,7 @@ def dossier_latest(request, pk: int):
 @login_or_404
 @require_safe
 def dossier_issued(request, pk: int, dossier_id: int):
-    project = get_project_for_user(request.user, pk)
+    project = _project_or_submitted(request.user, pk)
     issued = get_object_or_404(IssuedDossier, pk=dossier_id, project=project)
     if not issued.is_ready:
         raise Http404("The dossier is not ready.")

@@ -9,7 +9,9 @@ from django.views.decorators.http import require_POST, require_safe
 
 from assessment.access import get_project_for_user
 from assessment.frame import project_frame
-from certification import services
+from assessment.models import Project
+from certification import access, services
+from certification.models import IssuedDossier
 from certification.readiness import project_readiness
 
 
@@ -59,3 +61,30 @@ def renew(request, pk: int):
     else:
         messages.info(request, _("The project for this cycle already exists."))
     return redirect("assessment:project", pk=renewal.pk)
+
+
+@login_required
+@require_safe
+def submitted_version(request, pk: int):
+    """What the committee and auditors read while the agency revises its
+    project: the version it submitted — the figures and dossier issued at
+    that submission, the committee's review and decisions — never the
+    agency's live edits."""
+    project = access.get_project_for_institute(request.user, pk)
+    submissions = list(
+        IssuedDossier.objects.filter(project=project, occasion=IssuedDossier.Occasion.SUBMISSION).order_by(
+            "-issued_at", "-pk"
+        )
+    )
+    dossiers = list(
+        IssuedDossier.objects.filter(project=project).select_related("decision").order_by("issued_at", "pk")
+    )
+    context = {
+        "project": project,
+        "submission": submissions[0] if submissions else None,
+        "figures": submissions[0].figures if submissions else {},
+        "dossiers": dossiers,
+        "decisions": list(project.decisions.select_related("decided_by").order_by("decided_at")),
+        "revising": project.status == Project.Status.CHANGES_REQUESTED,
+    }
+    return render(request, "certification/submitted.html", context)

@@ -12,8 +12,8 @@ from agencies.access import person_roles, require_institute_role
 from agencies.models import InstituteRole
 from assessment import concurrency
 from assessment.frame import project_frame, project_state
+from assessment.models import Project
 from assessment.results import criterion_rows
-from assessment.selectors import projects_with_latest_total
 from assessment.writes import EditConflict
 from certification import access, services
 from certification.forms import (
@@ -24,17 +24,20 @@ from certification.forms import (
     RevokeForm,
 )
 from certification.models import Certificate
+from certification.selectors import projects_with_submitted_total
 
 PAGE_SIZE = 20
 
 
 def _project_list(request, *, queryset, template, extra=None):
     form = ProjectFilterForm(request.GET or None, statuses=STATUSES_FOR_INSTITUTE)
-    projects = form.filter(projects_with_latest_total(queryset)).order_by("-submitted_at", "-pk")
+    projects = form.filter(projects_with_submitted_total(queryset)).order_by("-submitted_at", "-pk")
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
-    return render(request, template, {"form": form, "page": page, "query": query.urlencode(), **(extra or {})})
+    return render(
+        request, template, {"form": form, "page": page, "query": query.urlencode(), **(extra or {})}
+    )
 
 
 @login_required
@@ -105,6 +108,9 @@ def review_page(request, pk: int):
     """GET shows the review; POST saves the levels and comments, or (with
     ``action=decide``) saves them and records the decision together."""
     project = access.get_project_for_committee(request.user, pk)
+    if project.status == Project.Status.CHANGES_REQUESTED:
+        # Back with the agency: the committee reads what was submitted.
+        return redirect("certification:submitted", pk=pk)
     review, rows = services.current_review_with_rows(project)
     if request.method != "POST":
         if review is None:
