@@ -19,6 +19,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.utils.translation import gettext as _
@@ -120,12 +121,14 @@ def record_change(sender, instance, history_instance, history_user=None, **kwarg
     if project_id is None:
         return
     changes = []
-    if history_instance.history_type == "~":
-        previous = history_instance.prev_record
+    if history_instance.history_type != "-":
+        previous = history_instance.prev_record if history_instance.history_type == "~" else None
         if previous is not None:
             changes = _changes(source, history_instance, previous)
             if not changes:
                 return  # saved without a change a person made
+        else:
+            changes = _first_values(source, instance)
     ChangeEntry.objects.create(
         project_id=project_id,
         at=history_instance.history_date,
@@ -154,6 +157,24 @@ def _changes(source: HistorySource, record, previous) -> list[dict]:
             }
         )
     return changes
+
+
+def _first_values(source: HistorySource, instance) -> list[dict]:
+    """What a new record says, field by field (its own values, not the
+    rows it belongs to)."""
+    user_model = get_user_model()
+    values = []
+    for model_field in instance._meta.concrete_fields:
+        name = model_field.name
+        if name in IGNORED_FIELDS or name in source.ignored or name in ("id", "order"):
+            continue
+        if model_field.is_relation and model_field.related_model is not user_model:
+            continue
+        value = getattr(instance, model_field.attname)
+        if value in (None, "") or isinstance(model_field, models.FileField):
+            continue
+        values.append({"field": name, "before": None, "after": _stored(source.model, name, value)})
+    return values
 
 
 def _stored(model, name: str, value):

@@ -32,6 +32,7 @@ def register() -> None:
             IssuedDossier,
             lambda d: d.project_id,
             lambda d: _("Dossier issued at %(occasion)s") % {"occasion": d.get_occasion_display()},
+            frozenset({"file", "size", "figures", "issued_at", "occasion"}),
         ),
     ):
         register_history_source(source)

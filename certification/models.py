@@ -194,7 +194,7 @@ class IssuedDossier(models.Model):
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     file = models.FileField(upload_to=dossier_path, blank=True)
-    sha256 = models.CharField(max_length=64, blank=True)
+    sha256 = models.CharField("SHA-256", max_length=64, blank=True)
     size = models.PositiveIntegerField(null=True, blank=True)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)

@@ -29,7 +29,7 @@ def revising(submitted_project, committee_member, editor_a, django_capture_on_co
         round_number=latest.number,
         user=editor_a,
         token=snapshot_token(round_cells(latest)),
-        values={cell.pk: (0, "กำลังแก้ไข") for cell in Assessment.objects.filter(round=latest)},
+        values={cell.pk: (0, "ข้อความแก้ใหม่ของหน่วยงาน") for cell in Assessment.objects.filter(round=latest)},
     )
     latest.refresh_from_db()
     assert str(latest.total_score) == "0.00"
@@ -47,7 +47,7 @@ def test_institute_readers_are_sent_to_the_submitted_version(client, revising, c
         page = client.get(reverse("certification:submitted", args=[revising.pk])).content.decode()
         assert 'id="revising-note"' in page
         assert 'id="submitted-total">100.00' in page  # as submitted, not the live 0.00
-        assert "กำลังแก้ไข" not in page
+        assert "ข้อความแก้ใหม่ของหน่วยงาน" not in page
 
 
 def test_the_lists_show_the_submitted_total(client, revising, auditor):
