@@ -27,6 +27,7 @@ def register() -> None:
             Certificate,
             lambda c: c.project_id,
             lambda c: _("Certificate %(number)s") % {"number": c.number},
+            frozenset({"token"}),
         ),
         HistorySource(
             IssuedDossier,

@@ -73,3 +73,31 @@ def test_catalogue_page_marks_provisional_criteria(
     section_1101 = page.split('id="standard-1101"')[1].split("</section>")[0]
     assert "badge-provisional" in section_1102
     assert "badge-provisional" not in section_1101
+
+
+def test_new_projects_take_the_category_budgets_of_the_catalogue(catalogue, agency_a):
+    from agencies.models import MissionCategory, Standard
+    from assessment.services import project_create
+
+    MissionCategory.objects.filter(code="main").update(default_budget=50)
+    MissionCategory.objects.filter(code="secondary").update(default_budget=40)
+    project = project_create(agency=agency_a, standard=Standard.objects.get(code="1101"), fiscal_year=2026)
+    assert (project.main_budget, project.secondary_budget, project.support_budget) == (50, 40, 10)
+    # Budgets that do not add up to 100 cannot start a project: the domain's 60/30/10 apply.
+    MissionCategory.objects.filter(code="main").update(default_budget=70)
+    other = project_create(agency=agency_a, standard=Standard.objects.get(code="1101"), fiscal_year=2027)
+    assert (other.main_budget, other.secondary_budget, other.support_budget) == (60, 30, 10)
+
+
+def test_step_names_and_guidance_come_from_the_catalogue(client, project, editor_a):
+    from django.urls import reverse
+
+    from agencies.models import Step
+
+    step = Step.objects.get(number=1)
+    step.name_th = "กำหนดวิสัยทัศน์ของหน่วยงาน"
+    step.guidance_th = "คำแนะนำที่ผู้ดูแลมาตรฐานเขียนเอง"
+    step.save()  # as the admin saves it: the cached steps are forgotten
+    client.force_login(editor_a)
+    page = client.get(reverse("assessment:step", args=[project.pk, 1])).content.decode()
+    assert "กำหนดวิสัยทัศน์ของหน่วยงาน" in page and "คำแนะนำที่ผู้ดูแลมาตรฐานเขียนเอง" in page

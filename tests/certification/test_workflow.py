@@ -183,3 +183,12 @@ def test_numbering_is_unique_under_concurrent_decisions():
         thread.join()
     assert errors == []
     assert sorted(numbers) == [f"PSO-1101-2569-{n:04d}" for n in range(1, 7)]
+
+
+def test_a_certificate_far_from_today_is_refused_with_a_message(client, submitted_project, committee_member):
+    client.force_login(committee_member)
+    for day in ("9999-12-31", "0001-01-01"):
+        response = decide(client, submitted_project, "certify", valid_from=day)
+        assert response.status_code == 200
+        assert "ใบรับรองต้องเริ่มมีผลภายในหนึ่งปีจากวันนี้" in response.content.decode()
+    assert not Certificate.objects.exists()
