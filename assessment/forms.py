@@ -323,20 +323,25 @@ class BaseMissionFormSet(LoadedRowsMixin, BaseInlineFormSet):
             raise forms.ValidationError(problems)
 
 
-MissionFormSet = inlineformset_factory(
-    Project,
-    Mission,
-    form=MissionForm,
-    formset=BaseMissionFormSet,
-    extra=3,
-    can_delete=True,
-    can_order=True,
-    # Far above any agency's missions; and a forged form count cannot make
-    # the server build thousands of forms.
-    max_num=MAX_ROWS,
-    absolute_max=MAX_ROWS,
-    validate_max=True,
-)
+def project_rows_formset(model, form, formset, extra):
+    """A formset of a project's rows: removable, reorderable, and at most
+    ``MAX_ROWS`` (far above any agency's list; a forged form count cannot
+    make the server build thousands of forms)."""
+    return inlineformset_factory(
+        Project,
+        model,
+        form=form,
+        formset=formset,
+        extra=extra,
+        can_delete=True,
+        can_order=True,
+        max_num=MAX_ROWS,
+        absolute_max=MAX_ROWS,
+        validate_max=True,
+    )
+
+
+MissionFormSet = project_rows_formset(Mission, MissionForm, BaseMissionFormSet, extra=3)
 
 
 class WeightsForm(forms.Form):
@@ -466,18 +471,7 @@ class BaseIndicatorFormSet(LoadedRowsMixin, BaseInlineFormSet):
             raise forms.ValidationError(problems)
 
 
-IndicatorFormSet = inlineformset_factory(
-    Project,
-    Indicator,
-    form=IndicatorForm,
-    formset=BaseIndicatorFormSet,
-    extra=1,
-    can_delete=True,
-    can_order=True,
-    max_num=MAX_ROWS,
-    absolute_max=MAX_ROWS,
-    validate_max=True,
-)
+IndicatorFormSet = project_rows_formset(Indicator, IndicatorForm, BaseIndicatorFormSet, extra=1)
 
 
 def clean_char_field(field, max_length=None):

@@ -49,9 +49,18 @@ def pdf_renderer(request, monkeypatch):
     monkeypatch.setattr("pso_site.lib.pdf._render_with_weasyprint", _stand_in_pdf)
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The catalogue, loaded once into each test database."""
+    with django_db_blocker.unblock():
+        catalogue_load(data=read_catalogue())
+
+
 @pytest.fixture
 def catalogue(db):
-    catalogue_load(data=read_catalogue())
+    # A transactional test (browser, race) empties the database when it ends.
+    if not Standard.objects.exists():
+        catalogue_load(data=read_catalogue())
 
 
 @pytest.fixture
