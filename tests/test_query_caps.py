@@ -11,6 +11,7 @@ from agencies.models import Membership
 from assessment import services
 from assessment.models import Project
 from certification import services as certification
+from certification.models import Certificate
 from tests.pages import agency_pages, grow, institute_pages
 from tests.utils import review_form
 
@@ -57,9 +58,14 @@ def assert_capped(django_assert_max_num_queries):
 def test_every_page_stays_within_the_cap(
     client, grown, head_a, committee_member, auditor, django_capture_on_commit_callbacks, assert_capped
 ):
-    # Changes requested: the agency edits, the committee's comments show.
+    # Changes requested: the agency edits, the committee's comments show;
+    # the institute reads the submitted version.
     client.force_login(head_a)
     assert_capped(client, agency_pages(grown))
+    for user in (committee_member, auditor):
+        client.force_login(user)
+        assert_capped(client, [reverse("certification:submitted", args=[grown.pk])])
+    client.force_login(head_a)
     # Resubmitted: read-only for the agency, under review for the institute.
     with django_capture_on_commit_callbacks(execute=True):
         certification.project_submit(project_id=grown.pk, user=head_a)
@@ -69,6 +75,37 @@ def test_every_page_stays_within_the_cap(
     assert_capped(client, [url for url in institute_pages(grown) if "audit" not in url])
     client.force_login(auditor)
     assert_capped(client, [url for url in institute_pages(grown) if "committee" not in url])
+    # Certified: the certificate, its public page, the project of record.
+    with django_capture_on_commit_callbacks(execute=True):
+        certification.project_decide(project_id=grown.pk, user=committee_member, kind="certify")
+    certificate = Certificate.objects.get(project=grown)
+    for user in (head_a, committee_member, auditor):
+        client.force_login(user)
+        assert_capped(
+            client,
+            [
+                reverse("certification:certificate", args=[grown.pk]),
+                reverse("assessment:project", args=[grown.pk]),
+                reverse("certification:dossier", args=[grown.pk]),
+            ],
+        )
+    client.logout()
+    assert_capped(client, [reverse("verify", args=[certificate.token])])
+
+
+def test_the_standards_administrators_pages_stay_within_the_cap(
+    client, standards_admin, agency_b, assert_capped
+):
+    client.force_login(standards_admin)
+    assert_capped(
+        client,
+        [
+            reverse("home"),
+            reverse("catalogue"),
+            reverse("agencies:people_history"),
+            reverse("agencies:first_head", args=[agency_b.code]),
+        ],
+    )
 
 
 def test_the_home_page_of_a_head_of_many_agencies_stays_within_the_cap(
