@@ -7,7 +7,6 @@ removal is recorded (django-simple-history on Membership, InstituteRole and
 Invitation; ``people_history`` reads it).
 """
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
 from django.db import IntegrityError, transaction
 from django.http import Http404
@@ -218,7 +217,3 @@ def pending_invitations(user):
         .select_related("agency", "invited_by")
         .order_by("-created_at")
     )
-
-
-def user_named(username: str):
-    return get_user_model().objects.filter(username=username, is_active=True).first()

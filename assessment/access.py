@@ -66,10 +66,3 @@ def get_project_for_user(user, pk: int, *, write: bool = False) -> Project:
             # Never the agency's live, half-edited figures.
             raise ProjectUnderRevision(project)
     return project
-
-
-def can_edit(user, project: Project) -> bool:
-    return project.is_editable and project_role(user, project) in (
-        Membership.Role.HEAD,
-        Membership.Role.EDITOR,
-    )
