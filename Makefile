@@ -30,9 +30,12 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 	scripts/ensure-system-packages.sh $(RUN_PACKAGES) $(TEST_PACKAGES)
 
+# The task worker (dossiers, e-mails) runs beside the web server; Ctrl-C stops both.
 run: install
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py seed_demo
+	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
 test: install-dev

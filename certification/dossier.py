@@ -22,8 +22,9 @@ from django.utils import timezone, translation
 
 from assessment import history, results, scoring
 from assessment.frame import ProjectState
-from assessment.models import Assessment, EvidenceFile, Project
-from certification.models import Certificate, Decision, IssuedDossier
+from assessment.models import Assessment, ChangeEntry, EvidenceFile, Project
+from certification import tasks
+from certification.models import Certificate, Decision, DraftDossier, IssuedDossier
 from plans.models import ActivityEvidence
 from plans.rules import plan_window
 from plans.steps import plan_data
@@ -155,12 +156,77 @@ def dossier_context(project: Project, *, draft: bool, issued_at=None) -> dict:
     return context
 
 
-def dossier_pdf(project: Project, *, draft: bool, issued_at=None) -> bytes:
+def dossier_html(project: Project, *, draft: bool, issued_at=None) -> str:
+    """The dossier's HTML, always in Thai. A draft is dated by the project's
+    latest change, so the same project gives the same HTML (and hash)."""
+    if issued_at is None and draft:
+        latest = (
+            ChangeEntry.objects.filter(project=project).order_by("-at").values_list("at", flat=True).first()
+        )
+        issued_at = latest or project.updated_at
     with translation.override("th"):
-        html = render_to_string(
+        return render_to_string(
             "certification/dossier.html", dossier_context(project, draft=draft, issued_at=issued_at)
         )
-        return render_pdf(html, base_url=str(Path(finders.find("css/app.css")).parent))
+
+
+def html_to_pdf(html: str) -> bytes:
+    return render_pdf(html, base_url=str(Path(finders.find("css/app.css")).parent))
+
+
+def dossier_pdf(project: Project, *, draft: bool, issued_at=None) -> bytes:
+    return html_to_pdf(dossier_html(project, draft=draft, issued_at=issued_at))
+
+
+def content_hash(html: str) -> str:
+    return hashlib.sha256(html.encode("utf-8")).hexdigest()
+
+
+def draft_for(project: Project) -> tuple[DraftDossier | None, str, str]:
+    """The draft built for the project as it stands now (None if there is
+    none), its HTML and the hash of that HTML. Reads only."""
+    html = dossier_html(project, draft=True)
+    digest = content_hash(html)
+    return DraftDossier.objects.filter(project=project, content_hash=digest).first(), html, digest
+
+
+def draft_request(*, project: Project) -> DraftDossier:
+    """Start (or reuse) the build of the draft for the project as it stands
+    now; the task worker builds it."""
+    draft, html, digest = draft_for(project)
+    if draft is None:
+        draft, _created = DraftDossier.objects.get_or_create(
+            project=project, content_hash=digest, defaults={"html": html}
+        )
+        transaction.on_commit(lambda: tasks.build_draft_dossier.enqueue(draft.pk))
+    elif draft.status == IssuedDossier.Status.FAILED:
+        DraftDossier.objects.filter(pk=draft.pk).update(status=IssuedDossier.Status.PENDING, error="")
+        transaction.on_commit(lambda: tasks.build_draft_dossier.enqueue(draft.pk))
+    # Drafts of earlier states are of no more use.
+    for old in DraftDossier.objects.filter(project=project).exclude(pk=draft.pk):
+        old.file.delete(save=False)
+        old.delete()
+    return draft
+
+
+def draft_build(*, draft_id: int) -> DraftDossier:
+    draft = DraftDossier.objects.filter(pk=draft_id).first()
+    if draft is None or draft.is_ready:
+        return draft
+    try:
+        pdf = html_to_pdf(draft.html)
+    except Exception as error:  # any rendering failure is recorded, never raised to the worker
+        logger.exception("Draft dossier %s could not be built", draft_id)
+        DraftDossier.objects.filter(pk=draft_id).update(
+            status=IssuedDossier.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        draft.refresh_from_db()
+        return draft
+    draft.file.save(f"{draft.content_hash}.pdf", ContentFile(pdf), save=False)
+    draft.status = IssuedDossier.Status.READY
+    draft.built_at = timezone.now()
+    draft.save(update_fields=["file", "status", "built_at"])
+    return draft
 
 
 def is_draft(project: Project) -> bool:
@@ -219,7 +285,7 @@ def dossier_issue(
         issued_at=issued_at or timezone.now(),
         figures=issued_figures(project),
     )
-    transaction.on_commit(lambda: dossier_build(issued_id=issued.pk))
+    transaction.on_commit(lambda: tasks.build_issued_dossier.enqueue(issued.pk))
     return issued
 
 
@@ -230,7 +296,7 @@ def dossier_build(*, issued_id: int) -> IssuedDossier:
     if issued.is_ready:
         return issued
     try:
-        pdf = dossier_pdf(issued.project, draft=False, issued_at=issued.issued_at)
+        pdf = html_to_pdf(dossier_html(issued.project, draft=False, issued_at=issued.issued_at))
     except Exception as error:  # any rendering failure must leave the decision standing
         logger.exception("Dossier %s could not be built", issued_id)
         IssuedDossier.objects.filter(pk=issued_id).update(
@@ -254,7 +320,10 @@ def dossier_build(*, issued_id: int) -> IssuedDossier:
 
 
 def dossier_retry(*, issued_id: int) -> IssuedDossier:
-    IssuedDossier.objects.filter(pk=issued_id, status=IssuedDossier.Status.FAILED).update(
+    """Build a failed dossier again (by the task worker)."""
+    updated = IssuedDossier.objects.filter(pk=issued_id, status=IssuedDossier.Status.FAILED).update(
         status=IssuedDossier.Status.PENDING, error=""
     )
-    return dossier_build(issued_id=issued_id)
+    if updated:
+        transaction.on_commit(lambda: tasks.build_issued_dossier.enqueue(issued_id))
+    return IssuedDossier.objects.get(pk=issued_id)

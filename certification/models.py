@@ -222,3 +222,38 @@ class IssuedDossier(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == self.Status.READY
+
+
+def draft_path(instance, filename: str) -> str:
+    return f"drafts/{instance.project_id}/{instance.content_hash}.pdf"
+
+
+class DraftDossier(models.Model):
+    """A draft dossier built for a project as it stood: kept under the hash
+    of its HTML, so an unchanged project is served at once and any change
+    asks for a new build."""
+
+    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="drafts")
+    content_hash = models.CharField(max_length=64)
+    html = models.TextField()
+    status = models.CharField(
+        max_length=10, choices=IssuedDossier.Status.choices, default=IssuedDossier.Status.PENDING
+    )
+    file = models.FileField(upload_to=draft_path, blank=True)
+    requested_at = models.DateTimeField(default=timezone.now)
+    built_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = _("draft dossier")
+        verbose_name_plural = _("draft dossiers")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "content_hash"], name="one_draft_per_content"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.content_hash[:12]} · {self.status}"
+
+    @property
+    def is_ready(self) -> bool:
+        return self.status == IssuedDossier.Status.READY

@@ -29,7 +29,7 @@ from assessment.writes import (
     role_in_project,
     writing_project,
 )
-from certification import notifications
+from certification import tasks
 from certification.access import REVIEWABLE
 from certification.dossier import dossier_issue
 from certification.models import (
@@ -78,7 +78,7 @@ def project_submit(*, project_id: int, user, submitted_at=None) -> Project:
         dossier_issue(
             project=project, occasion=IssuedDossier.Occasion.SUBMISSION, issued_at=project.submitted_at
         )
-        transaction.on_commit(lambda: notifications.project_submitted(project))
+        transaction.on_commit(lambda: tasks.mail_project_submitted.enqueue(project.pk))
         return project
 
 
@@ -278,7 +278,7 @@ def project_decide(
             decision=decision,
             issued_at=decision.decided_at,
         )
-        transaction.on_commit(lambda: notifications.project_decided(project, decision))
+        transaction.on_commit(lambda: tasks.mail_project_decided.enqueue(decision.pk))
         return decision
 
 

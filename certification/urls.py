@@ -11,6 +11,7 @@ urlpatterns = [
     path("projects/<int:pk>/as-submitted/", request.submitted_version, name="submitted"),
     path("projects/<int:pk>/certificate/", certificates.certificate_page, name="certificate"),
     path("projects/<int:pk>/dossier.pdf", dossiers.dossier_latest, name="dossier"),
+    path("projects/<int:pk>/dossier/prepare/", dossiers.draft_prepare, name="draft_prepare"),
     path("projects/<int:pk>/dossiers/<int:dossier_id>.pdf", dossiers.dossier_issued, name="dossier_issued"),
     path("projects/<int:pk>/dossiers/<int:dossier_id>/retry/", dossiers.dossier_retry, name="dossier_retry"),
     path("committee/", review.committee_queue, name="committee_queue"),

@@ -42,6 +42,8 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_tasks",
+    "django_tasks_db",
     "pso_site",
     "agencies",
     "assessment",
@@ -155,6 +157,18 @@ SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 if env_bool("DJANGO_BEHIND_TLS_PROXY", False):
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Long work (dossiers, e-mails) runs as tasks stored in the database and run
+# by `manage.py db_worker` (`make run` starts one). "immediate" runs them in
+# the request instead (tests, or a machine without a worker).
+TASKS_BACKENDS = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "immediate": "django_tasks.backends.immediate.ImmediateBackend",
+}
+_tasks = env_str("DJANGO_TASKS", "database")
+if _tasks not in TASKS_BACKENDS:
+    raise ImproperlyConfigured(f"DJANGO_TASKS must be one of {', '.join(TASKS_BACKENDS)}, not {_tasks!r}")
+TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks], "QUEUES": ["default", "mail"]}}
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"

@@ -21,3 +21,8 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Django's own session handling reads its row twice when a login rotates the
 # key: not a per-row query of ours.
 ZEAL_ALLOWLIST = [{"model": "sessions.Session"}]
+
+# Tasks run at once in tests; the tests of the queue switch to the database backend.
+TASKS = {
+    "default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend", "QUEUES": ["default", "mail"]}
+}

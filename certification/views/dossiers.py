@@ -4,13 +4,14 @@ editing, the stored bytes of an issued dossier afterwards."""
 from functools import wraps
 
 from django.contrib import messages
-from django.http import FileResponse, Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from agencies.models import Membership
 from assessment.access import ProjectUnderRevision, get_project_for_user, project_role
+from assessment.frame import project_frame
 from assessment.writes import role_in_project
 from certification import dossier
 from certification.access import is_committee_for
@@ -50,10 +51,12 @@ def dossier_latest(request, pk: int):
     (or a note that it is being prepared). Nothing is issued by a GET."""
     project = _project_or_submitted(request.user, pk)
     if dossier.is_draft(project) and project_role(request.user, project) is not None:
-        pdf = dossier.dossier_pdf(project, draft=True)
-        response = HttpResponse(pdf, content_type="application/pdf")
-        response["Content-Disposition"] = f'inline; filename="{_filename(project, "-draft")}"'
-        return response
+        draft, _html, _digest = dossier.draft_for(project)
+        if draft is not None and draft.is_ready:
+            return _draft_file(project, draft)
+        context = project_frame(request, project)
+        context["draft"] = draft
+        return render(request, "certification/draft_status.html", context)
     issued = project.dossiers.order_by("-issued_at", "-pk").first()
     if issued is None or not issued.is_ready:
         messages.info(request, _("The dossier is being prepared; it appears on this page when it is ready."))
@@ -69,6 +72,28 @@ def dossier_issued(request, pk: int, dossier_id: int):
     if not issued.is_ready:
         raise Http404("The dossier is not ready.")
     return _stored(project, issued)
+
+
+@require_POST
+@login_or_404
+def draft_prepare(request, pk: int):
+    """Start (or reuse) the build of the draft dossier for the project as it
+    stands; the page then shows its progress until the PDF is ready."""
+    project = get_project_for_user(request.user, pk)
+    if not dossier.is_draft(project) or project_role(request.user, project) is None:
+        raise Http404("No draft dossier.")
+    dossier.draft_request(project=project)
+    return redirect("certification:dossier", pk=pk)
+
+
+def _draft_file(project, draft):
+    try:
+        handle = draft.file.open("rb")
+    except (FileNotFoundError, ValueError):
+        raise Http404("The draft dossier file is missing.") from None
+    return FileResponse(
+        handle, content_type="application/pdf", filename=_filename(project, "-draft"), as_attachment=False
+    )
 
 
 @require_POST

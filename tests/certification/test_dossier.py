@@ -77,11 +77,15 @@ def test_the_demo_dossiers_issued_and_draft(client, demo, tmp_path):
     assert output.read_bytes() == data
 
 
-def test_a_draft_is_watermarked_on_every_page_and_not_issued(client, planned_project, editor_a):
+def test_a_draft_is_watermarked_on_every_page_and_not_issued(
+    client, planned_project, editor_a, django_capture_on_commit_callbacks
+):
     client.force_login(editor_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("certification:draft_prepare", args=[planned_project.pk]))
     response = client.get(reverse("certification:dossier", args=[planned_project.pk]))
     assert response["Content-Type"] == "application/pdf"
-    draft = response.content
+    draft = b"".join(response.streaming_content)
     text = extract_text(draft)
     assert text.count("ฉบับร่าง") >= len(PdfReader(io.BytesIO(draft)).pages)
     assert "สำนักงานจังหวัดลำปาง" in text

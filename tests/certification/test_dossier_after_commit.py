@@ -60,7 +60,8 @@ def test_a_rendering_failure_leaves_the_decision_recorded_and_the_dossier_failed
     client.force_login(head_a)
     page = client.get(reverse("assessment:project", args=[submitted_project.pk])).content.decode()
     assert "จัดทำไม่สำเร็จ" in page
-    client.post(reverse("certification:dossier_retry", args=[submitted_project.pk, issued.pk]))
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("certification:dossier_retry", args=[submitted_project.pk, issued.pk]))
     issued.refresh_from_db()
     assert issued.status == IssuedDossier.Status.READY
 

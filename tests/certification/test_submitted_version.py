@@ -56,13 +56,17 @@ def test_the_lists_show_the_submitted_total(client, revising, auditor):
     assert ">100.00<" in page and ">0.00<" not in page
 
 
-def test_the_dossier_of_the_institute_is_the_issued_one(client, revising, auditor, editor_a):
+def test_the_dossier_of_the_institute_is_the_issued_one(
+    client, revising, auditor, editor_a, django_capture_on_commit_callbacks
+):
     client.force_login(auditor)
     response = client.get(reverse("certification:dossier", args=[revising.pk]))
     issued = IssuedDossier.objects.filter(project=revising).order_by("-issued_at", "-pk").first()
     assert response["X-Content-SHA256"] == issued.sha256
     # The agency, meanwhile, previews its live draft.
     client.force_login(editor_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(reverse("certification:draft_prepare", args=[revising.pk]))
     assert (
         client.get(reverse("certification:dossier", args=[revising.pk]))["Content-Type"] == "application/pdf"
     )

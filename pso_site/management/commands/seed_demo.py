@@ -28,8 +28,12 @@ class Command(BaseCommand):
                     "while DEBUG is off: set DEMO_PASSWORD or pass --password."
                 )
             password = DEFAULT_DEMO_PASSWORD
-        # The demo's back-dated submission and decision need no e-mails.
-        with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"):
+        # The demo's back-dated submission and decision need no e-mails, and
+        # its dossiers are built now, so the demo is complete when this ends.
+        with override_settings(
+            EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
+            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+        ):
             demo = demo_seed(password=password)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at /accounts/login/ as:"))
         for user in demo["users"]:
