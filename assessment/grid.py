@@ -18,6 +18,7 @@ from pso_site.lib.text import TextProblem, clean_text
 
 LEVELS = {"0": 0, "1": 1, "2": 2, "3": 3}
 MAX_JUSTIFICATION = 4000
+CELLS_PER_BLOCK = 240
 
 
 def cell_value(level, justification: str) -> str:
@@ -36,48 +37,89 @@ class GridSubmission:
 
     values: dict[int, tuple[int | None, str]] = field(default_factory=dict)
     errors: dict[int, str] = field(default_factory=dict)
+    fill_errors: dict[int, str] = field(default_factory=dict)
 
     @property
     def is_valid(self) -> bool:
-        return not self.errors
+        return not self.errors and not self.fill_errors
 
 
-def parse_grid(post, cells: list[Assessment]) -> GridSubmission:
+def mission_blocks(mission_count: int, indicator_count: int) -> list[range]:
+    """The grid is shown one block of missions at a time, each block at most
+    ``CELLS_PER_BLOCK`` cells (at least one mission), so that a 60 × 30
+    round stays a page people can load on a phone."""
+    per_block = max(1, CELLS_PER_BLOCK // max(1, indicator_count))
+    return [
+        range(start, min(start + per_block, mission_count)) for start in range(0, mission_count, per_block)
+    ]
+
+
+def column_fills(post) -> dict[int, tuple[str, str]]:
+    """The column fill fields ``fill-level-<indicator>`` /
+    ``fill-just-<indicator>`` that carry a value, by indicator."""
+    fills: dict[int, list[str]] = {}
+    for name, value in post.items():
+        for prefix, slot in (("fill-level-", 0), ("fill-just-", 1)):
+            if name.startswith(prefix) and name[len(prefix) :].isdigit() and value.strip():
+                fills.setdefault(int(name[len(prefix) :]), ["", ""])[slot] = value.strip()
+    return {indicator: (level, justification) for indicator, (level, justification) in fills.items()}
+
+
+def parse_grid(post, cells: list[Assessment], loaded: dict[str, str] | None) -> GridSubmission:
     """Read ``level-<cell>`` and ``just-<cell>``: a cell whose fields are
-    both absent is left out; an absent field keeps the stored value. The
-    column fill fields ``fill-level-<indicator>`` / ``fill-just-<indicator>``
-    set a whole column at once (the page does the same with JavaScript)."""
+    both absent is left out; an absent field keeps the stored value.
+
+    A column fill (``column_fills``) sets every cell of its column in
+    ``cells``, also those of other blocks, except the cells this person
+    changed by hand: a value that differs from the grid as loaded
+    (``loaded``, from the page's token) wins over the fill. The page does
+    the same with JavaScript for the block it shows."""
     submission = GridSubmission()
-    fills: dict[int, tuple[str, str]] = {}
+    fills = column_fills(post)
+    for indicator, (fill_level, fill_justification) in fills.items():
+        if fill_level and fill_level not in LEVELS:
+            submission.fill_errors[indicator] = _("The level must be 0, 1, 2 or 3.")
+            fill_level = ""
+        try:
+            fill_justification = clean_text(fill_justification, max_length=MAX_JUSTIFICATION)
+        except TextProblem as problem:
+            submission.fill_errors[indicator] = problem.message
+            fill_justification = ""
+        fills[indicator] = (fill_level, fill_justification)
     for cell in cells:
-        indicator = cell.indicator_id
-        if indicator not in fills:
-            fills[indicator] = (
-                post.get(f"fill-level-{indicator}", "").strip(),
-                post.get(f"fill-just-{indicator}", "").strip(),
-            )
-        fill_level, fill_justification = fills[indicator]
-        raw_level = fill_level or post.get(f"level-{cell.pk}")
-        justification = fill_justification or post.get(f"just-{cell.pk}")
-        if raw_level is None and justification is None:
+        raw_level = post.get(f"level-{cell.pk}")
+        justification = post.get(f"just-{cell.pk}")
+        fill_level, fill_justification = fills.get(cell.indicator_id, ("", ""))
+        typed = raw_level is not None or justification is not None
+        if not typed and not (fill_level or fill_justification):
             continue
-        if raw_level is None:
-            level = cell.level
-        elif raw_level.strip() == "":
-            level = None
-        elif raw_level.strip() in LEVELS:
-            level = LEVELS[raw_level.strip()]
-        else:
-            submission.errors[cell.pk] = _("The level must be 0, 1, 2 or 3.")
-            level = raw_level
+        level = cell.level if raw_level is None else _level(raw_level)
         if justification is None:
             justification = cell.justification
         try:
             justification = clean_text(justification, max_length=MAX_JUSTIFICATION)
         except TextProblem as problem:
             submission.errors[cell.pk] = problem.message
+        key = cell_key(cell.mission_id, cell.indicator_id)
+        as_loaded = cell_value(cell.level, cell.justification) if loaded is None else loaded.get(key)
+        changed_by_hand = typed and cell_value(level, justification) != as_loaded
+        if not changed_by_hand:
+            if fill_level:
+                level = _level(fill_level)
+            if fill_justification:
+                justification = fill_justification
+        if level not in LEVELS.values() and level is not None:
+            submission.errors[cell.pk] = _("The level must be 0, 1, 2 or 3.")
         submission.values[cell.pk] = (level, justification)
     return submission
+
+
+def _level(raw: str):
+    """The level typed, or the raw text when it is not a level (reported)."""
+    raw = raw.strip()
+    if raw == "":
+        return None
+    return LEVELS.get(raw, raw)
 
 
 @dataclass
@@ -107,11 +149,9 @@ def cell_changes(
         level, justification = values[cell.pk]
         submitted = cell_value(level, justification)
         current = cell_value(cell.level, cell.justification)
-        before = loaded.get(cell_key(cell.mission_id, cell.indicator_id))
-        if before is None:
-            # A cell created after the grid was loaded (a new mission or
-            # indicator): it started empty.
-            before = ""
+        # A cell the page did not show (another block, set by a column
+        # fill) or created after it was loaded: compared with what is stored.
+        before = loaded.get(cell_key(cell.mission_id, cell.indicator_id), current)
         if submitted == before:
             continue
         if current != before and current != submitted:

@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -56,11 +57,21 @@ def round_start(request, pk: int):
     return redirect("assessment:round", pk=pk, number=new_round.number)
 
 
-def _grid(state, assessment_round):
-    """Rows of the grid, with the evidence count of each cell (fixed queries)."""
+def _block_number(raw, blocks, default: int = 1) -> int:
+    """The block asked for, within the blocks there are."""
+    try:
+        number = int(raw)
+    except (TypeError, ValueError):
+        number = default
+    return min(max(number, 1), max(len(blocks), 1))
+
+
+def _grid(state, assessment_round, missions):
+    """Rows of one block of the grid, with the evidence count of each cell
+    (fixed queries)."""
     data = state.data
     cells = list(
-        Assessment.objects.filter(round=assessment_round)
+        Assessment.objects.filter(round=assessment_round, mission__in=[mission.pk for mission in missions])
         .annotate(evidence_count=Count("evidence"))
         .order_by("mission_id", "indicator_id")
     )
@@ -73,9 +84,22 @@ def _grid(state, assessment_round):
             "mission": mission,
             "cells": [by_pair.get((mission.pk, indicator.pk)) for indicator in data.indicators],
         }
-        for mission in data.missions
+        for mission in missions
     ]
     return {"indicators": data.indicators, "rows": rows, "cells": cells}
+
+
+def _cells_to_parse(request, assessment_round, block_cells):
+    """The cells a submission may set: those of the block shown, and, when
+    a column is filled, the rest of that column in the round."""
+    filled = grid_module.column_fills(request.POST)
+    if not filled:
+        return block_cells
+    shown = {cell.pk for cell in block_cells}
+    others = Assessment.objects.filter(round=assessment_round, indicator__in=filled.keys()).exclude(
+        pk__in=shown
+    )
+    return block_cells + list(others)
 
 
 @login_required
@@ -83,14 +107,22 @@ def round_grid(request, pk: int, number: int):
     project = get_project_for_user(request.user, pk, write=request.method == "POST")
     state = project_state(request, project)
     assessment_round = _round_for(state, number)
-    grid = _grid(state, assessment_round)
-    submitted, errors, conflicts, conflict = {}, {}, [], None
+    missions = state.data.missions
+    blocks = grid_module.mission_blocks(len(missions), len(state.data.indicators))
+    block = _block_number(
+        request.POST.get("block") if request.method == "POST" else request.GET.get("block"), blocks
+    )
+    grid = _grid(state, assessment_round, [missions[i] for i in blocks[block - 1]] if blocks else [])
+    submitted, errors, fill_errors, conflicts, conflict = {}, {}, {}, [], None
     token = None
     if request.method == "POST":
         token = request.POST.get("snapshot", "")
-        submission = parse_grid(request.POST, grid["cells"])
-        submitted, errors = submission.values, submission.errors
-        if errors:
+        loaded = grid_module.loaded_cells(token)
+        submission = parse_grid(
+            request.POST, _cells_to_parse(request, assessment_round, grid["cells"]), loaded
+        )
+        submitted, errors, fill_errors = submission.values, submission.errors, submission.fill_errors
+        if not submission.is_valid:
             messages.error(request, _("Nothing was saved: correct the highlighted cells and save again."))
         else:
             try:
@@ -117,9 +149,10 @@ def round_grid(request, pk: int, number: int):
                     _("Saved %(count)s changed cells of round %(number)s.")
                     % {"count": count, "number": number},
                 )
-                return redirect("assessment:round", pk=pk, number=number)
+                go_to = _block_number(request.POST.get("go"), blocks, default=block)
+                return redirect(_grid_url(pk, number, go_to, len(blocks)))
     loaded = grid_module.loaded_cells(request.POST.get("snapshot", "")) if submitted else None
-    if errors and loaded is None:
+    if (errors or fill_errors) and loaded is None:
         token = None
     for cell in grid["cells"]:
         typed = submitted.get(cell.pk)
@@ -128,6 +161,7 @@ def round_grid(request, pk: int, number: int):
             # is stored now, so a later save cannot bring back an old value.
             unchanged = grid_module.cell_value(*typed) == loaded.get(snapshots.cell_key(cell), "")
             typed = None if unchanged else typed
+        cell.typed = typed is not None
         if typed is not None:
             cell.shown_level, cell.shown_justification = typed
         else:
@@ -136,6 +170,14 @@ def round_grid(request, pk: int, number: int):
     conflicted = {item.cell.pk for item in conflicts}
     for cell in grid["cells"]:
         cell.conflicted = cell.pk in conflicted
+    for indicator in grid["indicators"]:
+        indicator.fill_error = fill_errors.get(indicator.pk, "")
+        indicator.fill_level = (
+            request.POST.get(f"fill-level-{indicator.pk}", "") if fill_errors or errors else ""
+        )
+        indicator.fill_just = (
+            request.POST.get(f"fill-just-{indicator.pk}", "") if fill_errors or errors else ""
+        )
     context = project_frame(request, project, current_step=6)
     context.update(grid)
     context.update(
@@ -147,9 +189,19 @@ def round_grid(request, pk: int, number: int):
             "conflict": conflict,
             "grid_conflicts": conflicts,
             "levels": range(4),
+            "block": block,
+            "blocks": [
+                {"number": n, "first": missions[r.start], "last": missions[r.stop - 1]}
+                for n, r in enumerate(blocks, start=1)
+            ],
         }
     )
     return render(request, "assessment/round_grid.html", context)
+
+
+def _grid_url(pk: int, number: int, block: int, block_count: int) -> str:
+    url = reverse("assessment:round", args=[pk, number])
+    return f"{url}?block={block}" if block_count > 1 else url
 
 
 def _grid_snapshot(cells, state):

@@ -1,14 +1,36 @@
-// The assessment grid: keyboard navigation and filling a whole column.
-// Without JavaScript the page still works: the server applies the fill row.
+// The assessment grid: keyboard navigation, filling a whole column, sending
+// only the cells a person changed, and a guard against leaving unsaved work.
+// Without JavaScript the page still works: the browser sends every cell of
+// the block and the server tells the changed ones from the page's token.
 (function () {
   "use strict";
   var table = document.getElementById("assessment-grid");
-  if (!table) return;
-  // Tells people (and tests) that column fills now happen in the page.
-  table.dataset.ready = "true";
+  var form = document.getElementById("grid-form");
+  if (!table || !form) return;
+  var dirty = false;
+  var submitting = false;
 
   function cellAt(row, col) {
     return table.querySelector('td[data-row="' + row + '"][data-col="' + col + '"] .level-select');
+  }
+
+  function initialLevel(select) {
+    var chosen = Array.prototype.find.call(select.options, function (option) { return option.defaultSelected; });
+    return chosen ? chosen.value : select.options.length ? select.options[0].value : "";
+  }
+
+  function isChanged(td) {
+    // Typed before a refused save: shown by the server, still to be saved.
+    if (td.hasAttribute("data-typed")) return true;
+    var select = td.querySelector(".level-select");
+    var text = td.querySelector(".just-input");
+    return (select && select.value !== initialLevel(select)) || (text && text.value !== text.defaultValue);
+  }
+
+  function markChanged(td) {
+    var changed = isChanged(td);
+    td.classList.toggle("changed", changed);
+    if (changed) dirty = true;
   }
 
   table.addEventListener("keydown", function (event) {
@@ -19,6 +41,10 @@
     var moves = { ArrowLeft: [0, -1], ArrowRight: [0, 1], ArrowUp: [-1, 0], ArrowDown: [1, 0] };
     if (moves[event.key]) {
       var target = cellAt(row + moves[event.key][0], col + moves[event.key][1]);
+      if (!target && event.key === "ArrowDown") {
+        // Past the last mission of this block: on to "save and go to the next missions".
+        target = document.getElementById("save-next");
+      }
       if (target) target.focus();
       event.preventDefault();
     } else if (/^[0-3]$/.test(event.key)) {
@@ -28,24 +54,61 @@
     }
   });
 
-  table.addEventListener("change", function (event) {
-    var select = event.target;
-    if (select.classList.contains("level-select")) {
-      select.closest("td").classList.toggle("empty", select.value === "");
+  function onEdit(event) {
+    var input = event.target;
+    if (input.classList.contains("level-select") || input.classList.contains("just-input")) {
+      var td = input.closest("td");
+      if (input.classList.contains("level-select")) td.classList.toggle("empty", input.value === "");
+      markChanged(td);
       return;
     }
-    if (select.classList.contains("fill-level") || select.classList.contains("fill-just")) {
-      var th = select.closest("th");
+    if (input.classList.contains("fill-level") || input.classList.contains("fill-just")) {
+      if (input.value === "") return;
+      dirty = true;
+      if (event.type === "input") return;
+      var th = input.closest("th");
       var col = Array.prototype.indexOf.call(th.parentNode.children, th) - 1;
-      var isLevel = select.classList.contains("fill-level");
-      if (select.value === "") return;
+      var isLevel = input.classList.contains("fill-level");
       table.querySelectorAll('td[data-col="' + col + '"]').forEach(function (td) {
-        var input = td.querySelector(isLevel ? ".level-select" : ".just-input");
-        if (input) { input.value = select.value; }
+        var field = td.querySelector(isLevel ? ".level-select" : ".just-input");
+        if (!field) return;
+        field.value = input.value;
         if (isLevel) td.classList.remove("empty");
+        markChanged(td);
       });
-      // Applied here: clear it so a later change to one cell is not overwritten on save.
-      select.value = "";
+      // The fill stays in the form: the server applies it to the missions of
+      // the other blocks, except cells changed by hand.
     }
+  }
+  table.addEventListener("change", onEdit);
+  table.addEventListener("input", onEdit);
+
+  form.addEventListener("submit", function () {
+    submitting = true;
+    // Send only what changed: an absent cell means "unchanged", and a big
+    // grid stays far below the server's limit on form fields.
+    table.querySelectorAll("td[data-cell]").forEach(function (td) {
+      if (isChanged(td)) return;
+      td.querySelectorAll(".level-select, .just-input").forEach(function (field) { field.disabled = true; });
+    });
+    table.querySelectorAll(".fill-level, .fill-just").forEach(function (field) {
+      if (field.value === "") field.disabled = true;
+    });
   });
+
+  // Browsers keep disabled fields disabled when the page comes back from the
+  // back-forward cache; enable them again.
+  window.addEventListener("pageshow", function () {
+    submitting = false;
+    form.querySelectorAll("[disabled]").forEach(function (field) { field.disabled = false; });
+  });
+
+  window.addEventListener("beforeunload", function (event) {
+    if (!dirty || submitting) return;
+    event.preventDefault();
+    event.returnValue = "";
+  });
+
+  // Tells people (and tests) that column fills now happen in the page.
+  table.dataset.ready = "true";
 })();
