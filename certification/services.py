@@ -300,7 +300,11 @@ def next_certificate_number(*, standard_code: str, day: datetime.date) -> str:
         last=F("last") + 1
     )
     last = CertificateSequence.objects.get(standard_code=standard_code, year_be=year_be).last
-    return f"PSO-{standard_code}-{year_be}-{last:04d}"
+    return certificate_number(standard_code, year_be, last)
+
+
+def certificate_number(standard_code: str, year_be: int, sequence: int) -> str:
+    return f"PSO-{standard_code}-{year_be}-{sequence:04d}"
 
 
 def certificate_revoke(*, certificate_id: int, user, reason: str) -> Certificate:
