@@ -43,6 +43,7 @@ from assessment.models import (
     ProjectCriterion,
 )
 from assessment.services import catalogue_budgets
+from certification.dossier import font_faces, html_to_pdf
 from certification.models import (
     Certificate,
     CertificateSequence,
@@ -227,11 +228,12 @@ def _institute_people(size: Size, password_hash: str) -> list:
 def _placeholder_pdf() -> tuple[str, str, int]:
     """One small PDF that every generated issued dossier points at, saying
     what it is."""
-    from certification.dossier import html_to_pdf
-
     if not default_storage.exists(PLACEHOLDER_PDF):
+        regular = font_faces()[0]["url"]
         pdf = html_to_pdf(
-            "<html lang='th'><body><h1>ข้อมูลทดสอบ · Generated load-test data</h1>"
+            f"<html lang='th'><head><style>@font-face {{ font-family: Sarabun; src: url('{regular}'); }}"
+            "body { font-family: Sarabun; }</style></head><body>"
+            "<h1>ข้อมูลทดสอบ · Generated load-test data</h1>"
             "<p>แฟ้มนี้สร้างโดย generate_load_data ไม่ใช่เอกสารของหน่วยงานจริง</p></body></html>"
         )
         default_storage.save(PLACEHOLDER_PDF, ContentFile(pdf))
@@ -326,7 +328,7 @@ def _batch(*, numbers, size, shapes, rng, password_hash, reviewers, placeholder,
         Indicator(
             project=project,
             criterion=criteria[criteria_at[p] + shape.indicator_criteria[i]],
-            name=f"ตัวชี้วัดทดสอบ {i + 1}",
+            name=f"ตัวชี้วัดทดสอบ {shape.indicator_criteria[i] + 1}.{i // len(shape.criteria) + 1}",
             level_0="ไม่มี",
             level_1="มีบางส่วน",
             level_2="มีเกือบครบ",

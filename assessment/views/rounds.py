@@ -189,7 +189,7 @@ def round_grid(request, pk: int, number: int):
             "conflict": conflict,
             "grid_conflicts": conflicts,
             "levels": range(4),
-            "block": block,
+            "current_block": block,
             "blocks": [
                 {"number": n, "first": missions[r.start], "last": missions[r.stop - 1]}
                 for n, r in enumerate(blocks, start=1)

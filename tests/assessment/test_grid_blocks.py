@@ -28,7 +28,7 @@ def url(project, block=None):
 def changed_only(page, values, **extra):
     """What the page's script posts: the token, the block, and only the cells
     in ``values`` {cell: (level, text)}."""
-    data = {"snapshot": page.context["snapshot_token"], "block": page.context["block"]}
+    data = {"snapshot": page.context["snapshot_token"], "block": page.context["current_block"]}
     for pk, (level, text) in values.items():
         data[f"level-{pk}"] = "" if level is None else str(level)
         data[f"just-{pk}"] = text
@@ -53,8 +53,8 @@ def test_a_60_by_36_round_opens_one_block_under_300_kb(client, project, big_roun
     assert len(response.context["blocks"]) == 10
     last = client.get(url(project, 10))
     assert [row["mission"].code for row in last.context["rows"]] == [str(n) for n in range(55, 61)]
-    assert client.get(url(project, 99)).context["block"] == 10  # out of range: the last block
-    assert client.get(url(project, "x")).context["block"] == 1
+    assert client.get(url(project, 99)).context["current_block"] == 10  # out of range: the last block
+    assert client.get(url(project, "x")).context["current_block"] == 1
 
 
 def test_saving_a_block_changes_only_the_cells_sent(client, project, big_round, editor_a):
@@ -126,7 +126,7 @@ def test_a_bad_fill_is_reported_at_its_column_and_keeps_what_was_typed(client, p
     assert "ระดับต้องเป็น 0, 1, 2 หรือ 3" in html
     assert ">พิมพ์ไว้</textarea>" in html
     assert f'data-cell="{cell.pk}" data-typed' in html  # the script sends it again
-    assert response.context["block"] == 2
+    assert response.context["current_block"] == 2
     assert not Assessment.objects.filter(round=big_round, level__isnull=False).exists()
 
 
