@@ -37,6 +37,12 @@ class Agency(BilingualName):
         verbose_name = _("agency")
         verbose_name_plural = _("agencies")
         ordering = ["name_th"]
+        # The institute's lists sort and filter by these; searching by part
+        # of a name uses trigram indexes on PostgreSQL (migration 0003).
+        indexes = [
+            models.Index(fields=["name_th"], name="agency_name_th"),
+            models.Index(fields=["province", "name_th"], name="agency_province_name"),
+        ]
 
     def __str__(self) -> str:
         return self.name

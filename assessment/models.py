@@ -84,6 +84,10 @@ class Project(models.Model):
         verbose_name = _("certification project")
         verbose_name_plural = _("certification projects")
         ordering = ["-fiscal_year", "standard__code"]
+        indexes = [
+            models.Index(fields=["status", "-submitted_at"], name="project_status_submitted"),
+            models.Index(fields=["-submitted_at"], name="project_submitted"),
+        ]
         constraints = [
             models.UniqueConstraint(
                 fields=["agency", "standard", "fiscal_year"], name="one_project_per_cycle"

@@ -4,11 +4,12 @@ import datetime
 from decimal import Decimal
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agencies.models import Standard
+from agencies.models import Agency, Standard
 from assessment.forms import CleanTextField
 from assessment.models import Project
 from assessment.scoring import to_display
@@ -169,30 +170,74 @@ class RevokeForm(forms.Form):
 
 
 class ProjectFilterForm(forms.Form):
-    """Filters of the committee queue and the auditors' list."""
+    """Search, filters and order of the committee queue and the auditors'
+    list. Every filter and order is backed by an index (see
+    docs/performance.md), so the lists stay fast with every agency of the
+    country in them."""
 
+    SORTS = {
+        "submitted": ("-submitted_at", "-pk"),
+        "oldest": ("submitted_at", "pk"),
+        "agency": ("agency__name_th", "-fiscal_year", "pk"),
+        "province": ("agency__province", "agency__name_th", "pk"),
+        "certificate": ("certificate__number", "pk"),
+        "year": ("-fiscal_year", "agency__name_th", "pk"),
+    }
+
+    q = forms.CharField(
+        label=gettext_lazy("Agency or certificate number"),
+        required=False,
+        max_length=100,
+        widget=forms.TextInput(attrs={"type": "search"}),
+    )
     standard = forms.ModelChoiceField(
         label=gettext_lazy("Standard"), queryset=Standard.objects.order_by("code"), required=False
     )
-    province = forms.CharField(label=gettext_lazy("Province"), required=False)
+    province = forms.ChoiceField(label=gettext_lazy("Province"), required=False)
     status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    sort = forms.ChoiceField(required=False)
 
     def __init__(self, *args, statuses, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "—")] + [(s.value, s.label) for s in statuses]
         self.fields["standard"].label_from_instance = lambda s: f"{s.label} {s.name}"
+        self.fields["province"].choices = [("", "—")] + [(p, p) for p in provinces()]
+        self.fields["sort"].choices = [(key, key) for key in self.SORTS]
 
     def filter(self, queryset):
-        if not self.is_valid():
-            return queryset
-        data = self.cleaned_data
+        """The projects that match, in the order asked for; none when a
+        filter is not one the form offers (its error says why)."""
+        if self.is_bound and not self.is_valid():
+            return queryset.none()
+        data = self.cleaned_data if self.is_bound else {}
+        if data.get("q"):
+            queryset = queryset.filter(search_condition(data["q"]))
         if data.get("standard"):
             queryset = queryset.filter(standard=data["standard"])
         if data.get("province"):
-            queryset = queryset.filter(agency__province__icontains=data["province"].strip())
+            queryset = queryset.filter(agency__province=data["province"])
         if data.get("status"):
             queryset = queryset.filter(status=data["status"])
-        return queryset
+        return queryset.order_by(*self.SORTS[data.get("sort") or "submitted"])
+
+
+def provinces() -> list[str]:
+    """The provinces agencies are in (an index-only scan)."""
+    return list(
+        Agency.objects.exclude(province="").order_by("province").values_list("province", flat=True).distinct()
+    )
+
+
+def search_condition(text: str) -> Q:
+    """An agency by part of its name or its code, or a certificate by its
+    number (the whole number, or its start such as ``PSO-1101-2568``)."""
+    text = " ".join(text.split())
+    condition = (
+        Q(agency__name_th__icontains=text) | Q(agency__name_en__icontains=text) | Q(agency__code__iexact=text)
+    )
+    if text.upper().startswith("PSO-"):
+        condition |= Q(certificate__number__startswith=text.upper())
+    return condition
 
 
 STATUSES_FOR_INSTITUTE = [s for s in Project.Status if s != Project.Status.DRAFT]

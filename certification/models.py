@@ -209,6 +209,9 @@ class IssuedDossier(models.Model):
         verbose_name = _("issued dossier")
         verbose_name_plural = _("issued dossiers")
         ordering = ["project", "issued_at", "id"]
+        indexes = [
+            models.Index(fields=["project", "occasion", "-issued_at"], name="dossier_project_occasion"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=~Q(status="ready") | (~Q(sha256="") & Q(size__isnull=False)),

@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 from certification.views.certificates import verify
-from pso_site import views
+from pso_site import health, views
 
 urlpatterns = [
     path("", views.home, name="home"),
@@ -15,4 +15,6 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
     path("verify/<str:token>/", verify, name="verify"),
+    path("health/", health.health, name="health"),
+    path("health/live/", health.live, name="health_live"),
 ]

@@ -31,12 +31,24 @@ PAGE_SIZE = 20
 
 def _project_list(request, *, queryset, template, extra=None):
     form = ProjectFilterForm(request.GET or None, statuses=STATUSES_FOR_INSTITUTE)
-    projects = form.filter(projects_with_submitted_total(queryset)).order_by("-submitted_at", "-pk")
+    projects = form.filter(projects_with_submitted_total(queryset).select_related("certificate"))
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
+    unsorted = query.copy()
+    unsorted.pop("sort", None)
     return render(
-        request, template, {"form": form, "page": page, "query": query.urlencode(), **(extra or {})}
+        request,
+        template,
+        {
+            "form": form,
+            "page": page,
+            "query": query.urlencode(),
+            "unsorted_query": unsorted.urlencode(),
+            "sort": (form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else "")
+            or "submitted",
+            **(extra or {}),
+        },
     )
 
 

@@ -51,3 +51,27 @@ def env_list(name: str, default: list[str], environ=None) -> list[str]:
     if any(item == "" for item in items):
         raise ImproperSetting(f"{name}={raw!r} has an empty item")
     return items
+
+
+def file_storage(environ=None) -> dict:
+    """Where uploaded evidence and dossiers are kept: a local folder
+    (``MEDIA_ROOT``; shared by several machines when it is a network
+    mount), or an S3-compatible bucket when ``S3_BUCKET`` is set."""
+    bucket = env_str("S3_BUCKET", "", environ).strip()
+    if not bucket:
+        return {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+    return {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": bucket,
+            "endpoint_url": env_str("S3_ENDPOINT_URL", "", environ).strip() or None,
+            "region_name": env_str("S3_REGION", "", environ).strip() or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID", "", environ).strip() or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY", "", environ).strip() or None,
+            "location": env_str("S3_PREFIX", "", environ).strip(),
+            # Private objects, read only through the app's own access checks.
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
