@@ -50,6 +50,7 @@ from certification.models import (
     Decision,
     IssuedDossier,
     Review,
+    ReviewCriterion,
 )
 from certification.services import certificate_number, validity_end
 from pso_site.lib.dates import buddhist_year
@@ -370,7 +371,11 @@ def _batch(*, numbers, size, shapes, rng, password_hash, reviewers, placeholder,
         for i, level in enumerate(row)
     )
     summary.cells += _insert_cells(rows)
-    _workflow(plan, projects, rounds, size, rng, reviewers, placeholder, sequences, summary, now)
+    criteria_of = {
+        project.pk: criteria[criteria_at[p] : criteria_at[p] + len(shape.criteria)]
+        for p, (project, shape, _status) in enumerate(plan)
+    }
+    _workflow(plan, projects, rounds, criteria_of, size, rng, reviewers, placeholder, sequences, summary, now)
     summary.agencies += len(agencies)
     summary.projects += len(projects)
     summary.rounds += len(rounds)
@@ -409,7 +414,9 @@ def _insert_cells(rows) -> int:
     return len(rows)
 
 
-def _workflow(plan, projects, rounds, size, rng, reviewers, placeholder, sequences, summary, now):
+def _workflow(
+    plan, projects, rounds, criteria_of, size, rng, reviewers, placeholder, sequences, summary, now
+):
     """Submissions (with their issued dossier), reviews, decisions and
     certificates, as the workflow would have left them."""
     name, sha256, byte_size = placeholder
@@ -438,14 +445,27 @@ def _workflow(plan, projects, rounds, size, rng, reviewers, placeholder, sequenc
         Project.Status.NOT_CERTIFIED,
         Project.Status.CHANGES_REQUESTED,
     }
-    reviewed = [
-        (project, status)
-        for project, _shape, status in submitted
-        if status in decided_statuses | {Project.Status.UNDER_REVIEW}
-    ]
+    # A review is opened at submission (started by nobody until a member
+    # saves), with a row per criterion; decided ones carry the levels.
+    reviewed = [(project, status) for project, _shape, status in submitted]
     reviews = Review.objects.bulk_create(
-        Review(project=project, number=1, started_by=rng.choice(reviewers) if reviewers else None)
-        for project, _status in reviewed
+        Review(
+            project=project,
+            number=1,
+            started_by=rng.choice(reviewers) if reviewers and status != Project.Status.SUBMITTED else None,
+        )
+        for project, status in reviewed
+    )
+    ReviewCriterion.objects.bulk_create(
+        ReviewCriterion(
+            review=review,
+            criterion=criterion,
+            level=Decimal(latest[project.pk].criterion_levels[criterion.code])
+            if status in decided_statuses
+            else None,
+        )
+        for (project, status), review in zip(reviewed, reviews, strict=True)
+        for criterion in criteria_of[project.pk]
     )
     kinds = {
         Project.Status.CERTIFIED: Decision.Kind.CERTIFY,

@@ -5,6 +5,7 @@ from django.contrib.auth.decorators import login_required
 from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -15,6 +16,7 @@ from assessment.evidence import EvidenceForm
 from assessment.frame import project_frame, project_state
 from assessment.grid import parse_grid
 from assessment.models import Assessment, AssessmentRound, EvidenceFile
+from assessment.views.grid_cells import CellMarkup
 from assessment.writes import EditConflict
 from pso_site.lib.files import stored_file_response
 
@@ -170,6 +172,13 @@ def round_grid(request, pk: int, number: int):
     conflicted = {item.cell.pk for item in conflicts}
     for cell in grid["cells"]:
         cell.conflicted = cell.pk in conflicted
+    editable = round_is_editable(state, assessment_round)
+    markup = CellMarkup(round_url=reverse("assessment:round", args=[pk, number]), editable=editable)
+    for r, row in enumerate(grid["rows"]):
+        row["tds"] = [
+            markup.td(cell, row=r, col=c, mission_id=row["mission"].pk) if cell else mark_safe("<td></td>")
+            for c, cell in enumerate(row["cells"])
+        ]
     for indicator in grid["indicators"]:
         indicator.fill_error = fill_errors.get(indicator.pk, "")
         indicator.fill_level = (
@@ -184,7 +193,7 @@ def round_grid(request, pk: int, number: int):
         {
             "round": assessment_round,
             "rounds": state.rounds,
-            "editable": round_is_editable(state, assessment_round),
+            "editable": editable,
             "snapshot_token": token or concurrency.snapshot_token(_grid_snapshot(grid["cells"], state)),
             "conflict": conflict,
             "grid_conflicts": conflicts,

@@ -2,6 +2,7 @@
 its data obeys the app's own rules and scores."""
 
 import pytest
+from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
 
@@ -83,3 +84,10 @@ def test_refuses_a_database_with_real_projects_unless_told(catalogue, project):
 def test_refuses_a_size_that_cannot_be_a_project(catalogue):
     with pytest.raises(CommandError, match="3 missions"):
         call_command("generate_load_data", **{**SMALL, "missions": 2})
+
+
+def test_the_committee_reviews_a_generated_submission(catalogue, client):
+    call_command("generate_load_data", **{**SMALL, "agencies": 10})
+    client.force_login(get_user_model().objects.get(username="gen-committee-1"))
+    for project in Project.objects.filter(status__in=["submitted", "under_review"]):
+        assert client.get(reverse("certification:review", args=[project.pk])).status_code == 200
