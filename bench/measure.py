@@ -9,8 +9,8 @@ database, without the network and the WSGI server.
 """
 
 import json
-import re
 import os
+import re
 import statistics
 import sys
 import time
