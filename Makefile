@@ -10,7 +10,7 @@ TEST_PACKAGES := chromium poppler-utils
 export DJANGO_DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint messages clean
+.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint messages clean bench bench-pages bench-load
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,22 @@ test-postgres:
 test-browser:
 	@echo "== Browser tests (Chromium) =="
 	env -u DATABASE_URL $(BIN)/pytest tests/e2e
+
+# Benchmarks (docs/performance.md): generated PostgreSQL databases of two
+# sizes (BENCH_SIZES agencies, generated once and reused), each main page
+# against a bare view, the grid save and the demo dossier; then gunicorn and
+# a worker loaded by locust with 20 and 100 users. Needs PostgreSQL.
+$(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-dev
+	$(BIN)/pip install -q -r requirements-bench.txt
+	touch $@
+
+bench: bench-pages bench-load
+
+bench-pages: install-dev
+	$(BIN)/python bench/run.py
+
+bench-load: install-dev $(VENV)/.installed-bench
+	$(BIN)/python bench/load.py
 
 lint: install-dev
 	$(BIN)/ruff check .

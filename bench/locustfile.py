@@ -1,0 +1,216 @@
+"""Mixed traffic for ``make bench`` (run by bench/load.py against gunicorn
+and PostgreSQL on loopback): editors saving grid cells, viewers reading
+results, the committee browsing and deciding, auditors listing and
+downloading dossiers. Targets come from ``LOCUST_TARGETS`` (a JSON file
+bench/load.py writes from the generated database)."""
+
+import itertools
+import json
+import os
+import random
+import re
+from html.parser import HTMLParser
+
+from locust import HttpUser, between, task
+
+TARGETS = json.loads(open(os.environ["LOCUST_TARGETS"], encoding="utf-8").read())
+PASSWORD = TARGETS["password"]
+_editors = itertools.cycle(TARGETS["editors"])
+_viewers = itertools.cycle(TARGETS["viewers"])
+_reviewable = iter(TARGETS["reviewable"])
+
+
+class FormFields(HTMLParser):
+    """The fields a browser would post for the form with ``form_id``."""
+
+    def __init__(self, form_id: str):
+        super().__init__()
+        self.form_id, self.inside, self.fields = form_id, False, {}
+        self._select = self._textarea = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            self.inside = attrs.get("id") == self.form_id
+        if not self.inside or "name" not in attrs and tag != "option":
+            return
+        if tag == "input" and (attrs.get("type") not in ("checkbox", "radio") or "checked" in attrs):
+            self.fields[attrs["name"]] = attrs.get("value", "")
+        elif tag == "select":
+            self._select = attrs["name"]
+            self.fields.setdefault(self._select, "")
+        elif tag == "option" and self._select and "selected" in attrs:
+            self.fields[self._select] = attrs.get("value", "")
+        elif tag == "textarea":
+            self._textarea = attrs["name"]
+            self.fields[self._textarea] = ""
+
+    def handle_data(self, data):
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag):
+        if tag == "form":
+            self.inside = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def form_fields(html: str, form_id: str) -> dict:
+    parser = FormFields(form_id)
+    parser.feed(html)
+    return parser.fields
+
+
+class Person(HttpUser):
+    abstract = True
+    wait_time = between(1, 4)
+    username = ""
+
+    def on_start(self):
+        page = self.client.get("/accounts/login/", name="login page")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page.text).group(1)
+        response = self.client.post(
+            "/accounts/login/",
+            {"username": self.username, "password": PASSWORD, "csrfmiddlewaretoken": token},
+            name="sign in",
+            allow_redirects=False,
+        )
+        if response.status_code != 302:
+            response.failure(f"{self.username} could not sign in")
+
+    def csrf(self):
+        return self.client.cookies.get("csrftoken", "")
+
+
+class Editor(Person):
+    """Fills the grid of a draft project: reads a block, changes a cell."""
+
+    weight = 4
+
+    def on_start(self):
+        self.target = next(_editors)
+        self.username = self.target["username"]
+        super().on_start()
+
+    @task(3)
+    def save_a_cell(self):
+        url = self.target["grid"]
+        page = self.client.get(f"{url}?block={random.randint(1, self.target['blocks'])}", name="grid block")
+        cells = re.findall(r'name="level-(\d+)"', page.text)
+        if not cells:
+            return
+        cell = random.choice(cells)
+        data = {
+            "csrfmiddlewaretoken": self.csrf(),
+            "snapshot": re.search(r'name="snapshot" value="([^"]+)"', page.text).group(1),
+            "block": re.search(r'name="block" value="(\d+)"', page.text).group(1),
+            f"level-{cell}": str(random.randint(0, 3)),
+            f"just-{cell}": f"ทดสอบภาระ {random.randint(1, 10**6)}",
+        }
+        with self.client.post(
+            url, data, name="grid save", allow_redirects=False, catch_response=True
+        ) as response:
+            # 302 saved; 200 with a conflict message when another editor of
+            # the same project changed the same cell: both are correct answers.
+            if response.status_code not in (200, 302):
+                response.failure(f"grid save answered {response.status_code}")
+
+    @task(1)
+    def results(self):
+        self.client.get(self.target["results"], name="results")
+
+
+class Viewer(Person):
+    """Reads a project: overview, results, history."""
+
+    weight = 3
+
+    def on_start(self):
+        self.target = next(_viewers)
+        self.username = self.target["username"]
+        super().on_start()
+
+    @task(3)
+    def results(self):
+        self.client.get(self.target["results"], name="results")
+
+    @task(2)
+    def overview(self):
+        self.client.get(self.target["project"], name="project overview")
+
+    @task(1)
+    def history(self):
+        self.client.get(self.target["project"] + "history/", name="history")
+
+
+class Committee(Person):
+    """Browses the queue, searches it, opens reviews and now and then decides."""
+
+    weight = 1
+
+    def on_start(self):
+        self.username = random.choice(TARGETS["committee"])
+        super().on_start()
+
+    @task(4)
+    def queue(self):
+        sort = random.choice(["submitted", "agency", "province"])
+        self.client.get(f"/committee/?sort={sort}&page={random.randint(1, 5)}", name="committee queue")
+
+    @task(2)
+    def search(self):
+        self.client.get(f"/committee/?q=ที่ {random.randint(1, 999)}", name="committee queue search")
+
+    @task(3)
+    def review(self):
+        self.client.get(f"/committee/projects/{random.choice(TARGETS['reviews'])}/", name="review page")
+
+    @task(1)
+    def decide(self):
+        project = next(_reviewable, None)
+        if project is None:
+            return
+        url = f"/committee/projects/{project}/"
+        page = self.client.get(url, name="review page")
+        data = form_fields(page.text, "review-form")
+        data.update(
+            {
+                "csrfmiddlewaretoken": self.csrf(),
+                "action": "decide",
+                "kind": "request_changes",
+                "reason": "ทดสอบภาระ: โปรดทบทวนตัวชี้วัด",
+                "confirm": "on",
+            }
+        )
+        with self.client.post(
+            url, data, name="decide", allow_redirects=False, catch_response=True
+        ) as response:
+            if response.status_code != 302:
+                response.failure(f"decision answered {response.status_code}")
+
+
+class Auditor(Person):
+    """Lists certified projects, searches certificates, downloads dossiers."""
+
+    weight = 1
+
+    def on_start(self):
+        self.username = random.choice(TARGETS["auditors"])
+        super().on_start()
+
+    @task(3)
+    def audit_list(self):
+        self.client.get(f"/audit/?status=certified&page={random.randint(1, 5)}", name="auditors' list")
+
+    @task(2)
+    def certificate_search(self):
+        self.client.get(
+            f"/audit/?q={random.choice(TARGETS['certificate_prefixes'])}", name="auditors' list search"
+        )
+
+    @task(2)
+    def download(self):
+        self.client.get(random.choice(TARGETS["dossiers"]), name="dossier download")
