@@ -1,6 +1,8 @@
 """``manage.py generate_load_data``: fast, marked, safe to run twice, and
 its data obeys the app's own rules and scores."""
 
+import io
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
@@ -91,3 +93,14 @@ def test_the_committee_reviews_a_generated_submission(catalogue, client):
     client.force_login(get_user_model().objects.get(username="gen-committee-1"))
     for project in Project.objects.filter(status__in=["submitted", "under_review"]):
         assert client.get(reverse("certification:review", args=[project.pk])).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)  # the demo's commits enqueue its e-mails
+def test_the_demo_loads_beside_generated_data(catalogue, settings):
+    """The demo's submission e-mails the generated committee (on the "mail" queue)."""
+    settings.TASKS = {
+        "default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default", "mail"]}
+    }
+    call_command("generate_load_data", **SMALL)
+    call_command("seed_demo", password="demo-pass-1234", stdout=io.StringIO())
+    assert Project.objects.filter(agency__generated=False).exists()

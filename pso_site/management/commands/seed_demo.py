@@ -2,6 +2,7 @@ import os
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
 from django.test.utils import override_settings
 
 from pso_site.demo import demo_seed
@@ -32,9 +33,17 @@ class Command(BaseCommand):
         # its dossiers are built now, so the demo is complete when this ends.
         with override_settings(
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
-            TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+            TASKS={
+                "default": {
+                    **settings.TASKS["default"],
+                    "BACKEND": "django_tasks.backends.immediate.ImmediateBackend",
+                }
+            },
         ):
-            demo = demo_seed(password=password)
+            # All or nothing: a failure leaves no half demo that a second
+            # run would trip over.
+            with transaction.atomic():
+                demo = demo_seed(password=password)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at /accounts/login/ as:"))
         for user in demo["users"]:
             self.stdout.write(f"  {user.username:<16} {user.describe}")
