@@ -7,6 +7,7 @@ class AssessmentConfig(AppConfig):
     verbose_name = _("Certification projects and assessment")
 
     def ready(self):
+        from django.db.models.signals import post_delete, pre_delete
         from simple_history.signals import post_create_historical_record
 
         from assessment import frame, history, steps
@@ -15,3 +16,10 @@ class AssessmentConfig(AppConfig):
             frame.register_step(definition)
         history.register_assessment_sources()
         post_create_historical_record.connect(history.record_change, dispatch_uid="pso-readable-history")
+        project = self.get_model("Project")
+        pre_delete.connect(
+            history.project_deletion_started, sender=project, dispatch_uid="pso-history-deleting"
+        )
+        post_delete.connect(
+            history.project_deletion_ended, sender=project, dispatch_uid="pso-history-deleted"
+        )

@@ -54,6 +54,19 @@ LONG_TEXT = 80
 # recording a change needs no query to find it.
 current_project_id: ContextVar[int | None] = ContextVar("current_project_id", default=None)
 
+# Projects being deleted (whole, with everything in them): their readable
+# history goes with them, so nothing is recorded for them meanwhile.
+projects_being_deleted: ContextVar[frozenset[int]] = ContextVar("projects_being_deleted", default=frozenset())
+
+
+def project_deletion_started(sender, instance, **kwargs) -> None:
+    """``pre_delete`` of Project (sent before any row of the cascade goes)."""
+    projects_being_deleted.set(projects_being_deleted.get() | {instance.pk})
+
+
+def project_deletion_ended(sender, instance, **kwargs) -> None:
+    projects_being_deleted.set(projects_being_deleted.get() - {instance.pk})
+
 
 @dataclass(frozen=True)
 class HistorySource:
@@ -118,7 +131,7 @@ def record_change(sender, instance, history_instance, history_user=None, **kwarg
     project_id = current_project_id.get() if type(instance) is not Project else instance.pk
     if project_id is None:
         project_id = source.project_id(instance)
-    if project_id is None:
+    if project_id is None or project_id in projects_being_deleted.get():
         return
     changes = []
     if history_instance.history_type != "-":
