@@ -51,7 +51,7 @@ def generated_agencies(name: str) -> int | None:
 
 def manage(name: str, *args: str) -> None:
     env = {**os.environ, "DATABASE_URL": f"{SERVER}/{name}", "DJANGO_DEBUG": "1"}
-    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True)
+    subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=sys.stderr)
 
 
 def prepare(agencies: int) -> str:
