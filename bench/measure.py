@@ -31,6 +31,7 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from django.urls import reverse  # noqa: E402
 
 from assessment.models import Assessment, Project  # noqa: E402
+from certification import access  # noqa: E402
 from certification.forms import ProjectFilterForm, search_condition  # noqa: E402
 from certification.models import Certificate  # noqa: E402
 
@@ -69,7 +70,9 @@ def pages():
         .select_related("agency")
         .first()
     )
-    submitted = Project.objects.filter(agency__generated=True, status=Project.Status.SUBMITTED).first()
+    submitted = Project.objects.filter(
+        agency__generated=True, status__in=access.REVIEWABLE, reviews__isnull=False
+    ).first()
     certificate = (
         Certificate.objects.filter(project__agency__generated=True).select_related("project").first()
     )

@@ -79,7 +79,7 @@ def prepare(agencies: int) -> str:
 def measure(name: str) -> dict:
     env = {**os.environ, "DATABASE_URL": f"{SERVER}/{name}", "DJANGO_DEBUG": "1"}
     result = subprocess.run(
-        [PYTHON, "bench/measure.py"], cwd=ROOT, env=env, check=True, capture_output=True, text=True
+        [PYTHON, "bench/measure.py"], cwd=ROOT, env=env, check=True, stdout=subprocess.PIPE, text=True
     )
     return json.loads(result.stdout)
 

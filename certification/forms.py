@@ -229,15 +229,14 @@ def provinces() -> list[str]:
 
 
 def search_condition(text: str) -> Q:
-    """An agency by part of its name or its code, or a certificate by its
-    number (the whole number, or its start such as ``PSO-1101-2568``)."""
+    """A certificate by its number (the whole number, or its start such as
+    ``PSO-1101-2568``), or else an agency by part of its name or its code.
+    One or the other, never both in one OR: each is then served by its own
+    index (docs/performance.md)."""
     text = " ".join(text.split())
-    condition = (
-        Q(agency__name_th__icontains=text) | Q(agency__name_en__icontains=text) | Q(agency__code__iexact=text)
-    )
     if text.upper().startswith("PSO-"):
-        condition |= Q(certificate__number__startswith=text.upper())
-    return condition
+        return Q(certificate__number__startswith=text.upper())
+    return Q(agency__name_th__icontains=text) | Q(agency__name_en__icontains=text) | Q(agency__code__iexact=text)
 
 
 STATUSES_FOR_INSTITUTE = [s for s in Project.Status if s != Project.Status.DRAFT]
