@@ -236,7 +236,9 @@ def search_condition(text: str) -> Q:
     text = " ".join(text.split())
     if text.upper().startswith("PSO-"):
         return Q(certificate__number__startswith=text.upper())
-    return Q(agency__name_th__icontains=text) | Q(agency__name_en__icontains=text) | Q(agency__code__iexact=text)
+    return (
+        Q(agency__name_th__icontains=text) | Q(agency__name_en__icontains=text) | Q(agency__code__iexact=text)
+    )
 
 
 STATUSES_FOR_INSTITUTE = [s for s in Project.Status if s != Project.Status.DRAFT]

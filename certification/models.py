@@ -134,8 +134,10 @@ class Certificate(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
+    # The last reminder sent before the end (180, 90 or 30 days; reminders.py).
+    reminded_before_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["reminded_before_days"])
 
     class Meta:
         verbose_name = _("certificate")

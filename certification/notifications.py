@@ -8,6 +8,7 @@ from django.urls import reverse
 
 from agencies.models import InstituteRole, Membership
 from assessment.models import Project
+from pso_site.lib.dates import format_date
 
 DECISION_SUBJECTS = {
     "request_changes": "คณะกรรมการขอให้แก้ไขเพิ่มเติม / Changes requested",
@@ -55,6 +56,33 @@ def project_decided(project: Project, decision) -> None:
     send_mail(
         subject=f"[P.S.O.] {project.standard.label} {subject}",
         message="\n\n".join(body) + "\n",
+        from_email=settings.DEFAULT_FROM_EMAIL,
+        recipient_list=recipients,
+    )
+
+
+def certificate_expiring(certificate, days_left: int) -> None:
+    """To the agency's heads: the certificate ends soon; start the renewal."""
+    project = certificate.project
+    heads = get_user_model().objects.filter(
+        memberships__agency_id=project.agency_id, memberships__role=Membership.Role.HEAD
+    )
+    recipients = _emails(heads)
+    if not recipients:
+        return
+    link = settings.SITE_URL + reverse("assessment:project", args=[project.pk])
+    until_th = format_date(certificate.valid_until, language="th")
+    until_en = format_date(certificate.valid_until, language="en")
+    send_mail(
+        subject=f"[P.S.O.] {project.standard.label} ใบรับรอง {certificate.number} จะสิ้นอายุในอีก {days_left} วัน",
+        message=(
+            f"{project.agency.name_th}: ใบรับรอง {certificate.number} ({project.standard.label} "
+            f"{project.standard.name_th}) ใช้ได้ถึง {until_th} อีก {days_left} วัน "
+            "โปรดเริ่มรอบการรับรองใหม่ (ต่ออายุ) จากหน้าโครงการ\n"
+            f"{project.agency.name_en or project.agency.name_th}: certificate {certificate.number} "
+            f"is valid until {until_en}, {days_left} days from today. Start the renewal from the project page.\n\n"
+            f"{link}\n"
+        ),
         from_email=settings.DEFAULT_FROM_EMAIL,
         recipient_list=recipients,
     )

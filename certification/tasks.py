@@ -39,3 +39,10 @@ def mail_project_decided(decision_id: int) -> None:
     )
     if decision is not None:
         notifications.project_decided(decision.project, decision)
+
+
+@task(queue_name="mail")
+def remind_expiring_certificates() -> int:
+    from certification.reminders import send_expiry_reminders
+
+    return send_expiry_reminders()
