@@ -26,7 +26,13 @@ def task_queue(settings):
 
 
 def run_worker():
-    call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+    """The worker, in the test's own connection: its periodic check for old
+    connections would close the test's open transaction (PostgreSQL), so it
+    is switched off here; a real worker has its own connection."""
+    from unittest import mock
+
+    with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
+        call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
 
 
 def test_a_decision_returns_while_its_dossier_waits_for_the_worker(
