@@ -1,31 +1,45 @@
-"""The project document: export, import, backup (docs/project-format.md).
+"""Steps 1–6 of the project document: export, check, import
+(docs/project-format.md).
 
-Everything a project holds, keyed by codes instead of database ids, plus the
-results the scoring engine computes from it. Importing checks the document
-with the same rules as the forms and creates everything in one transaction.
+Everything is keyed by codes instead of database ids; people by username
+and name. The types, ranges and lengths are the pydantic models of
+``assessment.document``; the sums across rows and the references between
+parts are checked here with the rules of the forms (``rules``). The whole
+archive (plans, the committee, certificates, dossiers, files) is composed
+by ``certification.archive`` on top of this.
 """
 
-from decimal import Decimal, InvalidOperation
+from dataclasses import dataclass, field
+from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Standard, UltimateOutcome
 from assessment import results, rules, services
-from assessment.models import Assessment, AssessmentRound, Indicator, Mission, MissionCategory, Project
+from assessment.document import FORMAT, ProjectDocument, iso
+from assessment.models import (
+    Assessment,
+    AssessmentRound,
+    EvidenceFile,
+    Indicator,
+    Mission,
+    MissionCategory,
+    Project,
+    ProjectCriterion,
+)
+from assessment.people import People, usernames_in
 from assessment.scoring import to_display
 from pso_site.lib.dates import buddhist_year
+from pso_site.lib.schema import DocumentProblem, parse
 
-FORMAT = "pso-project"
-VERSION = 1
+VERSION = 2
 TWO_PLACES = Decimal("0.01")
 
-
-class ProjectFormatError(Exception):
-    def __init__(self, messages: list[str]):
-        super().__init__("\n".join(messages))
-        self.messages = messages
+# Kept under its old name: callers catch it.
+ProjectFormatError = DocumentProblem
 
 
 def _money(value) -> str | None:
@@ -73,8 +87,59 @@ def _results(data: results.ProjectData, assessment_round: AssessmentRound, codes
     }
 
 
+def file_entry(stored, people: People, files: dict) -> dict:
+    """A stored file (evidence of a cell or an activity) in the document;
+    its bytes go into ``files`` unless storage has lost them."""
+    entry = {
+        "sha256": stored.sha256,
+        "name": stored.original_name,
+        "content_type": stored.content_type,
+        "size": stored.size,
+        "uploaded_by": people.ref(stored, "uploaded_by"),
+        "uploaded_at": iso(stored.uploaded_at),
+    }
+    if in_storage(stored.file):
+        files[stored.sha256] = stored.file
+    else:
+        entry["missing"] = True
+    return entry
+
+
+def in_storage(field_file) -> bool:
+    return bool(field_file) and field_file.storage.exists(field_file.name)
+
+
+def agency_entry(agency: Agency, depth: int = 0) -> dict:
+    """The agency and those above it (at most a few levels)."""
+    parent = agency.parent if agency.parent_id and depth < 5 else None
+    return {
+        "code": agency.code,
+        "name_th": agency.name_th,
+        "name_en": agency.name_en,
+        "kind": agency.kind or None,
+        "province": agency.province,
+        "parent": agency_entry(parent, depth + 1) if parent else None,
+    }
+
+
+@dataclass
+class Exported:
+    """The document and the stored files it names (their bytes go beside it)."""
+
+    document: dict
+    files: dict = field(default_factory=dict)  # sha256 → a FieldFile to read
+
+
 def project_export(project: Project) -> dict:
-    """The whole project as a JSON-able document, in a stable order."""
+    """Steps 1–6 as a JSON-able document, in a stable order."""
+    return project_export_with_files(project).document
+
+
+def project_export_with_files(project: Project) -> Exported:
+    project = Project.objects.select_related("agency__parent__parent", "standard", "submitted_by").get(
+        pk=project.pk
+    )
+    people = People(project)
     data = results.ProjectData.load(project)
     missions = list(
         Mission.objects.filter(project=project).order_by("order", "id").prefetch_related("outcomes")
@@ -82,27 +147,47 @@ def project_export(project: Project) -> dict:
     data.missions = missions
     codes = _mission_codes(missions)
     keys = _indicator_keys(data.indicators)
+    evidence = Prefetch(
+        "evidence", queryset=EvidenceFile.objects.select_related("uploaded_by").order_by("uploaded_at", "pk")
+    )
     rounds = list(
         AssessmentRound.objects.filter(project=project)
+        .select_related("created_by")
         .order_by("number")
         .prefetch_related(
-            Prefetch("cells", queryset=Assessment.objects.order_by("mission_id", "indicator_id"))
+            Prefetch(
+                "cells",
+                queryset=Assessment.objects.order_by("mission_id", "indicator_id").prefetch_related(evidence),
+            )
         )
     )
     mission_order = {mission.pk: index for index, mission in enumerate(missions)}
     indicator_order = {indicator.pk: index for index, indicator in enumerate(data.indicators)}
-    return {
+    exported = Exported(document={})
+    agency = project.agency
+
+    def cell_entry(cell) -> dict:
+        entry = {
+            "mission": codes[cell.mission_id],
+            "indicator": keys[cell.indicator_id],
+            "level": cell.level,
+            "justification": cell.justification,
+        }
+        files = list(cell.evidence.all())
+        if files:
+            entry["evidence"] = [file_entry(stored, people, exported.files) for stored in files]
+        return entry
+
+    exported.document = {
         "format": FORMAT,
         "version": VERSION,
-        "agency": {
-            "code": project.agency.code,
-            "name_th": project.agency.name_th,
-            "name_en": project.agency.name_en,
-        },
+        "agency": agency_entry(agency),
         "standard": project.standard.code,
         "fiscal_year": project.fiscal_year,
         "fiscal_year_be": project.fiscal_year_be,
         "status": project.status,
+        "submitted_at": iso(project.submitted_at),
+        "submitted_by": people.ref(project, "submitted_by"),
         "vision": project.vision,
         "mission_statement": project.mission_statement,
         "goals": project.goal_list,
@@ -139,13 +224,11 @@ def project_export(project: Project) -> dict:
                 "number": r.number,
                 "note": r.note,
                 "completed": r.is_complete,
+                "created_by": people.ref(r, "created_by"),
+                "created_at": iso(r.created_at),
+                "completed_at": iso(r.completed_at),
                 "cells": [
-                    {
-                        "mission": codes[cell.mission_id],
-                        "indicator": keys[cell.indicator_id],
-                        "level": cell.level,
-                        "justification": cell.justification,
-                    }
+                    cell_entry(cell)
                     for cell in sorted(
                         r.cells.all(),
                         key=lambda c: (mission_order[c.mission_id], indicator_order[c.indicator_id]),
@@ -156,90 +239,39 @@ def project_export(project: Project) -> dict:
         ],
         "results": {str(r.number): _results(data, r, codes) for r in rounds},
     }
+    return exported
 
 
-def _decimal(value, where: str, problems: list[str]) -> Decimal | None:
-    try:
-        number = Decimal(str(value))
-    except (InvalidOperation, TypeError, ValueError):
-        problems.append(_("%(where)s: %(value)s is not a number.") % {"where": where, "value": value})
-        return None
-    if not number.is_finite():
-        problems.append(_("%(where)s: %(value)s is not a number.") % {"where": where, "value": value})
-        return None
-    if number.as_tuple().exponent < -2 and number != number.quantize(TWO_PLACES):
-        # Rounding it would make sums that are no longer exact (99.99 or 100.01).
-        problems.append(
-            _("%(where)s: %(value)s has more than two decimals; the field keeps two.")
-            % {"where": where, "value": value}
-        )
-        return None
-    if abs(number) >= 1000:
-        problems.append(_("%(where)s: %(value)s is too large.") % {"where": where, "value": value})
-        return None
-    return number
+# Checking ----------------------------------------------------------------------
 
 
-def validate(document: dict, *, agency: Agency | None = None, fiscal_year: int | None = None) -> dict:
-    """Check the document with the rules of the forms; return what import
-    needs, or raise ProjectFormatError with every problem found."""
+@dataclass
+class Checked:
+    """A document that passed every check, with what the import needs."""
+
+    document: ProjectDocument
+    agency: Agency | None
+    standard: Standard
+    fiscal_year: int
+
+
+def reference_problems(document: ProjectDocument, standard: Standard | None) -> list[str]:
+    """The sums across rows (with the forms' rules) and the references
+    between parts: what one row's type cannot say."""
     problems: list[str] = []
-    if not isinstance(document, dict) or document.get("format") != FORMAT:
-        raise ProjectFormatError(
-            [_("This is not a P.S.O. project document (format %(format)s).") % {"format": FORMAT}]
-        )
-    if document.get("version") != VERSION:
-        raise ProjectFormatError(
-            [_("Unsupported document version %(version)s.") % {"version": document.get("version")}]
-        )
-    if agency is None:
-        code = (document.get("agency") or {}).get("code")
-        agency = Agency.objects.filter(code=code).first()
-        if agency is None:
-            problems.append(_("agency: no agency with code %(code)s.") % {"code": code})
-    standard = Standard.objects.filter(code=document.get("standard")).first()
-    if standard is None:
-        problems.append(
-            _("standard: no standard %(code)s in the catalogue.") % {"code": document.get("standard")}
-        )
-    year = fiscal_year or document.get("fiscal_year")
-    if not isinstance(year, int) or not 1990 <= year <= 2100:
-        problems.append(_("fiscal_year: %(year)s is not a Gregorian year.") % {"year": year})
-    if agency and standard and isinstance(year, int):
-        if Project.objects.filter(agency=agency, standard=standard, fiscal_year=year).exists():
-            problems.append(
-                _("This agency already has a %(standard)s project for fiscal year %(year)s.")
-                % {"standard": standard.label, "year": buddhist_year(year)}
-            )
-
-    budgets = {}
-    for category in MissionCategory.values:
-        value = (document.get("category_budgets") or {}).get(category)
-        budgets[category] = _decimal(value, f"category_budgets.{category}", problems)
-    if None not in budgets.values():
+    budgets = dict(document.category_budgets)
+    if set(budgets) != set(MissionCategory.values):
+        problems.append(_("category_budgets: give main, secondary and support."))
+    else:
         problems += [f"category_budgets: {p}" for p in rules.budget_problems(budgets)]
-
-    missions = document.get("missions") or []
-    mission_codes = [str(m.get("code", "")).strip() for m in missions]
-    if any(not code for code in mission_codes) or len(set(mission_codes)) != len(mission_codes):
-        problems.append(_("missions: every mission needs its own non-empty code."))
-    rows = []
-    for index, mission in enumerate(missions):
-        where = f"missions[{index}]"
-        if mission.get("category") not in MissionCategory.values:
-            problems.append(
-                _("%(where)s.category: %(value)s is not main, secondary or support.")
-                % {"where": where, "value": mission.get("category")}
-            )
-        if not str(mission.get("name", "")).strip():
-            problems.append(_("%(where)s.name: the mission needs a name.") % {"where": where})
-        points = _decimal(mission.get("points"), f"{where}.points", problems)
-        rows.append((mission.get("category"), points))
-    if None not in budgets.values() and all(points is not None for _c, points in rows):
+        rows = [(mission.category, mission.points) for mission in document.missions]
         problems += [f"missions: {p}" for p in rules.mission_problems(budgets, rows)]
+    mission_codes = [mission.code for mission in document.missions]
+    if len(set(mission_codes)) != len(mission_codes):
+        problems.append(_("missions: every mission needs its own non-empty code."))
     known_outcomes = set(UltimateOutcome.objects.values_list("code", flat=True))
-    for index, mission in enumerate(missions):
-        unknown = set(mission.get("outcomes") or []) - known_outcomes
+    for index, mission in enumerate(document.missions):
+        unknown = set(mission.outcomes) - known_outcomes
         if unknown:
             problems.append(
                 _("missions[%(index)s].outcomes: unknown %(codes)s.")
@@ -247,139 +279,250 @@ def validate(document: dict, *, agency: Agency | None = None, fiscal_year: int |
             )
 
     criterion_codes = set(standard.criteria.values_list("code", flat=True)) if standard else set()
-    weights = {}
-    for index, criterion in enumerate(document.get("criteria") or []):
-        code = criterion.get("code")
-        if code not in criterion_codes:
+    for index, criterion in enumerate(document.criteria):
+        if criterion.code not in criterion_codes:
             problems.append(
                 _("criteria[%(index)s]: %(code)s is not a criterion of this standard.")
-                % {"index": index, "code": code}
+                % {"index": index, "code": criterion.code}
             )
-        if criterion.get("weight") is not None:
-            weights[code] = _decimal(criterion["weight"], f"criteria[{index}].weight", problems)
-        target = criterion.get("target_level")
-        if target is not None and (
-            not isinstance(target, int) or isinstance(target, bool) or not 0 <= target <= 3
-        ):
-            problems.append(_("criteria[%(index)s].target_level: must be 0, 1, 2 or 3.") % {"index": index})
+    weights = {criterion.code: criterion.weight for criterion in document.criteria}
+    # A draft may have weighed some criteria only: the sum is checked once all are.
     if weights and None not in weights.values():
         problems += [
             f"criteria: {p}" for p in rules.weight_problems([weights.get(code) for code in criterion_codes])
         ]
 
-    indicator_keys = set()
-    for index, indicator in enumerate(document.get("indicators") or []):
-        where = f"indicators[{index}]"
-        indicator_keys.add(indicator.get("key"))
-        if indicator.get("criterion") not in criterion_codes:
+    indicator_keys = [indicator.key for indicator in document.indicators]
+    if len(set(indicator_keys)) != len(indicator_keys):
+        problems.append(_("indicators: every indicator needs its own key."))
+    for index, indicator in enumerate(document.indicators):
+        if indicator.criterion not in criterion_codes:
             problems.append(
                 _("%(where)s.criterion: %(code)s is not a criterion of this standard.")
-                % {"where": where, "code": indicator.get("criterion")}
+                % {"where": f"indicators[{index}]", "code": indicator.criterion}
             )
-        conditions = indicator.get("conditions") or []
-        if len(conditions) != 4 or any(not str(text).strip() for text in conditions):
-            problems.append(
-                _("%(where)s.conditions: write a condition for each of the levels 0, 1, 2 and 3.")
-                % {"where": where}
-            )
-        weight = _decimal(indicator.get("weight", 1), f"{where}.weight", problems)
-        if weight is not None and weight <= 0:
-            problems.append(_("%(where)s.weight: the weight must be more than 0.") % {"where": where})
-        if not str(indicator.get("name", "")).strip():
-            problems.append(_("%(where)s.name: the indicator needs a name.") % {"where": where})
 
-    numbers = []
-    for r_index, assessment_round in enumerate(document.get("rounds") or []):
-        numbers.append(assessment_round.get("number"))
-        for c_index, cell in enumerate(assessment_round.get("cells") or []):
+    known_missions, known_indicators = set(mission_codes), set(indicator_keys)
+    for r_index, assessment_round in enumerate(document.rounds):
+        seen = set()
+        for c_index, cell in enumerate(assessment_round.cells):
             where = f"rounds[{r_index}].cells[{c_index}]"
-            if cell.get("mission") not in mission_codes:
+            if cell.mission not in known_missions:
                 problems.append(
-                    _("%(where)s: unknown mission %(code)s.") % {"where": where, "code": cell.get("mission")}
+                    _("%(where)s: unknown mission %(code)s.") % {"where": where, "code": cell.mission}
                 )
-            if cell.get("indicator") not in indicator_keys:
+            if cell.indicator not in known_indicators:
                 problems.append(
-                    _("%(where)s: unknown indicator %(code)s.")
-                    % {"where": where, "code": cell.get("indicator")}
+                    _("%(where)s: unknown indicator %(code)s.") % {"where": where, "code": cell.indicator}
                 )
-            level = cell.get("level")
-            if level is not None and (
-                not isinstance(level, int) or isinstance(level, bool) or not 0 <= level <= 3
-            ):
-                problems.append(_("%(where)s.level: the level must be 0, 1, 2 or 3.") % {"where": where})
+            if (cell.mission, cell.indicator) in seen:
+                problems.append(_("%(where)s: this cell appears twice.") % {"where": where})
+            seen.add((cell.mission, cell.indicator))
+    numbers = [assessment_round.number for assessment_round in document.rounds]
     if numbers != list(range(1, len(numbers) + 1)):
         problems.append(_("rounds: numbers must run 1, 2, 3 … in order."))
+    return problems
+
+
+def check(
+    value, *, model=ProjectDocument, agency: Agency | None = None, fiscal_year: int | None = None
+) -> Checked:
+    """Check a parsed JSON document: its shape (``model``), then its sums and
+    references; DocumentProblem lists every problem found. ``agency`` is None
+    when the document's agency is not in this installation (the archive
+    import creates it)."""
+    if not isinstance(value, dict) or value.get("format") != FORMAT:
+        raise DocumentProblem(
+            [_("This is not a P.S.O. project document (format %(format)s).") % {"format": FORMAT}]
+        )
+    if value.get("version") not in (1, VERSION):
+        raise DocumentProblem(
+            [_("Unsupported document version %(version)s.") % {"version": value.get("version")}]
+        )
+    document = parse(model, value)
+    problems = []
+    if agency is None:
+        agency = Agency.objects.filter(code=document.agency.code).first()
+    standard = Standard.objects.filter(code=document.standard).first()
+    if standard is None:
+        problems.append(_("standard: no standard %(code)s in the catalogue.") % {"code": document.standard})
+    year = fiscal_year or document.fiscal_year
+    if agency is not None and standard is not None:
+        if Project.objects.filter(agency=agency, standard=standard, fiscal_year=year).exists():
+            problems.append(
+                _("This agency already has a %(standard)s project for fiscal year %(year)s.")
+                % {"standard": standard.label, "year": buddhist_year(year)}
+            )
+    problems += reference_problems(document, standard)
     if problems:
-        raise ProjectFormatError(problems)
-    return {"agency": agency, "standard": standard, "fiscal_year": year, "budgets": budgets}
+        raise DocumentProblem(problems)
+    return Checked(document=document, agency=agency, standard=standard, fiscal_year=year)
+
+
+def validate(value, *, agency: Agency | None = None, fiscal_year: int | None = None) -> Checked:
+    """Check a document for import into an existing agency (version 1 semantics)."""
+    checked = check(value, agency=agency, fiscal_year=fiscal_year)
+    if checked.agency is None:
+        raise DocumentProblem(
+            [_("agency: no agency with code %(code)s.") % {"code": checked.document.agency.code}]
+        )
+    return checked
+
+
+# Import ------------------------------------------------------------------------
+
+
+@dataclass
+class Imported:
+    """A created project and the rows the later layers link to."""
+
+    project: Project
+    people: People
+    criteria: dict[str, ProjectCriterion]
+    missions: dict[str, Mission]
+    indicators: dict[str, Indicator]
+    rounds: dict[int, AssessmentRound]
+
+
+def store_file(model, *, files: dict, part, people: People, **owner):
+    """Create a stored file row from an archive's bytes (already checked
+    against their SHA-256)."""
+    stored = model(
+        **owner,
+        original_name=part.name,
+        content_type=part.content_type,
+        size=part.size,
+        sha256=part.sha256,
+        uploaded_by=people.user(part.uploaded_by),
+    )
+    if part.missing:
+        stored.file.name = stored.file.field.upload_to(stored, part.name)
+    else:
+        stored.file.save(part.name, ContentFile(files[part.sha256], name=part.name), save=False)
+    stored.save()
+    if part.uploaded_at is not None:
+        model.objects.filter(pk=stored.pk).update(uploaded_at=part.uploaded_at)
+    people.note(stored, "uploaded_by", part.uploaded_by)
+    return stored
+
+
+def file_problems(document, files: dict) -> list[str]:
+    """Every file a document names must come with it."""
+    problems = []
+    for r_index, assessment_round in enumerate(document.rounds):
+        for c_index, cell in enumerate(assessment_round.cells):
+            for f_index, part in enumerate(cell.evidence):
+                if part.sha256 not in files and not part.missing:
+                    problems.append(
+                        _("%(where)s: the file %(sha)s is not in the archive.")
+                        % {
+                            "where": f"rounds[{r_index}].cells[{c_index}].evidence[{f_index}]",
+                            "sha": part.sha256,
+                        }
+                    )
+    return problems
+
+
+def core_import(checked: Checked, *, agency: Agency, files: dict, user=None, keep_record: bool) -> Imported:
+    """Create steps 1–6 and the rounds. With ``keep_record`` (an archive of
+    version 2) the status, submission and times are kept as they were;
+    otherwise the project starts as a draft. Callers run it in a transaction."""
+    document = checked.document
+    project = services.project_create(
+        agency=agency, standard=checked.standard, fiscal_year=checked.fiscal_year, user=user
+    )
+    people = People(project)
+    people.preload(usernames_in(document))
+    project.vision = document.vision
+    project.mission_statement = document.mission_statement
+    project.goals = "\n".join(document.goals)
+    project.objectives = "\n".join(document.objectives)
+    project.main_budget = document.category_budgets[MissionCategory.MAIN]
+    project.secondary_budget = document.category_budgets[MissionCategory.SECONDARY]
+    project.support_budget = document.category_budgets[MissionCategory.SUPPORT]
+    if keep_record:
+        project.status = document.status
+        project.submitted_at = document.submitted_at
+        project.submitted_by = people.user(document.submitted_by)
+    project.save()
+    if keep_record:
+        people.note(project, "submitted_by", document.submitted_by)
+
+    criteria = {c.code: c for c in project.criteria.all()}
+    for item in document.criteria:
+        criterion = criteria[item.code]
+        criterion.weight = item.weight
+        criterion.target_level = item.target_level
+        criterion.save(update_fields=["weight", "target_level"])
+
+    outcomes = {o.code: o for o in UltimateOutcome.objects.all()}
+    missions = {}
+    for position, item in enumerate(document.missions, start=1):
+        mission = Mission.objects.create(
+            project=project,
+            code=item.code,
+            name=item.name,
+            category=item.category,
+            points=item.points,
+            order=position if item.order is None else item.order,
+            legal_basis=item.legal_basis,
+            responsible_unit=item.responsible_unit,
+        )
+        mission.outcomes.set([outcomes[code] for code in item.outcomes])
+        missions[mission.code] = mission
+    indicators = {}
+    for position, item in enumerate(document.indicators, start=1):
+        conditions = item.conditions
+        indicators[item.key] = Indicator.objects.create(
+            project=project,
+            criterion=criteria[item.criterion],
+            name=item.name,
+            weight=item.weight,
+            order=position if item.order is None else item.order,
+            level_0=conditions[0],
+            level_1=conditions[1],
+            level_2=conditions[2],
+            level_3=conditions[3],
+            is_demo_text=item.demo_text,
+        )
+    rounds = {}
+    for item in document.rounds:
+        assessment_round = services.round_create(project=project, user=user)
+        assessment_round.note = item.note
+        if keep_record:
+            assessment_round.created_by = people.user(item.created_by)
+        assessment_round.save(update_fields=["note", "created_by"])
+        cells = {(c.mission_id, c.indicator_id): c for c in assessment_round.cells.all()}
+        changed = []
+        for cell_data in item.cells:
+            cell = cells[(missions[cell_data.mission].pk, indicators[cell_data.indicator].pk)]
+            cell.level = cell_data.level
+            cell.justification = cell_data.justification
+            changed.append(cell)
+            for part in cell_data.evidence:
+                store_file(EvidenceFile, files=files, part=part, people=people, cell=cell)
+        Assessment.objects.bulk_update(changed, ["level", "justification"])
+        services.round_score_store(assessment_round=assessment_round)
+        if keep_record:
+            times = {"completed_at": item.completed_at if assessment_round.is_complete else None}
+            if item.created_at is not None:
+                times["created_at"] = item.created_at
+            AssessmentRound.objects.filter(pk=assessment_round.pk).update(**times)
+            people.note(assessment_round, "created_by", item.created_by)
+        rounds[assessment_round.number] = assessment_round
+    return Imported(project, people, criteria, missions, indicators, rounds)
 
 
 @transaction.atomic
 def project_import(
     document: dict, *, agency: Agency | None = None, fiscal_year: int | None = None, user=None
 ) -> Project:
-    """Create a project from a document; all or nothing."""
+    """Create a draft project from the steps 1–6 of a document, into an
+    agency of this installation; all or nothing. The whole archive, with
+    its record, is imported by ``certification.archive``."""
     checked = validate(document, agency=agency, fiscal_year=fiscal_year)
-    project = services.project_create(
-        agency=checked["agency"], standard=checked["standard"], fiscal_year=checked["fiscal_year"], user=user
-    )
-    project.vision = document.get("vision", "")
-    project.mission_statement = document.get("mission_statement", "")
-    project.goals = "\n".join(document.get("goals") or [])
-    project.objectives = "\n".join(document.get("objectives") or [])
-    project.main_budget = checked["budgets"][MissionCategory.MAIN]
-    project.secondary_budget = checked["budgets"][MissionCategory.SECONDARY]
-    project.support_budget = checked["budgets"][MissionCategory.SUPPORT]
-    project.save()
-
-    criteria = {c.code: c for c in project.criteria.all()}
-    for item in document.get("criteria") or []:
-        criterion = criteria[item["code"]]
-        criterion.weight = None if item.get("weight") is None else Decimal(str(item["weight"]))
-        criterion.target_level = item.get("target_level")
-        criterion.save(update_fields=["weight", "target_level"])
-
-    outcomes = {o.code: o for o in UltimateOutcome.objects.all()}
-    missions = {}
-    for position, item in enumerate(document.get("missions") or [], start=1):
-        mission = Mission.objects.create(
-            project=project,
-            code=str(item["code"]),
-            name=item["name"],
-            category=item["category"],
-            points=Decimal(str(item["points"])),
-            order=item.get("order", position),
-            legal_basis=item.get("legal_basis", ""),
-            responsible_unit=item.get("responsible_unit", ""),
-        )
-        mission.outcomes.set([outcomes[code] for code in item.get("outcomes") or []])
-        missions[mission.code] = mission
-    indicators = {}
-    for position, item in enumerate(document.get("indicators") or [], start=1):
-        conditions = item["conditions"]
-        indicators[item["key"]] = Indicator.objects.create(
-            project=project,
-            criterion=criteria[item["criterion"]],
-            name=item["name"],
-            weight=Decimal(str(item.get("weight", 1))),
-            order=item.get("order", position),
-            level_0=conditions[0],
-            level_1=conditions[1],
-            level_2=conditions[2],
-            level_3=conditions[3],
-            is_demo_text=bool(item.get("demo_text")),
-        )
-    for item in document.get("rounds") or []:
-        assessment_round = services.round_create(project=project, user=user)
-        assessment_round.note = item.get("note", "")
-        assessment_round.save(update_fields=["note"])
-        cells = {(c.mission_id, c.indicator_id): c for c in assessment_round.cells.all()}
-        changed = []
-        for cell_data in item.get("cells") or []:
-            cell = cells[(missions[cell_data["mission"]].pk, indicators[cell_data["indicator"]].pk)]
-            cell.level = cell_data.get("level")
-            cell.justification = cell_data.get("justification", "")
-            changed.append(cell)
-        Assessment.objects.bulk_update(changed, ["level", "justification"])
-        services.round_score_store(assessment_round=assessment_round)
-    return project
+    if file_problems(checked.document, {}):
+        raise DocumentProblem(file_problems(checked.document, {}))
+    imported = core_import(checked, agency=checked.agency, files={}, user=user, keep_record=False)
+    imported.people.save()
+    return imported.project

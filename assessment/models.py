@@ -77,8 +77,11 @@ class Project(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # People of an imported archive who have no account here, by the field
+    # they fill (assessment/people.py): {"<model>:<id>:<field>": {username, name}}.
+    recorded_people = models.JSONField(default=dict, blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["recorded_people"])
 
     class Meta:
         verbose_name = _("certification project")

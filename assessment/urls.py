@@ -8,7 +8,6 @@ urlpatterns = [
     path("agencies/<slug:code>/projects/new/", projects.project_create, name="project_create"),
     path("projects/<int:pk>/", projects.project_detail, name="project"),
     path("projects/<int:pk>/history/", projects.project_history, name="history"),
-    path("projects/<int:pk>/export.json", projects.project_export_json, name="export"),
     # Steps 1–6 are this app's; 7–8 are in plans, 9 in certification.
     re_path(r"^projects/(?P<pk>[0-9]+)/step/(?P<number>[1-6])/$", steps.step, name="step"),
     path("projects/<int:pk>/rounds/", rounds.round_current, name="round_current"),

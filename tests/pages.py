@@ -88,7 +88,7 @@ def agency_pages(project) -> list[str]:
         reverse("assessment:round", args=[project.pk, 1]),
         reverse("assessment:cell", args=[project.pk, latest.number, cell.pk]),
         *([reverse("assessment:evidence", args=[project.pk, evidence.pk])] if evidence else []),
-        reverse("assessment:export", args=[project.pk]),
+        reverse("certification:archive", args=[project.pk]),
         *[step_url(project, number) for number in range(1, 10)],
         reverse("plans:timeline", args=[project.pk]),
         reverse("plans:plan_create", args=[project.pk]),

@@ -1,12 +1,9 @@
-"""Creating a project, its overview page, its history and JSON export."""
-
-import json
+"""Creating a project, its overview page and its history."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import IntegrityError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
@@ -14,7 +11,6 @@ from django.views.decorators.http import require_safe
 from agencies.access import get_agency_for_user
 from assessment import history, services
 from assessment.access import get_project_for_user
-from assessment.exchange import project_export
 from assessment.forms import ProjectCreateForm
 from assessment.frame import overview_context, project_frame
 
@@ -62,17 +58,3 @@ def project_history(request, pk: int):
     context["page"] = page
     context["entries"] = history.shown(page)
     return render(request, "assessment/history.html", context)
-
-
-@login_required
-@require_safe
-def project_export_json(request, pk: int):
-    project = get_project_for_user(request.user, pk)
-    document = project_export(project)
-    response = HttpResponse(
-        json.dumps(document, ensure_ascii=False, indent=1) + "\n",
-        content_type="application/json; charset=utf-8",
-    )
-    filename = f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year_be}.json"
-    response["Content-Disposition"] = f'attachment; filename="{filename}"'
-    return response

@@ -25,7 +25,7 @@ def project_urls(project):
     return [
         reverse("assessment:project", args=[project.pk]),
         reverse("assessment:history", args=[project.pk]),
-        reverse("assessment:export", args=[project.pk]),
+        reverse("certification:archive", args=[project.pk]),
         reverse("assessment:results", args=[project.pk]),
         reverse("assessment:round_current", args=[project.pk]),
         reverse("assessment:round", args=[project.pk, 1]),

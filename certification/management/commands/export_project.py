@@ -1,16 +1,19 @@
-import json
 import sys
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from assessment.exchange import project_export
 from assessment.models import Project
+from certification.archive import archive_export
 from pso_site.lib.dates import gregorian_year
 
 
 class Command(BaseCommand):
-    help = "Write a project (everything it holds and its computed results) as JSON."
+    help = (
+        "Write a project's archive: everything it holds (steps 1–9, rounds, plans, progress, the "
+        "committee's reviews and decisions, the certificate, issued dossiers, evidence files). A ZIP "
+        "when files travel with it, else JSON (docs/project-format.md)."
+    )
 
     def add_arguments(self, parser):
         parser.add_argument("id", nargs="?", type=int, help="Project id")
@@ -33,8 +36,15 @@ class Command(BaseCommand):
             raise CommandError("Give a project id, or --agency and --standard.")
         if project is None:
             raise CommandError("No such project.")
-        text = json.dumps(project_export(project), ensure_ascii=False, indent=1) + "\n"
-        if output:
-            output.write_text(text, encoding="utf-8")
-        else:
-            sys.stdout.write(text)
+        archive = archive_export(project)
+        write(self, archive.content(), output, is_zip=archive.is_zip)
+
+
+def write(command: BaseCommand, content: bytes, output: Path | None, *, is_zip: bool) -> None:
+    if output:
+        output.write_bytes(content)
+        command.stderr.write(f"Wrote {output} ({'ZIP' if is_zip else 'JSON'}, {len(content):,} bytes).")
+    elif is_zip and sys.stdout.isatty():
+        raise CommandError("The archive is a ZIP: give --output FILE.zip.")
+    else:
+        sys.stdout.buffer.write(content)

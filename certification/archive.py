@@ -1,0 +1,459 @@
+"""The project archive, version 2 (docs/project-format.md): everything a
+project is — steps 1–6 and the rounds (``assessment.exchange``), the plans
+(``plans.exchange``), and here the committee's reviews, the decisions, the
+certificate and the issued dossiers — with every evidence file and dossier
+in a ZIP under its SHA-256. An agency archive carries all of an agency's
+projects. Import creates everything in one transaction, into any
+installation that has the catalogue."""
+
+import datetime
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+from pydantic import AwareDatetime, Field, StringConstraints
+
+from agencies.models import Agency
+from assessment.document import AgencyPart, Code, Person, ProjectDocument, Sha256, iso
+from assessment.exchange import (
+    VERSION,
+    Checked,
+    agency_entry,
+    check,
+    core_import,
+    file_problems,
+    in_storage,
+    project_export_with_files,
+)
+from assessment.models import Project
+from assessment.people import People
+from certification.models import (
+    Certificate,
+    CertificateSequence,
+    Decision,
+    IssuedDossier,
+    Review,
+    ReviewCriterion,
+    dossier_path,
+)
+from plans.exchange import PlanPart, plans_export, plans_import, plans_problems
+from pso_site.lib.schema import DocumentProblem, LongText, Strict, parse, read_json
+from pso_site.lib.ziparchive import is_zip, read_zip, write_zip
+
+AGENCY_FORMAT = "pso-agency"
+PROJECT_MEMBER = "project.json"
+AGENCY_MEMBER = "agency.json"
+CERTIFICATE_NUMBER = re.compile(r"^PSO-(?P<standard>[0-9A-Za-z]+)-(?P<year>\d{4})-(?P<sequence>\d{4,})$")
+
+
+class ReviewCriterionPart(Strict):
+    criterion: Code
+    level: Annotated[Decimal, Field(ge=0, le=3, max_digits=3, decimal_places=2)] | None = None
+    comment: LongText = ""
+    step: Annotated[int, Field(ge=1, le=9)] = 6
+
+
+class ReviewPart(Strict):
+    number: Annotated[int, Field(ge=1, le=1000)]
+    overall_comment: LongText = ""
+    started_by: Person | None = None
+    started_at: AwareDatetime | None = None
+    criteria: Annotated[list[ReviewCriterionPart], Field(max_length=100)] = []
+
+
+class DecisionPart(Strict):
+    review: Annotated[int, Field(ge=1)]  # the review's number
+    kind: Literal["request_changes", "certify", "not_certify"]
+    reason: LongText = ""
+    decided_by: Person | None = None
+    decided_at: AwareDatetime
+
+
+class CertificatePart(Strict):
+    number: Annotated[str, StringConstraints(max_length=40, pattern=CERTIFICATE_NUMBER.pattern)]
+    token: Annotated[str, StringConstraints(min_length=16, max_length=64, pattern=r"^[-_A-Za-z0-9]+$")]
+    decision: Annotated[int, Field(ge=0)]  # position in ``decisions``
+    valid_from: datetime.date
+    valid_until: datetime.date
+    revoked_at: AwareDatetime | None = None
+    revoked_by: Person | None = None
+    revoked_reason: LongText = ""
+
+
+class DossierPart(Strict):
+    occasion: Literal["submission", "decision"]
+    decision: Annotated[int, Field(ge=0)] | None = None  # position in ``decisions``
+    status: Literal["pending", "ready", "failed"]
+    sha256: Sha256 | Literal[""] = ""
+    size: Annotated[int, Field(ge=0)] | None = None
+    issued_at: AwareDatetime
+    built_at: AwareDatetime | None = None
+    error: LongText = ""
+    figures: dict = {}
+    missing: bool = False  # issued, but its bytes were lost from storage before the export
+
+
+class ProjectArchive(ProjectDocument):
+    """The whole project: version 2. A version 1 document is the same
+    without the parts below."""
+
+    plans: Annotated[list[PlanPart], Field(max_length=200)] = []
+    reviews: Annotated[list[ReviewPart], Field(max_length=1000)] = []
+    decisions: Annotated[list[DecisionPart], Field(max_length=1000)] = []
+    certificate: CertificatePart | None = None
+    dossiers: Annotated[list[DossierPart], Field(max_length=1000)] = []
+
+
+class AgencyArchive(Strict):
+    format: Literal["pso-agency"]
+    version: Literal[2]
+    agency: AgencyPart
+    projects: Annotated[list[dict], Field(max_length=1000)]
+
+
+# Export ------------------------------------------------------------------------
+
+
+@dataclass
+class Archive:
+    document: dict
+    files: dict = field(default_factory=dict)  # sha256 → FieldFile
+
+    @property
+    def is_zip(self) -> bool:
+        return bool(self.files)
+
+    def content(self, member: str = PROJECT_MEMBER) -> bytes:
+        """A ZIP when files travel with the document, else the JSON alone."""
+        import json
+
+        if not self.files:
+            return (json.dumps(self.document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+        buffer = io.BytesIO()
+        write_zip(buffer, document_name=member, document=self.document, files=self.files)
+        return buffer.getvalue()
+
+
+def archive_export(project: Project) -> Archive:
+    exported = project_export_with_files(project)
+    document, files = exported.document, exported.files
+    project = Project.objects.only("recorded_people").get(pk=project.pk)
+    people = People(project)
+    document["plans"] = plans_export(project, people, files)
+    reviews = list(
+        Review.objects.filter(project=project)
+        .select_related("started_by")
+        .order_by("number")
+        .prefetch_related(
+            Prefetch(
+                "criteria",
+                queryset=ReviewCriterion.objects.select_related("criterion").order_by(
+                    "criterion__order", "criterion__code"
+                ),
+            )
+        )
+    )
+    document["reviews"] = [
+        {
+            "number": review.number,
+            "overall_comment": review.overall_comment,
+            "started_by": people.ref(review, "started_by"),
+            "started_at": iso(review.started_at),
+            "criteria": [
+                {
+                    "criterion": row.criterion.code,
+                    "level": None if row.level is None else f"{row.level:.2f}",
+                    "comment": row.comment,
+                    "step": row.step,
+                }
+                for row in review.criteria.all()
+            ],
+        }
+        for review in reviews
+    ]
+    numbers = {review.pk: review.number for review in reviews}
+    decisions = list(
+        Decision.objects.filter(project=project).select_related("decided_by").order_by("decided_at", "pk")
+    )
+    position = {decision.pk: index for index, decision in enumerate(decisions)}
+    document["decisions"] = [
+        {
+            "review": numbers[decision.review_id],
+            "kind": decision.kind,
+            "reason": decision.reason,
+            "decided_by": people.ref(decision, "decided_by"),
+            "decided_at": iso(decision.decided_at),
+        }
+        for decision in decisions
+    ]
+    certificate = Certificate.objects.filter(project=project).select_related("revoked_by").first()
+    document["certificate"] = certificate and {
+        "number": certificate.number,
+        "token": certificate.token,
+        "decision": position[certificate.decision_id],
+        "valid_from": iso(certificate.valid_from),
+        "valid_until": iso(certificate.valid_until),
+        "revoked_at": iso(certificate.revoked_at),
+        "revoked_by": people.ref(certificate, "revoked_by"),
+        "revoked_reason": certificate.revoked_reason,
+    }
+    dossiers = list(IssuedDossier.objects.filter(project=project).order_by("issued_at", "pk"))
+    lost = {dossier.pk for dossier in dossiers if dossier.is_ready and not in_storage(dossier.file)}
+    document["dossiers"] = [
+        {
+            **({"missing": True} if dossier.pk in lost else {}),
+            "occasion": dossier.occasion,
+            "decision": position.get(dossier.decision_id),
+            "status": dossier.status,
+            "sha256": dossier.sha256,
+            "size": dossier.size,
+            "issued_at": iso(dossier.issued_at),
+            "built_at": iso(dossier.built_at),
+            "error": dossier.error,
+            "figures": dossier.figures,
+        }
+        for dossier in dossiers
+    ]
+    files.update({d.sha256: d.file for d in dossiers if d.is_ready and d.pk not in lost})
+    return Archive(document=document, files=files)
+
+
+def agency_export(agency: Agency) -> Archive:
+    projects = Project.objects.filter(agency=agency).order_by("standard__code", "fiscal_year")
+    archives = [archive_export(project) for project in projects]
+    document = {
+        "format": AGENCY_FORMAT,
+        "version": VERSION,
+        "agency": agency_entry(agency),
+        "projects": [archive.document for archive in archives],
+    }
+    files = {}
+    for archive in archives:
+        files.update(archive.files)
+    return Archive(document=document, files=files)
+
+
+# Import ------------------------------------------------------------------------
+
+
+def read_archive(data: bytes):
+    """The parsed document and its files, from a ZIP or a plain JSON document."""
+    if is_zip(data):
+        return read_zip(data, document_names=(PROJECT_MEMBER, AGENCY_MEMBER))
+    return read_json(data), {}
+
+
+def record_problems(document: ProjectArchive, files: dict) -> list[str]:
+    """The parts above steps 1–6: references between them and to the files."""
+    problems = file_problems(document, files)
+    criterion_codes = {criterion.code for criterion in document.criteria}
+    problems += plans_problems(document.plans, criterion_codes, files)
+    review_numbers = [review.number for review in document.reviews]
+    if review_numbers != list(range(1, len(review_numbers) + 1)):
+        problems.append(_("reviews: numbers must run 1, 2, 3 … in order."))
+    for r_index, review in enumerate(document.reviews):
+        for c_index, row in enumerate(review.criteria):
+            if row.criterion not in criterion_codes:
+                problems.append(
+                    _("%(where)s: unknown criterion %(code)s.")
+                    % {"where": f"reviews[{r_index}].criteria[{c_index}]", "code": row.criterion}
+                )
+    for d_index, decision in enumerate(document.decisions):
+        if decision.review not in review_numbers:
+            problems.append(
+                _("decisions[%(index)s].review: there is no review %(number)s.")
+                % {"index": d_index, "number": decision.review}
+            )
+    certificate = document.certificate
+    if certificate is not None:
+        if (
+            certificate.decision >= len(document.decisions)
+            or document.decisions[certificate.decision].kind != "certify"
+        ):
+            problems.append(_("certificate.decision: the certificate must come from a decision to certify."))
+        if certificate.valid_until < certificate.valid_from:
+            problems.append(_("certificate: it ends before it starts."))
+        taken = Certificate.objects.filter(number=certificate.number).exists()
+        if taken:
+            problems.append(
+                _("certificate.number: %(number)s already belongs to another project here.")
+                % {"number": certificate.number}
+            )
+        if Certificate.objects.filter(token=certificate.token).exists():
+            problems.append(_("certificate.token: this certificate is already in this installation."))
+    if document.status == "certified" and certificate is None:
+        problems.append(_("status: a certified project needs its certificate."))
+    for index, dossier in enumerate(document.dossiers):
+        if dossier.decision is not None and dossier.decision >= len(document.decisions):
+            problems.append(_("dossiers[%(index)s].decision: there is no such decision.") % {"index": index})
+        if (
+            dossier.status == "ready"
+            and not dossier.missing
+            and (not dossier.sha256 or dossier.sha256 not in files)
+        ):
+            problems.append(
+                _("dossiers[%(index)s]: the issued dossier %(sha)s is not in the archive.")
+                % {"index": index, "sha": dossier.sha256 or "—"}
+            )
+    return problems
+
+
+def _agency_for(part: AgencyPart, target: Agency | None) -> Agency:
+    """The agency to import into: the one named, the document's when this
+    installation has it, or a new one made from the document (with the
+    agencies above it that are missing too)."""
+    if target is not None:
+        return target
+    agency = Agency.objects.filter(code=part.code).first()
+    if agency is not None:
+        return agency
+    return Agency.objects.create(
+        code=part.code,
+        name_th=part.name_th,
+        name_en=part.name_en,
+        kind=part.kind or Agency.Kind.DEPARTMENT,
+        province=part.province,
+        parent=_agency_for(part.parent, None) if part.parent else None,
+    )
+
+
+def _checked_project(value, files: dict, *, target: Agency | None, fiscal_year: int | None) -> Checked:
+    checked = check(value, model=ProjectArchive, agency=target, fiscal_year=fiscal_year)
+    problems = record_problems(checked.document, files)
+    if fiscal_year and (checked.document.decisions or checked.document.certificate):
+        problems.append(_("fiscal_year: a project with the committee's record keeps its own fiscal year."))
+    if problems:
+        raise DocumentProblem(problems)
+    return checked
+
+
+def _record_import(checked: Checked, *, agency: Agency, files: dict, user=None) -> Project:
+    document: ProjectArchive = checked.document
+    keep = document.version >= 2
+    imported = core_import(checked, agency=agency, files=files, user=user, keep_record=keep)
+    plans_import(document.plans, imported, files)
+    people, project = imported.people, imported.project
+    reviews = {}
+    for item in document.reviews:
+        review = Review.objects.create(
+            project=project,
+            number=item.number,
+            overall_comment=item.overall_comment,
+            started_by=people.user(item.started_by),
+        )
+        if item.started_at is not None:
+            Review.objects.filter(pk=review.pk).update(started_at=item.started_at)
+        people.note(review, "started_by", item.started_by)
+        ReviewCriterion.objects.bulk_create(
+            ReviewCriterion(
+                review=review,
+                criterion=imported.criteria[row.criterion],
+                level=row.level,
+                comment=row.comment,
+                step=row.step,
+            )
+            for row in item.criteria
+        )
+        reviews[item.number] = review
+    decisions = []
+    for item in document.decisions:
+        decision = Decision.objects.create(
+            project=project,
+            review=reviews[item.review],
+            kind=item.kind,
+            reason=item.reason,
+            decided_by=people.user(item.decided_by),
+        )
+        Decision.objects.filter(pk=decision.pk).update(decided_at=item.decided_at)
+        people.note(decision, "decided_by", item.decided_by)
+        decisions.append(decision)
+    if document.certificate is not None:
+        part = document.certificate
+        certificate = Certificate.objects.create(
+            project=project,
+            decision=decisions[part.decision],
+            number=part.number,
+            token=part.token,
+            valid_from=part.valid_from,
+            valid_until=part.valid_until,
+            revoked_at=part.revoked_at,
+            revoked_by=people.user(part.revoked_by),
+            revoked_reason=part.revoked_reason,
+        )
+        people.note(certificate, "revoked_by", part.revoked_by)
+        _sequence_follow(part.number)
+    for item in document.dossiers:
+        dossier = IssuedDossier(
+            project=project,
+            occasion=item.occasion,
+            decision=None if item.decision is None else decisions[item.decision],
+            status=item.status,
+            sha256=item.sha256,
+            size=item.size,
+            issued_at=item.issued_at,
+            built_at=item.built_at,
+            error=item.error,
+            figures=item.figures,
+        )
+        if item.missing:
+            dossier.file.name = dossier_path(dossier, "")
+        elif item.status == IssuedDossier.Status.READY:
+            dossier.file.save(f"{item.sha256}.pdf", ContentFile(files[item.sha256]), save=False)
+        dossier.save()
+    people.save()
+    return project
+
+
+def _sequence_follow(number: str) -> None:
+    """New certificates here must not take an imported number."""
+    found = CERTIFICATE_NUMBER.match(number)
+    sequence, _created = CertificateSequence.objects.get_or_create(
+        standard_code=found["standard"], year_be=int(found["year"])
+    )
+    if sequence.last < int(found["sequence"]):
+        CertificateSequence.objects.filter(pk=sequence.pk).update(last=int(found["sequence"]))
+
+
+def project_archive_import(
+    data: bytes, *, agency: Agency | None = None, fiscal_year: int | None = None, user=None
+) -> list[Project]:
+    """Import a project or an agency archive (ZIP or JSON); all or nothing.
+    Returns the projects created."""
+    value, files = read_archive(data)
+    if isinstance(value, dict) and value.get("format") == AGENCY_FORMAT:
+        return agency_archive_import(value, files, agency=agency, user=user)
+    with transaction.atomic():
+        checked = _checked_project(value, files, target=agency, fiscal_year=fiscal_year)
+        target = _agency_for(checked.document.agency, agency)
+        return [_record_import(checked, agency=target, files=files, user=user)]
+
+
+def agency_archive_import(value, files: dict, *, agency: Agency | None = None, user=None) -> list[Project]:
+    archive = parse(AgencyArchive, value)
+    with transaction.atomic():
+        target = _agency_for(archive.agency, agency)
+        projects, problems = [], []
+        for index, project_value in enumerate(archive.projects):
+            try:
+                checked = _checked_project(project_value, files, target=target, fiscal_year=None)
+            except DocumentProblem as error:
+                problems += [f"projects[{index}].{message}" for message in error.messages]
+                continue
+            projects.append(_record_import(checked, agency=target, files=files, user=user))
+        if problems:
+            raise DocumentProblem(problems)
+        return projects
+
+
+def json_schema() -> dict:
+    """The JSON Schema of a project archive's document, from the models."""
+    schema = ProjectArchive.model_json_schema(mode="validation")
+    schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+    schema["$id"] = "https://pso.example.go.th/schema/project-archive-2.json"
+    return schema
