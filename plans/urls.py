@@ -23,4 +23,5 @@ urlpatterns = [
         name="activity_evidence",
     ),
     path("projects/<int:pk>/timeline/", views.timeline, name="timeline"),
+    path("projects/<int:pk>/plans.xlsx", views.plans_workbook, name="workbook"),
 ]

@@ -15,13 +15,14 @@ from assessment.access import get_project_for_user
 from assessment.frame import project_frame, project_state
 from assessment.models import ProjectCriterion
 from assessment.writes import EditConflict, Section, check_unchanged
-from plans import forms, services
+from plans import forms, services, workbooks
 from plans.access import get_activity_for_user, get_plan_for_user
 from plans.models import ActivityEvidence, Plan, ProgressUpdate
 from plans.rules import plan_window
 from plans.steps import plan_data
 from plans.timeline import project_timeline_svg
 from pso_site.lib.files import stored_file_response
+from pso_site.lib.xlsx import workbook_response
 
 
 def _token_after_refusal(request, project, section: Section):
@@ -281,3 +282,13 @@ def timeline(request, pk: int):
         plan_data(project_state(request, project)).activities, window=plan_window(project)
     )
     return render(request, "plans/timeline.html", context)
+
+
+@login_required
+@require_safe
+def plans_workbook(request, pk: int):
+    project = get_project_for_user(request.user, pk)
+    return workbook_response(
+        workbooks.plans_workbook(project),
+        f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year_be}-plans.xlsx",
+    )

@@ -8,10 +8,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
-from assessment import results
+from assessment import results, workbooks
 from assessment.access import get_project_for_user
 from assessment.frame import project_frame, project_state
 from pso_site.lib.charts import RadarSeries, radar_svg
+from pso_site.lib.xlsx import workbook_response
 
 
 def round_comparison(rows, rounds):
@@ -32,28 +33,37 @@ def round_comparison(rows, rounds):
     }
 
 
+def _round_asked(request, state):
+    """The round of ``?round=`` (default the latest), or 404."""
+    number = request.GET.get("round", "")
+    if not number:
+        return state.latest_round
+    if not (number.isascii() and number.isdigit()):
+        raise Http404("No such round.")
+    assessment_round = next((r for r in state.rounds if r.number == int(number)), None)
+    if assessment_round is None:
+        raise Http404("No such round.")
+    return assessment_round
+
+
+def _score(state, assessment_round):
+    if assessment_round is state.latest_round:
+        return state.latest_score
+    return state.data.with_round(assessment_round).score()
+
+
 @login_required
 @require_safe
 def project_results(request, pk: int):
     project = get_project_for_user(request.user, pk)
     state = project_state(request, project)
     rounds = state.rounds
-    number = request.GET.get("round", "")
-    assessment_round = state.latest_round
-    if number:
-        if not (number.isascii() and number.isdigit()):
-            raise Http404("No such round.")
-        assessment_round = next((r for r in rounds if r.number == int(number)), None)
-        if assessment_round is None:
-            raise Http404("No such round.")
+    assessment_round = _round_asked(request, state)
     data = state.data
     context = project_frame(request, project, current_step=6)
     context.update({"rounds": rounds, "round": assessment_round})
     if assessment_round is not None and data.criteria:
-        if assessment_round is state.latest_round:
-            score = state.latest_score
-        else:
-            score = data.with_round(assessment_round).score()
+        score = _score(state, assessment_round)
         rows = results.criterion_rows(data, score)
         series = [
             RadarSeries(_("Round %(number)s") % {"number": assessment_round.number}, [r.level for r in rows])
@@ -77,3 +87,28 @@ def project_results(request, pk: int):
             }
         )
     return render(request, "assessment/results.html", context)
+
+
+@login_required
+@require_safe
+def results_workbook(request, pk: int):
+    """The results page as a workbook: criteria, missions, rounds compared."""
+    project = get_project_for_user(request.user, pk)
+    state = project_state(request, project)
+    assessment_round = _round_asked(request, state)
+    if assessment_round is None or not state.data.criteria:
+        raise Http404("No results yet.")
+    score = _score(state, assessment_round)
+    rows = results.criterion_rows(state.data, score)
+    content = workbooks.results_workbook(
+        project,
+        assessment_round,
+        score=score,
+        rows=rows,
+        missions=state.data.missions,
+        comparison=round_comparison(rows, state.rounds),
+    )
+    return workbook_response(
+        content,
+        f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year_be}-results-{assessment_round.number}.xlsx",
+    )

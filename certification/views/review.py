@@ -25,13 +25,16 @@ from certification.forms import (
 )
 from certification.models import Certificate
 from certification.selectors import projects_with_submitted_total
+from certification.workbooks import list_download
 
 PAGE_SIZE = 20
 
 
-def _project_list(request, *, queryset, template, extra=None):
+def _project_list(request, *, queryset, template, extra=None, download_name=""):
     form = ProjectFilterForm(request.GET or None, statuses=STATUSES_FOR_INSTITUTE)
     projects = form.filter(projects_with_submitted_total(queryset).select_related("certificate"))
+    if request.GET.get("download") in ("xlsx", "csv"):
+        return list_download(projects, kind=request.GET["download"], name=download_name)
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
@@ -62,7 +65,11 @@ def committee_queue(request):
     # Agencies the member belongs to: their projects never reach this queue.
     conflicted = [membership.agency for membership in person_roles(request.user).memberships]
     return _project_list(
-        request, queryset=queryset, template="certification/queue.html", extra={"conflicted": conflicted}
+        request,
+        queryset=queryset,
+        template="certification/queue.html",
+        extra={"conflicted": conflicted},
+        download_name="pso-committee-queue",
     )
 
 
@@ -71,7 +78,10 @@ def committee_queue(request):
 def audit_list(request):
     require_institute_role(request.user, InstituteRole.Role.AUDITOR)
     return _project_list(
-        request, queryset=access.projects_for_institute(), template="certification/audit.html"
+        request,
+        queryset=access.projects_for_institute(),
+        template="certification/audit.html",
+        download_name="pso-certifications",
     )
 
 

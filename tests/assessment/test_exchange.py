@@ -122,7 +122,7 @@ def test_import_command_lists_the_problems(filled_project, tmp_path):
     with pytest.raises(CommandError, match="มีโครงการ P.S.O. 1101 ของปีงบประมาณ 2568 อยู่แล้ว"):
         call_command("import_project", str(path))
     path.write_text("{not json", encoding="utf-8")
-    with pytest.raises(CommandError, match="not valid JSON"):
+    with pytest.raises(CommandError, match="ไม่ใช่ JSON ที่ถูกต้อง"):
         call_command("import_project", str(path))
 
 

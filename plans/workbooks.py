@@ -1,0 +1,90 @@
+"""The plans of steps 7–8 as a workbook: each activity with its plan,
+criteria, dates (Buddhist era), responsible person, budget and latest
+progress; and every progress update on a second sheet."""
+
+from django.db.models import Prefetch
+from django.utils.translation import gettext as _
+
+from plans.models import Activity, Plan, ProgressUpdate
+from pso_site.lib.xlsx import new_workbook, table
+
+
+def plans_workbook(project):
+    updates = Prefetch(
+        "updates",
+        queryset=ProgressUpdate.objects.select_related("created_by").order_by("date", "created_at", "pk"),
+    )
+    activities = Prefetch(
+        "activities",
+        queryset=Activity.objects.select_related("responsible_user")
+        .order_by("start_date", "order", "pk")
+        .prefetch_related(updates),
+    )
+    plans = list(
+        Plan.objects.filter(project=project).order_by("order", "pk").prefetch_related("criteria", activities)
+    )
+    workbook, sheet = new_workbook()
+    sheet.title = _("Activities")
+    rows, update_rows = [], []
+    for plan in plans:
+        criteria = ", ".join(criterion.name for criterion in plan.criteria.all())
+        for activity in plan.activities.all():
+            history = list(activity.updates.all())
+            latest = history[-1] if history else None
+            rows.append(
+                [
+                    plan.name,
+                    criteria,
+                    activity.title,
+                    activity.get_phase_display(),
+                    activity.start_date,
+                    activity.end_date,
+                    activity.responsible,
+                    activity.budget,
+                    activity.expected_result,
+                    latest.get_status_display() if latest else _("Not started"),
+                    latest.percent if latest else 0,
+                    latest.date if latest else None,
+                ]
+            )
+            update_rows += [
+                [
+                    plan.name,
+                    activity.title,
+                    update.date,
+                    update.get_status_display(),
+                    update.percent,
+                    update.note,
+                    (update.created_by.get_full_name() or update.created_by.username)
+                    if update.created_by
+                    else "",
+                ]
+                for update in history
+            ]
+    table(
+        sheet,
+        [
+            _("Plan"),
+            _("Criteria"),
+            _("Activity"),
+            _("Phase"),
+            _("Start date"),
+            _("End date"),
+            _("Responsible"),
+            _("Budget (baht)"),
+            _("Expected result"),
+            _("Status"),
+            _("Percent done"),
+            _("Last update"),
+        ],
+        rows,
+        widths=[30, 30, 40, 12, 14, 14, 24, 14, 40, 14, 10, 14],
+    )
+    progress = workbook.create_sheet(_("Progress"))
+    table(
+        progress,
+        [_("Plan"), _("Activity"), _("Date"), _("Status"), _("Percent done"), _("Note"), _("By")],
+        update_rows,
+        widths=[30, 40, 14, 14, 10, 50, 24],
+    )
+    return workbook
