@@ -89,7 +89,7 @@ def reference() -> dict:
 
 
 def lampang_document() -> dict:
-    """The reference example as a project document (docs/project-format.md)."""
+    """The reference example as a project document (docs/archive-and-excel.md)."""
     data = reference()
     agency = Agency.objects.get(code=AGENCY_CODE)
     weights = {c["code"]: c["weight"] for c in data["step4_criterion_weights"]}

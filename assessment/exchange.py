@@ -1,5 +1,5 @@
 """Steps 1–6 of the project document: export, check, import
-(docs/project-format.md).
+(docs/archive-and-excel.md).
 
 Everything is keyed by codes instead of database ids; people by username
 and name. The types, ranges and lengths are the pydantic models of

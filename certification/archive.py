@@ -1,4 +1,4 @@
-"""The project archive, version 2 (docs/project-format.md): everything a
+"""The project archive, version 2 (docs/archive-and-excel.md): everything a
 project is — steps 1–6 and the rounds (``assessment.exchange``), the plans
 (``plans.exchange``), and here the committee's reviews, the decisions, the
 certificate and the issued dossiers — with every evidence file and dossier

@@ -1,4 +1,4 @@
-"""The project archive as a download (docs/project-format.md)."""
+"""The project archive as a download (docs/archive-and-excel.md)."""
 
 from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse

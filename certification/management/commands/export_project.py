@@ -12,7 +12,7 @@ class Command(BaseCommand):
     help = (
         "Write a project's archive: everything it holds (steps 1–9, rounds, plans, progress, the "
         "committee's reviews and decisions, the certificate, issued dossiers, evidence files). A ZIP "
-        "when files travel with it, else JSON (docs/project-format.md)."
+        "when files travel with it, else JSON (docs/archive-and-excel.md)."
     )
 
     def add_arguments(self, parser):
