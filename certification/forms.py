@@ -16,6 +16,7 @@ from assessment.scoring import to_display
 from certification.models import Decision
 from certification.services import ReviewLevel
 from pso_site.lib.dates import format_date
+from pso_site.lib.thaidate import ThaiDateField
 
 
 class ReviewForm(forms.Form):
@@ -123,10 +124,9 @@ class DecisionForm(forms.Form):
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
-    valid_from = forms.DateField(
+    valid_from = ThaiDateField(
         label=gettext_lazy("Certificate valid from"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
         help_text=gettext_lazy(
             "The decision date unless you choose another; valid for three years less one day."
         ),

@@ -12,8 +12,7 @@ from assessment.models import LEVEL_CHOICES, ProjectCriterion
 from plans.models import Activity, Plan, ProgressUpdate
 from plans.rules import date_problem
 from plans.services import ActivityInput
-
-DATE_INPUT = forms.DateInput(attrs={"type": "date", "class": "form-control"}, format="%Y-%m-%d")
+from pso_site.lib.thaidate import ThaiDateField
 
 
 class TargetsForm(forms.Form):
@@ -77,9 +76,8 @@ class ActivityForm(forms.ModelForm):
             "budget",
             "expected_result",
         ]
+        field_classes = {"start_date": ThaiDateField, "end_date": ThaiDateField}
         widgets = {
-            "start_date": DATE_INPUT,
-            "end_date": DATE_INPUT,
             "description": forms.Textarea(attrs={"rows": 2}),
             "expected_result": forms.Textarea(attrs={"rows": 2}),
         }
@@ -145,7 +143,8 @@ class ProgressForm(forms.ModelForm):
     class Meta:
         model = ProgressUpdate
         fields = ["status", "percent", "date", "note"]
-        widgets = {"date": DATE_INPUT, "note": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"date": ThaiDateField}
+        widgets = {"note": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, project, **kwargs):
         super().__init__(*args, **kwargs)
@@ -159,6 +158,10 @@ class ProgressForm(forms.ModelForm):
         problem = date_problem(self.project, day)
         if problem:
             raise forms.ValidationError(problem)
+        if day > timezone.localdate():
+            raise forms.ValidationError(
+                _("Progress cannot be dated in the future: give the day it was observed.")
+            )
         return day
 
     def clean_percent(self):

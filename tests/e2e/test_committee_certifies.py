@@ -43,7 +43,7 @@ def test_review_request_changes_resubmit_certify_download_verify(
     login(page, live_server, "committee")
     page.get_by_role("link", name="รายการรอพิจารณา").first.click()
     expect(page.locator("#project-table")).to_contain_text("สำนักงานจังหวัดลำปาง")
-    page.locator("#project-table a").first.click()
+    page.locator("#project-table tbody a").first.click()
     expect(page.locator("#self-total")).to_have_text("86.67")
     page.locator("input[name='level_speed']").fill("1.5")
     # The committee total follows the typed level (speed weighs 10: 86.67 − 10·0.5/3).

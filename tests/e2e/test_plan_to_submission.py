@@ -59,8 +59,8 @@ def test_plan_progress_second_round_and_submission(
     expect(page.get_by_text("ต่อไปให้เพิ่มกิจกรรม")).to_be_visible()
 
     for title, phase, start, end in (
-        ("จัดทำฐานข้อมูลทุกภารกิจ", "short", "2026-08-01", "2026-09-30"),
-        ("พัฒนาระบบข้อมูลอย่างต่อเนื่อง", "long", "2027-01-01", ""),
+        ("จัดทำฐานข้อมูลทุกภารกิจ", "short", "1/8/2569", "30/9/2569"),  # typed in the Buddhist era
+        ("พัฒนาระบบข้อมูลอย่างต่อเนื่อง", "long", "1/1/2570", ""),
     ):
         page.get_by_role("link", name="เพิ่มกิจกรรม").click()
         page.locator("#id_title").fill(title)
@@ -83,7 +83,7 @@ def test_plan_progress_second_round_and_submission(
     page.get_by_role("link", name="จัดทำฐานข้อมูลทุกภารกิจ").click()
     page.locator("#id_status").select_option("done")
     page.locator("#id_percent").fill("100")
-    page.locator("#id_date").fill("2026-09-30")
+    page.locator("#id_date").fill("30/9/2569")
     page.locator("#id_note").fill("แล้วเสร็จตามแผน")
     evidence = tmp_path / "รายงานผล.pdf"
     evidence.write_bytes(b"%PDF-1.4\n%%EOF\n")
