@@ -23,3 +23,10 @@ class AssessmentConfig(AppConfig):
         post_delete.connect(
             history.project_deletion_ended, sender=project, dispatch_uid="pso-history-deleted"
         )
+        assessment_round = self.get_model("AssessmentRound")
+        pre_delete.connect(
+            history.round_deletion_started, sender=assessment_round, dispatch_uid="pso-history-round-deleting"
+        )
+        post_delete.connect(
+            history.round_deletion_ended, sender=assessment_round, dispatch_uid="pso-history-round-deleted"
+        )

@@ -65,17 +65,32 @@ def column_fills(post) -> dict[int, tuple[str, str]]:
     return {indicator: (level, justification) for indicator, (level, justification) in fills.items()}
 
 
+def fill_overwrites(post) -> set[int]:
+    """The columns whose fill the person confirmed should replace cells that
+    already hold something (``fill-overwrite-<indicator>``); other fills
+    reach only empty cells."""
+    prefix = "fill-overwrite-"
+    return {
+        int(name[len(prefix) :])
+        for name, value in post.items()
+        if name.startswith(prefix) and name[len(prefix) :].isdigit() and value == "1"
+    }
+
+
 def parse_grid(post, cells: list[Assessment], loaded: dict[str, str] | None) -> GridSubmission:
     """Read ``level-<cell>`` and ``just-<cell>``: a cell whose fields are
     both absent is left out; an absent field keeps the stored value.
 
-    A column fill (``column_fills``) sets every cell of its column in
-    ``cells``, also those of other blocks, except the cells this person
-    changed by hand: a value that differs from the grid as loaded
-    (``loaded``, from the page's token) wins over the fill. The page does
+    A column fill (``column_fills``) sets the empty cells of its column in
+    ``cells`` (a level where there is none, a justification where there is
+    none), also those of other blocks; with ``fill-overwrite-<indicator>``
+    (the person confirmed it) it replaces what cells hold too. Cells this
+    person changed by hand are never filled: a value that differs from the
+    grid as loaded (``loaded``, from the page's token) wins. The page does
     the same with JavaScript for the block it shows."""
     submission = GridSubmission()
     fills = column_fills(post)
+    overwrite = fill_overwrites(post)
     for indicator, (fill_level, fill_justification) in fills.items():
         if fill_level and fill_level not in LEVELS:
             submission.fill_errors[indicator] = _("The level must be 0, 1, 2 or 3.")
@@ -104,9 +119,10 @@ def parse_grid(post, cells: list[Assessment], loaded: dict[str, str] | None) -> 
         as_loaded = cell_value(cell.level, cell.justification) if loaded is None else loaded.get(key)
         changed_by_hand = typed and cell_value(level, justification) != as_loaded
         if not changed_by_hand:
-            if fill_level:
+            replace = cell.indicator_id in overwrite
+            if fill_level and (replace or cell.level is None):
                 level = _level(fill_level)
-            if fill_justification:
+            if fill_justification and (replace or not cell.justification.strip()):
                 justification = fill_justification
         if level not in LEVELS.values() and level is not None:
             submission.errors[cell.pk] = _("The level must be 0, 1, 2 or 3.")

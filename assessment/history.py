@@ -68,6 +68,19 @@ def project_deletion_ended(sender, instance, **kwargs) -> None:
     projects_being_deleted.set(projects_being_deleted.get() - {instance.pk})
 
 
+# Rounds being removed (started by mistake, nothing entered): the round's
+# removal is one entry; its cells are not listed one by one.
+rounds_being_deleted: ContextVar[frozenset[int]] = ContextVar("rounds_being_deleted", default=frozenset())
+
+
+def round_deletion_started(sender, instance, **kwargs) -> None:
+    rounds_being_deleted.set(rounds_being_deleted.get() | {instance.pk})
+
+
+def round_deletion_ended(sender, instance, **kwargs) -> None:
+    rounds_being_deleted.set(rounds_being_deleted.get() - {instance.pk})
+
+
 @dataclass(frozen=True)
 class HistorySource:
     model: type
@@ -127,6 +140,8 @@ def record_change(sender, instance, history_instance, history_user=None, **kwarg
     project's readable history."""
     source = _sources.get(type(instance))
     if source is None:
+        return
+    if isinstance(instance, Assessment) and instance.round_id in rounds_being_deleted.get():
         return
     project_id = current_project_id.get() if type(instance) is not Project else instance.pk
     if project_id is None:

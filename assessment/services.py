@@ -308,6 +308,51 @@ def round_start(*, project_id: int, user) -> AssessmentRound:
         return round_create(project=project, user=user, prefill_from=latest)
 
 
+def round_is_untouched(assessment_round: AssessmentRound) -> bool:
+    """Nothing entered since the round started: every cell as it was
+    pre-filled (empty for a first round, the previous round's values
+    otherwise) and no evidence attached."""
+    if EvidenceFile.objects.filter(cell__round=assessment_round).exists():
+        return False
+    previous = (
+        AssessmentRound.objects.filter(
+            project_id=assessment_round.project_id, number__lt=assessment_round.number
+        )
+        .order_by("-number")
+        .first()
+    )
+    before = {}
+    if previous is not None:
+        before = {
+            (mission, indicator): (level, justification)
+            for mission, indicator, level, justification in Assessment.objects.filter(
+                round=previous
+            ).values_list("mission_id", "indicator_id", "level", "justification")
+        }
+    for mission, indicator, level, justification in Assessment.objects.filter(
+        round=assessment_round
+    ).values_list("mission_id", "indicator_id", "level", "justification"):
+        if (level, justification) != before.get((mission, indicator), (None, "")):
+            return False
+    return True
+
+
+def round_discard(*, project_id: int, round_number: int, user) -> int:
+    """Remove the latest round when it was started by mistake: only while
+    nothing has been entered in it. Returns the number of the round that is
+    the latest again (0 when none is left)."""
+    with project_for_write(project_id=project_id, user=user) as project:
+        assessment_round = _latest_round_for_write(project, round_number)
+        if not round_is_untouched(assessment_round):
+            raise RoundNotEditable(
+                _("Round %(number)s already holds entered work: it cannot be removed.")
+                % {"number": round_number}
+            )
+        assessment_round.delete()
+        latest = latest_round(project)
+        return latest.number if latest else 0
+
+
 def _latest_round_for_write(project: Project, number: int) -> AssessmentRound:
     assessment_round = AssessmentRound.objects.filter(project=project, number=number).first()
     if assessment_round is None:

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
@@ -57,6 +57,25 @@ def round_start(request, pk: int):
         return redirect("assessment:round_current", pk=pk)
     messages.success(request, _("Round %(number)s started.") % {"number": new_round.number})
     return redirect("assessment:round", pk=pk, number=new_round.number)
+
+
+@login_required
+@require_POST
+def round_discard(request, pk: int, number: int):
+    get_project_for_user(request.user, pk, write=True)
+    try:
+        latest = services.round_discard(project_id=pk, round_number=number, user=request.user)
+    except services.RoundNotEditable as refusal:
+        messages.error(request, refusal.message)
+        return redirect("assessment:round", pk=pk, number=number)
+    messages.success(
+        request, _("Round %(number)s was removed; nothing had been entered in it.") % {"number": number}
+    )
+    return (
+        redirect("assessment:round", pk=pk, number=latest)
+        if latest
+        else redirect("assessment:round_current", pk=pk)
+    )
 
 
 def _block_number(raw, blocks, default: int = 1) -> int:
@@ -179,7 +198,18 @@ def round_grid(request, pk: int, number: int):
             markup.td(cell, row=r, col=c, mission_id=row["mission"].pk) if cell else mark_safe("<td></td>")
             for c, cell in enumerate(row["cells"])
         ]
+    filled = {
+        row["indicator_id"]: row
+        for row in Assessment.objects.filter(round=assessment_round)
+        .values("indicator_id")
+        .annotate(
+            levels=Count("pk", filter=Q(level__isnull=False)), texts=Count("pk", filter=~Q(justification=""))
+        )
+    }
     for indicator in grid["indicators"]:
+        # What a column fill would replace, in every block of the round.
+        indicator.filled_levels = filled.get(indicator.pk, {}).get("levels", 0)
+        indicator.filled_texts = filled.get(indicator.pk, {}).get("texts", 0)
         indicator.fill_error = fill_errors.get(indicator.pk, "")
         indicator.fill_level = (
             request.POST.get(f"fill-level-{indicator.pk}", "") if fill_errors or errors else ""
@@ -199,6 +229,9 @@ def round_grid(request, pk: int, number: int):
             "grid_conflicts": conflicts,
             "levels": range(4),
             "current_block": block,
+            "discardable": editable
+            and assessment_round.pk == state.latest_round.pk
+            and services.round_is_untouched(assessment_round),
             "blocks": [
                 {"number": n, "first": missions[r.start], "last": missions[r.stop - 1]}
                 for n, r in enumerate(blocks, start=1)

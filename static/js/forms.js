@@ -47,6 +47,13 @@
     });
   });
 
+  // A form that asks before it acts (starting a round, deleting, revoking).
+  document.querySelectorAll("form[data-confirm]").forEach(function (form) {
+    form.addEventListener("submit", function (event) {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+
   var dirty = new Set();
   var leaving = false;
   document.querySelectorAll("form[method='post']:not([data-no-guard])").forEach(function (form) {
@@ -54,7 +61,7 @@
     var mark = function (event) { if (event.isTrusted || event.target.matches("[data-thai-date]")) dirty.add(form); };
     form.addEventListener("input", mark);
     form.addEventListener("change", mark);
-    form.addEventListener("submit", function () { leaving = true; });
+    form.addEventListener("submit", function (event) { if (!event.defaultPrevented) leaving = true; });
   });
   window.addEventListener("beforeunload", function (event) {
     if (leaving || dirty.size === 0) return;

@@ -58,6 +58,7 @@
     var input = event.target;
     if (input.classList.contains("level-select") || input.classList.contains("just-input")) {
       var td = input.closest("td");
+      td.removeAttribute("data-filled");  // typed by hand from now on
       if (input.classList.contains("level-select")) td.classList.toggle("empty", input.value === "");
       markChanged(td);
       return;
@@ -69,10 +70,24 @@
       var th = input.closest("th");
       var col = Array.prototype.indexOf.call(th.parentNode.children, th) - 1;
       var isLevel = input.classList.contains("fill-level");
+      // Cells that hold something are replaced only when the person says so.
+      var held = parseInt(isLevel ? th.dataset.filledLevels : th.dataset.filledTexts, 10) || 0;
+      var overwrite = th.querySelector(".fill-overwrite");
+      var replace = overwrite.value === "1";
+      if (held > 0 && !replace) {
+        var question = isLevel ? table.dataset.overwriteLevels : table.dataset.overwriteTexts;
+        replace = window.confirm(question.replace("{n}", held));
+        overwrite.value = replace ? "1" : "";
+      }
       table.querySelectorAll('td[data-col="' + col + '"]').forEach(function (td) {
         var field = td.querySelector(isLevel ? ".level-select" : ".just-input");
         if (!field) return;
+        // Never a cell the person changed by hand (as the server does).
+        if (isChanged(td) && !td.hasAttribute("data-filled")) return;
+        var empty = isLevel ? initialLevel(field) === "" : field.defaultValue.trim() === "";
+        if (!empty && !replace) return;
         field.value = input.value;
+        td.setAttribute("data-filled", "");
         if (isLevel) td.classList.remove("empty");
         markChanged(td);
       });
@@ -91,7 +106,7 @@
       if (isChanged(td)) return;
       td.querySelectorAll(".level-select, .just-input").forEach(function (field) { field.disabled = true; });
     });
-    table.querySelectorAll(".fill-level, .fill-just").forEach(function (field) {
+    table.querySelectorAll(".fill-level, .fill-just, .fill-overwrite").forEach(function (field) {
       if (field.value === "") field.disabled = true;
     });
   });

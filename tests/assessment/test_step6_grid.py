@@ -174,3 +174,63 @@ def test_evidence_larger_than_the_limit_is_refused(client, project, open_round, 
     url = reverse("assessment:cell", args=[project.pk, 1, cell.pk])
     response = client.post(url, {"file": SimpleUploadedFile("big.pdf", PDF + b"x" * 200)})
     assert "ไฟล์ใหญ่เกินไป" in response.content.decode()
+
+
+def test_a_column_fill_reaches_only_empty_cells_unless_the_person_confirms(
+    client, project, open_round, editor_a
+):
+    client.force_login(editor_a)
+    indicator = open_round.cells.first().indicator
+    column = Assessment.objects.filter(round=open_round, indicator=indicator).order_by("pk")
+    saved = column.first()
+    Assessment.objects.filter(pk=saved.pk).update(level=3, justification="บันทึกไว้แล้ว")
+    grid_post(
+        client, project, {}, **{f"fill-level-{indicator.pk}": "1", f"fill-just-{indicator.pk}": "ทั้งคอลัมน์"}
+    )
+    assert column.get(pk=saved.pk).level == 3 and column.get(pk=saved.pk).justification == "บันทึกไว้แล้ว"
+    assert set(column.exclude(pk=saved.pk).values_list("level", "justification")) == {(1, "ทั้งคอลัมน์")}
+    # Confirmed: the fill replaces what cells hold too.
+    grid_post(
+        client,
+        project,
+        {},
+        **{f"fill-level-{indicator.pk}": "2", f"fill-overwrite-{indicator.pk}": "1"},
+    )
+    assert set(column.values_list("level", flat=True)) == {2}
+
+
+def test_the_page_tells_how_many_cells_a_fill_would_replace(client, project, open_round, editor_a):
+    client.force_login(editor_a)
+    indicator = open_round.cells.first().indicator
+    Assessment.objects.filter(round=open_round, indicator=indicator).update(level=1)
+    page = client.get(grid_url(project, 1)).content.decode()
+    count = Assessment.objects.filter(round=open_round, indicator=indicator).count()
+    assert f'id="i{indicator.pk}" data-filled-levels="{count}" data-filled-texts="0"' in page
+
+
+def test_a_round_started_by_mistake_is_removed_while_nothing_is_entered(
+    client, project, open_round, editor_a, viewer_a
+):
+    Assessment.objects.filter(round=open_round).update(level=2, justification="พอใช้")
+    services.round_score_store(assessment_round=open_round)
+    second = services.round_start(project_id=project.pk, user=editor_a)
+    client.force_login(viewer_a)
+    assert client.post(reverse("assessment:round_discard", args=[project.pk, 2])).status_code == 404
+    client.force_login(editor_a)
+    page = client.get(grid_url(project, 2)).content.decode()
+    assert 'id="round-discard"' in page and 'data-confirm="' in page
+    response = client.post(reverse("assessment:round_discard", args=[project.pk, 2]))
+    assert response.status_code == 302 and not type(second).objects.filter(pk=second.pk).exists()
+    assert project.rounds.count() == 1
+
+
+def test_a_round_with_entered_work_cannot_be_removed(client, project, open_round, editor_a):
+    Assessment.objects.filter(round=open_round).update(level=2, justification="พอใช้")
+    services.round_score_store(assessment_round=open_round)
+    services.round_start(project_id=project.pk, user=editor_a)
+    client.force_login(editor_a)
+    cell = project.rounds.get(number=2).cells.first()
+    grid_post(client, project, {cell.pk: (3, "ดีขึ้น")}, number=2)
+    assert 'id="round-discard"' not in client.get(grid_url(project, 2)).content.decode()
+    client.post(reverse("assessment:round_discard", args=[project.pk, 2]))
+    assert project.rounds.count() == 2

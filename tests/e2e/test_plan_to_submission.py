@@ -95,6 +95,10 @@ def test_plan_progress_second_round_and_submission(
     page.goto(f"{base}/step/8/")
     expect(page.get_by_text("เสร็จแล้ว 1 จาก 2 กิจกรรม")).to_be_visible()
     screenshot("step8-overview")
+    # Starting a round asks first (it locks round 1); the column fills below
+    # ask before replacing the levels carried over from round 1.
+    questions = []
+    page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="เริ่มการประเมินซ้ำ (ตั้งต้นจากรอบล่าสุด)").click()
     expect(page.get_by_text("เริ่มการประเมินรอบที่ 2 แล้ว")).to_be_visible()
     # The first page of a round must have its script running before the
@@ -104,6 +108,7 @@ def test_plan_progress_second_round_and_submission(
         column.select_option("3")
     page.get_by_role("button", name="บันทึกตาราง").click()
     expect(page.get_by_text("ในรอบที่ 2 แล้ว")).to_be_visible()
+    assert "รอบที่ 1" in questions[0] and all("แทนที่" in q for q in questions[1:]) and len(questions) > 1
     page.goto(f"{base}/results/")
     expect(page.locator("#round-comparison")).to_contain_text("66.67")
     expect(page.locator("#total-score")).to_contain_text("100.00")
