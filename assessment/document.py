@@ -21,7 +21,7 @@ Budget = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
 Points = Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)]
 Weight = Annotated[Decimal, Field(gt=0, le=100, max_digits=5, decimal_places=2)]
 IndicatorWeight = Annotated[Decimal, Field(gt=0, max_digits=5, decimal_places=2)]
-Condition = Annotated[Text, StringConstraints(min_length=1, strip_whitespace=True)]
+Condition = Annotated[Text, StringConstraints(strip_whitespace=True)]  # empty in a draft
 Status = Literal["draft", "submitted", "under_review", "changes_requested", "certified", "not_certified"]
 Category = Literal["main", "secondary", "support"]
 

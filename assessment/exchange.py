@@ -259,13 +259,17 @@ def reference_problems(document: ProjectDocument, standard: Standard | None) -> 
     """The sums across rows (with the forms' rules) and the references
     between parts: what one row's type cannot say."""
     problems: list[str] = []
+    # A draft may be incomplete, as the steps save it (the stepper lists what
+    # is missing); a submitted project was complete when it was submitted.
+    complete = document.status != "draft"
     budgets = dict(document.category_budgets)
     if set(budgets) != set(MissionCategory.values):
         problems.append(_("category_budgets: give main, secondary and support."))
     else:
         problems += [f"category_budgets: {p}" for p in rules.budget_problems(budgets)]
         rows = [(mission.category, mission.points) for mission in document.missions]
-        problems += [f"missions: {p}" for p in rules.mission_problems(budgets, rows)]
+        if complete:
+            problems += [f"missions: {p}" for p in rules.mission_problems(budgets, rows)]
     mission_codes = [mission.code for mission in document.missions]
     if len(set(mission_codes)) != len(mission_codes):
         problems.append(_("missions: every mission needs its own non-empty code."))
@@ -286,8 +290,7 @@ def reference_problems(document: ProjectDocument, standard: Standard | None) -> 
                 % {"index": index, "code": criterion.code}
             )
     weights = {criterion.code: criterion.weight for criterion in document.criteria}
-    # A draft may have weighed some criteria only: the sum is checked once all are.
-    if weights and None not in weights.values():
+    if complete:
         problems += [
             f"criteria: {p}" for p in rules.weight_problems([weights.get(code) for code in criterion_codes])
         ]
@@ -296,6 +299,11 @@ def reference_problems(document: ProjectDocument, standard: Standard | None) -> 
     if len(set(indicator_keys)) != len(indicator_keys):
         problems.append(_("indicators: every indicator needs its own key."))
     for index, indicator in enumerate(document.indicators):
+        if complete and any(not text for text in indicator.conditions):
+            problems.append(
+                _("%(where)s.conditions: write a condition for each of the levels 0, 1, 2 and 3.")
+                % {"where": f"indicators[{index}]"}
+            )
         if indicator.criterion not in criterion_codes:
             problems.append(
                 _("%(where)s.criterion: %(code)s is not a criterion of this standard.")

@@ -112,21 +112,21 @@ class MissionStatementForm(forms.Form):
         label=gettext_lazy("Mission statement"),
         max_length=8000,
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": gettext_lazy("Write the mission statement.")},
+        required=False,
     )
     goals = CleanTextField(
         label=gettext_lazy("Goals"),
         max_length=8000,
         help_text=gettext_lazy("One goal per line."),
         widget=forms.Textarea(attrs={"rows": 3}),
-        error_messages={"required": gettext_lazy("Write at least one goal (one per line).")},
+        required=False,
     )
     objectives = CleanTextField(
         label=gettext_lazy("Objectives"),
         max_length=8000,
         help_text=gettext_lazy("One objective per line."),
         widget=forms.Textarea(attrs={"rows": 4}),
-        error_messages={"required": gettext_lazy("Write at least one objective (one per line).")},
+        required=False,
     )
 
     @classmethod
@@ -255,6 +255,19 @@ class LoadedRowsMixin:
             return self._rows
         return super().get_queryset()
 
+    def clean(self):
+        """Every row the project holds must come back, kept or ticked for
+        removal: a page that leaves some out (forged, or broken management
+        data) would otherwise remove them silently."""
+        super().clean()
+        if (
+            self.initial_form_count() != len(self.get_queryset())
+            or self.total_form_count() < self.initial_form_count()
+        ):
+            raise forms.ValidationError(
+                _("The list on this page is incomplete or out of date: reload the page and save again.")
+            )
+
     def add_fields(self, form, index):
         super().add_fields(form, index)
         old = form.fields[self._pk_field.name]
@@ -313,15 +326,6 @@ class BaseMissionFormSet(LoadedRowsMixin, BaseInlineFormSet):
             for form in self.kept_forms()
         ]
 
-    def clean(self):
-        super().clean()
-        if any(self.errors) or self.budgets is None:
-            return
-        rows = [(form.cleaned_data["category"], form.cleaned_data["points"]) for form in self.kept_forms()]
-        problems = rules.mission_problems(self.budgets, rows)
-        if problems:
-            raise forms.ValidationError(problems)
-
 
 def project_rows_formset(model, form, formset, extra):
     """A formset of a project's rows: removable, reorderable, and at most
@@ -353,7 +357,7 @@ class WeightsForm(forms.Form):
         for criterion in criteria:
             self.fields[f"weight_{criterion.code}"] = forms.DecimalField(
                 label=criterion.name,
-                required=True,
+                required=False,
                 initial=criterion.weight,
                 min_value=Decimal("0.01"),
                 max_value=Decimal("100"),
@@ -365,19 +369,11 @@ class WeightsForm(forms.Form):
                 **POINTS_FIELD,
             )
 
-    def clean(self):
-        cleaned = super().clean()
-        weights = [cleaned.get(f"weight_{c.code}") for c in self.criteria]
-        if None not in weights:
-            for problem in rules.weight_problems(weights):
-                self.add_error(None, problem)
-        return cleaned
-
     def rows(self):
         return [(c, self[f"weight_{c.code}"]) for c in self.criteria]
 
     def weights(self) -> dict[str, Decimal]:
-        return {c.code: self.cleaned_data[f"weight_{c.code}"] for c in self.criteria}
+        return {c.code: self.cleaned_data.get(f"weight_{c.code}") for c in self.criteria}
 
 
 class IndicatorForm(forms.ModelForm):
@@ -406,9 +402,7 @@ class IndicatorForm(forms.ModelForm):
         self.fields["name"] = clean_char_field(self.fields["name"])
         for n in range(4):
             self.fields[f"level_{n}"] = clean_char_field(self.fields[f"level_{n}"], max_length=4000)
-            self.fields[f"level_{n}"].error_messages["required"] = _(
-                "Write the condition for level %(level)s."
-            ) % {"level": n}
+            self.fields[f"level_{n}"].required = False  # a draft; the stepper lists what is missing
 
     def clean_weight(self):
         weight = self.cleaned_data["weight"]
@@ -459,16 +453,6 @@ class BaseIndicatorFormSet(LoadedRowsMixin, BaseInlineFormSet):
             )
             for form in self.kept_forms()
         ]
-
-    def clean(self):
-        super().clean()
-        if any(self.errors):
-            return
-        covered = {form.cleaned_data["criterion"].pk for form in self.kept_forms()}
-        without = [c.name for c in self.criteria if c.pk not in covered]
-        problems = rules.indicator_problems(without)
-        if problems:
-            raise forms.ValidationError(problems)
 
 
 IndicatorFormSet = project_rows_formset(Indicator, IndicatorForm, BaseIndicatorFormSet, extra=1)

@@ -173,9 +173,11 @@ def missions_save(*, project_id: int, user, token: str, budgets: dict[str, Decim
     Missions of the project not in ``rows`` are removed."""
     with project_for_write(project_id=project_id, user=user) as project:
         check_unchanged(project=project, section=snapshots.STEP_SECTIONS[3], token=token)
-        problems = rules.budget_problems(budgets) + rules.mission_problems(
-            budgets, [(row.category, row.points) for row in rows]
-        )
+        # The budgets must add up (the database holds them so); the missions'
+        # sums may be completed later: the stepper and readiness say so.
+        problems = rules.budget_problems(budgets)
+        if any(row.points is None or row.points <= 0 for row in rows):
+            problems.append(_("Points must be more than 0."))
         if problems:
             raise RuleViolation(problems)
         new_budgets = {
@@ -218,12 +220,12 @@ def weights_save(*, project_id: int, user, token: str, weights: dict[str, Decima
     with project_for_write(project_id=project_id, user=user) as project:
         check_unchanged(project=project, section=snapshots.STEP_SECTIONS[4], token=token)
         criteria = list(ProjectCriterion.objects.filter(project=project))
-        problems = rules.weight_problems([weights.get(c.code) for c in criteria])
-        if problems:
-            raise RuleViolation(problems)
+        # Weights may be given a few at a time; only a weight of 0 or less is refused.
+        if any(weight is not None and weight <= 0 for weight in weights.values()):
+            raise RuleViolation([_("Every weight must be more than 0.")])
         for criterion in criteria:
-            if criterion.weight != weights[criterion.code]:
-                criterion.weight = weights[criterion.code]
+            if criterion.weight != weights.get(criterion.code):
+                criterion.weight = weights.get(criterion.code)
                 criterion.save(update_fields=["weight"])
         rounds_rescore(project=project)
         return project
@@ -249,14 +251,10 @@ def indicators_save(*, project_id: int, user, token: str, rows: list[IndicatorRo
         criteria = {c.pk: c for c in ProjectCriterion.objects.filter(project=project)}
         if any(row.criterion_id not in criteria for row in rows):
             raise Http404("No such criterion.")
-        covered = {row.criterion_id for row in rows}
-        problems = rules.indicator_problems([c.name for c in criteria.values() if c.pk not in covered])
-        if any(row.weight <= 0 for row in rows):
-            problems.append(_("The weight must be more than 0."))
-        if any(not text.strip() for row in rows for text in row.conditions):
-            problems.append(_("Write the condition for each of the levels 0, 1, 2 and 3."))
-        if problems:
-            raise RuleViolation(problems)
+        # Criteria without indicators and empty conditions are a draft's:
+        # the stepper and readiness list them.
+        if any(row.weight is None or row.weight <= 0 for row in rows):
+            raise RuleViolation([_("The weight must be more than 0.")])
         existing = {i.pk: i for i in Indicator.objects.filter(project=project)}
         kept = {row.id for row in rows if row.id in existing}
         for indicator in existing.values():

@@ -56,10 +56,53 @@ def step5(state) -> tuple[str, str]:
     data = state.data
     if not data.indicators:
         return NOT_STARTED, _("Define at least one indicator for every criterion.")
+    problems = [text for text, _anchor in step5_problems(data)]
+    return (IN_PROGRESS, first_problem(problems)) if problems else (COMPLETE, "")
+
+
+def step5_problems(data) -> list[tuple[str, str]]:
+    """What step 5 still lacks, each with the place on the page to fix it."""
     covered = {indicator.criterion_id for indicator in data.indicators}
     without = [c.name for c in data.criteria if c.pk not in covered]
-    problems = rules.indicator_problems(without)
-    return (IN_PROGRESS, first_problem(problems)) if problems else (COMPLETE, "")
+    problems = [(text, "#indicators") for text in rules.indicator_problems(without)]
+    for index, indicator in enumerate(data.indicators):
+        for level, text in enumerate(indicator.conditions()):
+            if not text.strip():
+                problems.append(
+                    (
+                        _("%(indicator)s: write the condition for level %(level)s.")
+                        % {"indicator": indicator.name, "level": level},
+                        f"#id_indicators-{index}-level_{level}",
+                    )
+                )
+    return problems
+
+
+def step_problems(number: int, state) -> list[tuple[str, str]]:
+    """Every problem of a step 2–5 (not only the first, as the stepper
+    shows), each with a link to where it is fixed."""
+    data, project = state.data, state.project
+    if number == 2:
+        missing = []
+        if not project.mission_statement.strip():
+            missing.append((_("Write the mission statement."), "#id_mission_statement"))
+        if not project.goal_list:
+            missing.append((_("Add at least one goal."), "#id_goals"))
+        if not project.objective_list:
+            missing.append((_("Add the project's objectives."), "#id_objectives"))
+        return missing
+    if number == 3 and data.missions:
+        budgets = project.budgets()
+        rows = [(m.category, m.points) for m in data.missions]
+        return [
+            (text, "#category-totals")
+            for text in rules.budget_problems(budgets) + rules.mission_problems(budgets, rows)
+        ]
+    if number == 4 and any(c.weight is not None for c in data.criteria):
+        return [(text, "#weight-total") for text in rules.weight_problems([c.weight for c in data.criteria])]
+    if number == 5 and data.indicators:
+        return step5_problems(data)
+    return []
 
 
 def step6(state) -> tuple[str, str]:

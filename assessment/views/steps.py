@@ -16,6 +16,7 @@ from assessment.models import MissionCategory
 from assessment.rules import category_totals, difference_text, points_text
 from assessment.scoring import split_evenly
 from assessment.snapshots import STEP_SECTIONS, page_snapshot
+from assessment.steps import step_problems
 from assessment.writes import EditConflict, check_unchanged
 
 
@@ -73,6 +74,7 @@ def _render_step(request, project, number, template, context, token=None, confli
     frame["snapshot_token"] = token or concurrency.snapshot_token(page_snapshot(number, frame["state"]))
     frame["conflict"] = conflict
     frame["read_only"] = not frame["can_edit"]
+    frame["step_problems"] = step_problems(number, frame["state"]) if request.method == "GET" else []
     return render(request, template, frame)
 
 

@@ -54,6 +54,7 @@ def test_a_level_of_5_is_refused(filled_project):
 
 def test_points_that_do_not_add_up_say_how_many_are_missing(filled_project):
     document = project_export(filled_project)
+    document["status"] = "submitted"  # a submitted project was complete; a draft may not be
     secondary = next(m for m in document["missions"] if m["category"] == "secondary")
     secondary["points"] = "28.00"
     assert "ภารกิจรอง: 28 จาก 30 คะแนน — ขาดอีก 2 คะแนน" in problems_of(document, fiscal_year=2030)
@@ -61,12 +62,14 @@ def test_points_that_do_not_add_up_say_how_many_are_missing(filled_project):
 
 def test_weights_must_add_up_to_100(filled_project):
     document = project_export(filled_project)
+    document["status"] = "submitted"  # a submitted project was complete; a draft may not be
     document["criteria"][0]["weight"] = "25.00"
     assert "ตัวถ่วงน้ำหนักต้องรวมกันได้ 100 พอดี" in problems_of(document, fiscal_year=2030)
 
 
 def test_every_level_needs_its_condition(filled_project):
     document = project_export(filled_project)
+    document["status"] = "submitted"  # a submitted project was complete; a draft may not be
     document["indicators"][0]["conditions"][2] = " "
     assert "indicators[0].conditions" in problems_of(document, fiscal_year=2030)
 
@@ -139,3 +142,12 @@ def test_export_query_count_does_not_grow_with_the_project(filled_project, djang
     rounds_rescore(project=filled_project)
     with django_assert_max_num_queries(len(small)):
         project_export(filled_project)
+
+
+def test_a_draft_imports_as_incomplete_as_it_was_saved(filled_project):
+    document = project_export(filled_project)
+    secondary = next(m for m in document["missions"] if m["category"] == "secondary")
+    secondary["points"] = "28.00"
+    document["indicators"][0]["conditions"][2] = ""
+    imported = project_import(document, fiscal_year=2030)
+    assert imported.indicators.order_by("criterion__order", "order", "id").first().level_2 == ""

@@ -57,29 +57,35 @@ def test_valid_missions_are_saved(client, project, editor_a):
     ]
 
 
-def test_secondary_points_must_add_up_to_30(client, project, editor_a):
-    client.force_login(editor_a)
-    rows = [("งานวางแผน", "main", 60), ("งานตรวจราชการ", "secondary", 28), ("งานธุรการ", "support", 10)]
+def saved_as_draft(client, project, rows):
+    """Post the rows; the step is kept as typed and its page lists what is missing."""
     response = client.post(url(project), form_data(client, project, rows))
-    page = response.content.decode()
-    assert response.status_code == 200
-    assert "ภารกิจรอง: 28 จาก 30 คะแนน — ขาดอีก 2 คะแนน" in page
-    assert 'value="งานตรวจราชการ"' in page  # what was typed is kept
-    assert not project.missions.exists()
+    assert response.status_code == 302
+    assert [m.name for m in project.missions.order_by("order")] == [row[0] for row in rows]
+    page = client.get(url(project)).content.decode()
+    assert 'id="step-problems"' in page and 'href="#category-totals"' in page
+    return page
+
+
+def test_points_that_do_not_add_up_are_kept_as_a_draft_with_the_shortfall_listed(client, project, editor_a):
+    client.force_login(editor_a)
+    rows = [("งานวางแผน", "main", 59), ("งานตรวจราชการ", "secondary", 30), ("งานธุรการ", "support", 10)]
+    page = saved_as_draft(client, project, rows)
+    assert "ภารกิจหลัก: 59 จาก 60 คะแนน — ขาดอีก 1 คะแนน" in page
+    project.refresh_from_db()
+    assert project.status == Project.Status.DRAFT
 
 
 def test_too_many_points_say_how_many(client, project, editor_a):
     client.force_login(editor_a)
     rows = [("งานวางแผน", "main", 65), ("งานตรวจราชการ", "secondary", 30), ("งานธุรการ", "support", 10)]
-    page = client.post(url(project), form_data(client, project, rows)).content.decode()
-    assert "เกินมา 5 คะแนน" in page
+    assert "เกินมา 5 คะแนน" in saved_as_draft(client, project, rows)
 
 
 def test_at_least_one_main_mission(client, project, editor_a):
     client.force_login(editor_a)
     rows = [("งานตรวจราชการ", "secondary", 30), ("งานธุรการ", "support", 10)]
-    page = client.post(url(project), form_data(client, project, rows)).content.decode()
-    assert "ต้องมีภารกิจหลักอย่างน้อยหนึ่งภารกิจ" in page
+    assert "ต้องมีภารกิจหลักอย่างน้อยหนึ่งภารกิจ" in saved_as_draft(client, project, rows)
 
 
 def test_points_must_be_more_than_zero(client, project, editor_a):

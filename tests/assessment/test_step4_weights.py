@@ -30,14 +30,15 @@ def test_weights_adding_up_to_100_are_saved(client, project, editor_a):
     assert [c.weight for c in project.criteria.order_by("order")] == [Decimal(w) for w in LAMPANG_WEIGHTS]
 
 
-def test_weights_must_add_up_to_exactly_100(client, project, editor_a):
+def test_weights_that_do_not_add_up_are_kept_with_the_difference_listed(client, project, editor_a):
     client.force_login(editor_a)
     weights = [20, 15, 15, 10, 10, 10, 10, 5, 3]
     response = client.post(url(project), weights_data(client, project, weights))
-    page = response.content.decode()
+    assert response.status_code == 302
+    assert sorted(project.criteria.values_list("weight", flat=True)) == sorted(Decimal(w) for w in weights)
+    page = client.get(url(project)).content.decode()
     assert "ตัวถ่วงน้ำหนักต้องรวมกันได้ 100 พอดี ขณะนี้รวมได้ 98 — ขาดอีก 2 คะแนน" in page
-    assert 'value="3"' in page  # what was typed is kept
-    assert not project.criteria.filter(weight__isnull=False).exists()
+    assert 'href="#weight-total"' in page
 
 
 def test_a_weight_of_zero_is_refused(client, project, editor_a):
@@ -47,12 +48,13 @@ def test_a_weight_of_zero_is_refused(client, project, editor_a):
     assert "ตัวถ่วงน้ำหนักต้องมากกว่า 0" in page
 
 
-def test_a_missing_weight_is_refused(client, project, editor_a):
+def test_weights_may_be_given_a_few_at_a_time(client, project, editor_a):
     client.force_login(editor_a)
     data = weights_data(client, project, LAMPANG_WEIGHTS)
     data["weight_speed"] = ""
-    page = client.post(url(project), data).content.decode()
-    assert "กรุณาใส่ตัวถ่วงน้ำหนักของเกณฑ์นี้" in page
+    assert client.post(url(project), data).status_code == 302
+    assert project.criteria.get(code="speed").weight is None
+    assert "กรุณาใส่ตัวถ่วงน้ำหนักให้ทุกเกณฑ์" in client.get(url(project)).content.decode()
 
 
 def test_words_are_refused_with_a_message(client, project, editor_a):
@@ -74,3 +76,14 @@ def test_page_shows_the_live_total(client, project, editor_a):
     page = client.get(url(project)).content.decode()
     assert 'id="weight-total"' in page
     assert "live-totals.js" in page
+
+
+def test_a_round_is_scored_while_a_weight_is_still_missing(client, filled_project, editor_a):
+    client.force_login(editor_a)
+    data = weights_data(client, filled_project, [c.weight for c in filled_project.criteria.order_by("order")])
+    code = filled_project.criteria.order_by("order").first().code
+    data[f"weight_{code}"] = ""
+    assert client.post(url(filled_project), data).status_code == 302
+    for page in ("results", "round_current"):
+        response = client.get(reverse(f"assessment:{page}", args=[filled_project.pk]), follow=True)
+        assert response.status_code == 200, page

@@ -39,21 +39,23 @@ def test_one_indicator_per_criterion_is_saved(client, project, editor_a):
     assert Indicator.objects.filter(project=project).count() == 9
 
 
-def test_every_criterion_needs_an_indicator(client, project, editor_a):
+def test_indicators_are_kept_while_a_criterion_still_lacks_one(client, project, editor_a):
     client.force_login(editor_a)
     rows = [(c, f"ตัวชี้วัด {c.name_th}", CONDITIONS, 1) for c in project.criteria.order_by("order")][:-1]
-    page = client.post(url(project), indicator_data(client, project, rows)).content.decode()
-    assert "เกณฑ์ต่อไปนี้ยังไม่มีตัวชี้วัด: ความสามารถในการตรวจสอบข้อมูล" in page
-    assert not Indicator.objects.exists()
+    assert client.post(url(project), indicator_data(client, project, rows)).status_code == 302
+    assert Indicator.objects.count() == len(rows)
+    page = client.get(url(project)).content.decode()
+    assert "เกณฑ์ต่อไปนี้ยังไม่มีตัวชี้วัด: ความสามารถในการตรวจสอบข้อมูล" in page and 'id="step-problems"' in page
 
 
-def test_each_level_needs_its_condition(client, project, editor_a):
+def test_an_empty_condition_is_kept_as_a_draft_and_linked(client, project, editor_a):
     client.force_login(editor_a)
     rows = [(c, f"ตัวชี้วัด {c.name_th}", CONDITIONS, 1) for c in project.criteria.order_by("order")]
     rows[0] = (rows[0][0], rows[0][1], ["ไม่มีข้อมูล", "มีบางส่วน", "", "มีครบถ้วน"], 1)
-    page = client.post(url(project), indicator_data(client, project, rows)).content.decode()
-    assert "กรุณาเขียนเงื่อนไขของระดับ 2" in page
-    assert not Indicator.objects.exists()
+    assert client.post(url(project), indicator_data(client, project, rows)).status_code == 302
+    assert Indicator.objects.count() == len(rows)  # every one saved, one condition still to write
+    page = client.get(url(project)).content.decode()
+    assert 'href="#id_indicators-0-level_2"' in page and 'id="id_indicators-0-level_2"' in page
 
 
 def test_indicator_weight_must_be_positive(client, project, editor_a):

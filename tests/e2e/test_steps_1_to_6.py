@@ -51,8 +51,10 @@ def test_editor_fills_steps_1_to_6_and_reads_the_total(live_server, page, editor
     # The live total shows the shortfall while typing.
     expect(page.locator('[data-category-total="secondary"] .difference')).to_have_text("ขาดอีก 2 คะแนน")
     save(page)
-    expect(page.locator("#step-errors")).to_contain_text("ภารกิจรอง: 28 จาก 30 คะแนน — ขาดอีก 2 คะแนน")
-    screenshot("step3-rejected")
+    # An incomplete step is kept as a draft, with what is missing listed at the top.
+    expect(page.get_by_text("บันทึกขั้นตอนที่ 3 แล้ว")).to_be_visible()
+    expect(page.locator("#step-problems")).to_contain_text("ภารกิจรอง: 28 จาก 30 คะแนน — ขาดอีก 2 คะแนน")
+    screenshot("step3-draft")
     rows = page.locator("tr.mission-row")
     expect(rows.nth(1).locator("input[name$='-name']")).to_have_value("งานตรวจราชการ")
     rows.nth(1).locator("input[name$='-points']").fill("30")
