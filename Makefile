@@ -27,7 +27,13 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 install: $(VENV)/.installed
 	scripts/ensure-system-packages.sh $(RUN_PACKAGES)
 
-install-dev: $(VENV)/.installed-dev
+# axe-core, from the npm registry, for the accessibility checks of the browser tests.
+node_modules/.installed: package.json package-lock.json
+	command -v npm >/dev/null || scripts/ensure-system-packages.sh npm
+	npm ci --no-audit --no-fund --silent
+	touch $@
+
+install-dev: $(VENV)/.installed-dev node_modules/.installed
 	scripts/ensure-system-packages.sh $(RUN_PACKAGES) $(TEST_PACKAGES)
 
 # The task worker (dossiers, e-mails) runs beside the web server; Ctrl-C stops both.
@@ -85,9 +91,9 @@ lint: install-dev
 # Needs gettext (msgfmt). The compiled .mo files are committed so that a
 # fresh machine needs no gettext to run.
 messages: install-dev
-	$(BIN)/python manage.py makemessages -l th -l en --no-obsolete --ignore=.venv --ignore=staticfiles
+	$(BIN)/python manage.py makemessages -l th -l en --no-obsolete --ignore=.venv --ignore=staticfiles --ignore=node_modules --ignore=test-artifacts --ignore=bench
 	$(BIN)/python scripts/tidy_catalogues.py
-	$(BIN)/python manage.py compilemessages --ignore=.venv
+	$(BIN)/python manage.py compilemessages --ignore=.venv --ignore=node_modules
 
 clean:
-	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache
+	rm -rf $(VENV) staticfiles test-artifacts .pytest_cache node_modules

@@ -146,7 +146,13 @@ def _budget_field(label):
         min_value=Decimal(0),
         max_value=HUNDRED,
         widget=forms.NumberInput(
-            attrs={"step": "0.01", "min": "0", "class": "form-control form-control-sm budget-input"}
+            # Named for screen readers: the table shows the category beside it, not a label.
+            attrs={
+                "step": "0.01",
+                "min": "0",
+                "class": "form-control form-control-sm budget-input",
+                "aria-label": label,
+            }
         ),
         error_messages={
             "required": gettext_lazy("Give the category a budget."),
@@ -301,6 +307,13 @@ class BaseMissionFormSet(LoadedRowsMixin, BaseInlineFormSet):
         form.fields["ORDER"].widget.attrs.update(
             {"class": "form-control form-control-sm input-order", "min": "1"}
         )
+        # The table shows each label once, in its header: every control is
+        # named by its column and row for screen readers.
+        row = _("new row") if index is None else _("row %(number)s") % {"number": index + 1}
+        for name, field in form.fields.items():
+            if not field.widget.is_hidden:
+                label = _("Order") if name == "ORDER" else _("Remove") if name == "DELETE" else field.label
+                field.widget.attrs["aria-label"] = f"{label} · {row}"
 
     def kept_forms(self):
         """The missions to keep, in the order the person gave (deleted and

@@ -67,13 +67,25 @@ class ReviewForm(forms.Form):
                 required=False,
                 max_length=4000,
                 initial=row.comment,
-                widget=forms.Textarea(attrs={"rows": 2, "class": "form-control form-control-sm"}),
+                widget=forms.Textarea(
+                    attrs={
+                        "rows": 2,
+                        "class": "form-control form-control-sm",
+                        "aria-label": _("Comment on %(criterion)s") % {"criterion": row.criterion.name},
+                    }
+                ),
             )
             self.fields[f"step_{code}"] = forms.TypedChoiceField(
                 choices=step_choices,
                 coerce=int,
                 initial=row.step,
-                widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+                widget=forms.Select(
+                    attrs={
+                        "class": "form-select form-select-sm",
+                        "aria-label": _("Step the comment on %(criterion)s concerns")
+                        % {"criterion": row.criterion.name},
+                    }
+                ),
             )
 
     def agency_display(self, row) -> Decimal | None:

@@ -32,7 +32,6 @@ class CellMarkup:
         self.round_url = escape(round_url)
         self.editable = editable
         self.evidence = escape(_("evidence"))
-        self.justification = escape(_("Justification"))
 
     def td(self, cell, *, row: int, col: int, mission_id: int) -> SafeString:
         classes = " ".join(
@@ -59,9 +58,10 @@ class CellMarkup:
         error = f'<div class="text-danger small">{escape(cell.error)}</div>' if cell.error else ""
         return (
             f'<select class="form-select form-select-sm level-select" name="level-{int(cell.pk)}" '
-            f'aria-labelledby="m{int(mission_id)} i{int(cell.indicator_id)}">{options}</select>'
+            f'aria-labelledby="level-word m{int(mission_id)}-name i{int(cell.indicator_id)}-name">{options}</select>'
             f'<textarea class="form-control form-control-sm mt-1 just-input" name="just-{int(cell.pk)}" rows="2" '
-            f'aria-label="{self.justification}">{escape(cell.shown_justification)}</textarea>{error}'
+            f'aria-labelledby="just-word m{int(mission_id)}-name i{int(cell.indicator_id)}-name">'
+            f"{escape(cell.shown_justification)}</textarea>{error}"
         )
 
     def _read_only(self, cell) -> str:

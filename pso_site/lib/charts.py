@@ -1,12 +1,14 @@
 """Server-rendered SVG charts. Geometry is computed here; the templates in
 ``templates/charts/`` draw it, so the page and the PDF show the same chart."""
 
+import hashlib
 import math
 from dataclasses import dataclass
 from fractions import Fraction
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
 
 SERIES_COLOURS = ["#0d6efd", "#dc3545", "#198754", "#fd7e14", "#6f42c1"]
 
@@ -21,6 +23,15 @@ class RadarSeries:
 def _point(cx, cy, radius, index, count, scale):
     angle = -math.pi / 2 + 2 * math.pi * index / count
     return cx + radius * scale * math.cos(angle), cy + radius * scale * math.sin(angle)
+
+
+def _described(kind: str, summary: str) -> dict:
+    """The chart's text alternative, as a ``<title>`` element the ``<svg>``
+    points to: text content, never an attribute (user text stays out of
+    attributes of the PDF templates). The id is derived from the text, so
+    the same chart renders the same bytes."""
+    text = f"{kind}. {summary}" if summary else kind
+    return {"chart_id": "chart-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10], "chart_title": text}
 
 
 def radar_svg(
@@ -64,7 +75,16 @@ def radar_svg(
                 "dashed": item.dashed,
             }
         )
+    summary = title or "; ".join(
+        f"{item.name}: "
+        + ", ".join(
+            f"{label} {float(Fraction(value)) if value is not None else 0:.2f}"
+            for label, value in zip(labels, item.values, strict=False)
+        )
+        for item in series
+    )
     context = {
+        **_described(_("Criterion levels (0–3)"), summary),
         "size": size,
         "pad": pad,
         "width": size + 2 * pad,
@@ -164,7 +184,15 @@ def timeline_svg(
                 "year": shown_year if (offset == 0 or month == 0) else "",
             }
         )
+    from pso_site.lib.dates import format_date
+
+    summary = "; ".join(
+        f"{bar.label}: {format_date(bar.start, language=language)} – "
+        + (format_date(bar.end, language=language) if bar.end else "…")
+        for bar in bars
+    )
     context = {
+        **_described(_("Timeline of the activities"), summary),
         "width": label_width + months * month_width + 10,
         "height": y + 10,
         "label_width": label_width,

@@ -54,6 +54,19 @@
     });
   });
 
+  // A phone shows the stepper folded ("step n of 9"); a wide screen open.
+  var stepper = document.getElementById("stepper");
+  if (stepper && !window.matchMedia("(min-width: 992px)").matches) stepper.open = false;
+
+  // A table that scrolls within itself must be reachable by keyboard.
+  document.querySelectorAll("main table, main .table-responsive").forEach(function (region) {
+    if (region.scrollWidth <= region.clientWidth + 1 || region.hasAttribute("tabindex")) return;
+    region.setAttribute("tabindex", "0");
+    region.setAttribute("role", "region");
+    var caption = region.querySelector("caption");
+    region.setAttribute("aria-label", caption ? caption.textContent.trim() : labels.table);
+  });
+
   var dirty = new Set();
   var leaving = false;
   document.querySelectorAll("form[method='post']:not([data-no-guard])").forEach(function (form) {

@@ -52,3 +52,64 @@ def short_timeouts(page):
     """Fail in seconds, not half a minute, when something is missing."""
     page.set_default_timeout(10_000)
     page.set_default_navigation_timeout(20_000)
+
+
+# Accessibility ------------------------------------------------------------------
+# Every page a browser test visits is audited with axe-core (from the npm
+# registry, node_modules/axe-core) after the test, in Thai and in English:
+# no critical and no serious violation may remain.
+
+AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
+AUDITED_IMPACTS = {"critical", "serious"}
+NOT_PAGES = ("/logout", "/accounts/logout", ".pdf", ".xlsx", ".zip", ".json", ".csv", "/static/", "/media/")
+
+
+def axe_violations(page) -> list[str]:
+    page.evaluate(AXE.read_text(encoding="utf-8"))
+    result = page.evaluate(
+        "async () => (await axe.run(document, {resultTypes: ['violations']})).violations"
+        ".map(v => ({id: v.id, impact: v.impact, help: v.help,"
+        " nodes: v.nodes.slice(0, 5).map(n => n.target.join(' '))}))"
+    )
+    return [
+        f"{v['impact']} {v['id']} ({v['help']}): {', '.join(v['nodes'])}"
+        for v in result
+        if v["impact"] in AUDITED_IMPACTS
+    ]
+
+
+@pytest.fixture(autouse=True)
+def accessible_pages(request, page, live_server):
+    """Record the pages the test visits; audit each with axe afterwards."""
+    visited: dict[str, None] = {}
+
+    def seen(response):
+        request = response.request
+        if (
+            request.resource_type == "document"
+            and request.method == "GET"
+            and response.status == 200
+            and response.headers.get("content-type", "").startswith("text/html")
+            and request.frame == page.main_frame
+            and response.url.startswith(live_server.url)
+        ):
+            path = response.url[len(live_server.url) :].split("#")[0]
+            if not any(marker in path for marker in NOT_PAGES):
+                visited.setdefault(path)
+
+    page.on("response", seen)
+    yield
+    page.remove_listener("response", seen)
+    if request.node.get_closest_marker("no_axe") or not visited:
+        return
+    problems = []
+    # A fresh tab of the same session: the test's page may hold unsaved work
+    # and the test's own dialog handlers.
+    auditor = page.context.new_page()
+    for language in ("th", "en"):
+        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+        for path in visited:
+            auditor.goto(live_server.url + path)
+            problems += [f"[{language}] {path}: {problem}" for problem in axe_violations(auditor)]
+    auditor.close()
+    assert not problems, "axe found critical or serious violations:\n" + "\n".join(problems)

@@ -1,5 +1,7 @@
 """An editor fills steps 1–6 for a small agency through the browser."""
 
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -99,6 +101,8 @@ def test_editor_fills_steps_1_to_6_and_reads_the_total(live_server, page, editor
         column.fill("มีหลักฐานประกอบ")
         column.dispatch_event("change")
     first = page.locator("select.level-select").first
+    # Named by what it is, for screen readers: level, mission, indicator.
+    expect(first).to_have_accessible_name(re.compile(r"^ระดับ .*งานวางแผน ตัวชี้วัดที่ 1$"))
     first.focus()
     page.keyboard.press("3")
     expect(first).to_have_value("3")
