@@ -32,6 +32,13 @@ def frame_extension(state) -> dict:
                     "url": reverse("certification:certificate", args=[project.pk]),
                 }
             )
+    if project.status != Project.Status.DRAFT:  # submitted once: the committee's view is shown
+        links.append(
+            {
+                "label": _("The committee's review"),
+                "url": reverse("certification:committee_view", args=[project.pk]),
+            }
+        )
     if (
         state.role is None
         and project.status != Project.Status.DRAFT

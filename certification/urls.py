@@ -1,6 +1,6 @@
 from django.urls import path
 
-from certification.views import archive, certificates, dossiers, request, review
+from certification.views import archive, certificates, decisions, dossiers, request, review
 
 app_name = "certification"
 
@@ -10,6 +10,7 @@ urlpatterns = [
     path("projects/<int:pk>/renew/", request.renew, name="renew"),
     path("projects/<int:pk>/as-submitted/", request.submitted_version, name="submitted"),
     path("projects/<int:pk>/archive/", archive.project_archive, name="archive"),
+    path("projects/<int:pk>/committee/", decisions.committee_view, name="committee_view"),
     path("projects/<int:pk>/certificate/", certificates.certificate_page, name="certificate"),
     path("projects/<int:pk>/dossier.pdf", dossiers.dossier_latest, name="dossier"),
     path("projects/<int:pk>/dossier/prepare/", dossiers.draft_prepare, name="draft_prepare"),

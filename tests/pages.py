@@ -89,6 +89,7 @@ def agency_pages(project) -> list[str]:
         reverse("assessment:cell", args=[project.pk, latest.number, cell.pk]),
         *([reverse("assessment:evidence", args=[project.pk, evidence.pk])] if evidence else []),
         reverse("certification:archive", args=[project.pk]),
+        reverse("certification:committee_view", args=[project.pk]),
         reverse("assessment:workbook", args=[project.pk, latest.number]),
         reverse("assessment:results_workbook", args=[project.pk]),
         reverse("plans:workbook", args=[project.pk]),

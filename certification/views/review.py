@@ -10,7 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from agencies.access import person_roles, require_institute_role
 from agencies.models import InstituteRole
-from assessment import concurrency
+from assessment import concurrency, history
 from assessment.frame import project_frame, project_state
 from assessment.models import Project
 from assessment.results import criterion_rows
@@ -23,7 +23,7 @@ from certification.forms import (
     ReviewForm,
     RevokeForm,
 )
-from certification.models import Certificate
+from certification.models import Certificate, Decision
 from certification.selectors import projects_with_submitted_total
 from certification.workbooks import list_download
 
@@ -96,6 +96,7 @@ def _review_page(
         row.self_row = self_rows.get(row.criterion_id)
         row.agency_exact = agency_levels.get(row.criterion.code)
     context = project_frame(request, project)
+    decisions = list(project.decisions.select_related("decided_by").order_by("decided_at", "pk"))
     step_names = {step.number: step.name for step in state.steps}
     reviewable = project.status in access.REVIEWABLE
     context.update(
@@ -111,18 +112,34 @@ def _review_page(
                 initial={"overall_comment": review.overall_comment if review else ""},
             ),
             "decision_form": decision_form or DecisionForm(),
-            "decisions": project.decisions.select_related("decided_by").order_by("decided_at"),
+            "decisions": decisions,
+            **changes_since_asked(project, decisions),
             "reviewable": reviewable,
             "conflict": conflict,
             "snapshot_token": token
-            or (
-                concurrency.snapshot_token(services.review_section(review).snapshot(project))
-                if review
-                else ""
-            ),
+            # The rows this page already holds: the same snapshot as the section's.
+            or (concurrency.snapshot_token(services.review_snapshot_of(review, rows)) if review else ""),
         }
     )
     return render(request, "certification/review.html", context, status=status)
+
+
+CHANGES_SHOWN = 30
+
+
+def changes_since_asked(project, decisions: list) -> dict:
+    """What the agency changed since the committee last asked for changes
+    (from the project's readable history), for the committee to check."""
+    asked = next((d for d in reversed(decisions) if d.kind == Decision.Kind.REQUEST_CHANGES), None)
+    if asked is None:
+        return {"asked": None}
+    since = history.project_changes(project).filter(at__gt=asked.decided_at)
+    entries = list(since[: CHANGES_SHOWN + 1])
+    return {
+        "asked": asked,
+        "changes_since": history.shown(entries[:CHANGES_SHOWN]),
+        "more_changes": len(entries) > CHANGES_SHOWN,
+    }
 
 
 @login_required

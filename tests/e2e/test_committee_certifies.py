@@ -2,6 +2,7 @@
 agency fixes it and resubmits, the committee certifies, the auditor
 downloads the dossier and anyone can verify the certificate."""
 
+import re
 from decimal import Decimal
 
 import pytest
@@ -69,7 +70,15 @@ def test_review_request_changes_resubmit_certify_download_verify(
     screenshot("committee-review")
 
     login(page, live_server, "lampang_editor")
-    page.goto(f"{base}/rounds/1/")
+    # The agency reads the committee's whole review: level, comment, reason, the step concerned.
+    page.goto(f"{base}/")
+    page.get_by_role("link", name="ผลการพิจารณาของคณะกรรมการ").first.click()
+    review = page.locator(".committee-decision").first
+    expect(review).to_contain_text("เพิ่มหลักฐานเกณฑ์ความรวดเร็ว")
+    expect(review).to_contain_text("1.50")
+    expect(review).to_contain_text("โปรดแนบหลักฐานความรวดเร็วของการค้นหาข้อมูล")
+    screenshot("agency-reads-the-review")
+    review.get_by_role("link", name=re.compile("^6")).first.click()
     expect(page.locator("#committee-comments")).to_contain_text("โปรดแนบหลักฐานความรวดเร็วของการค้นหาข้อมูล")
     first_speed = page.locator("textarea.just-input").nth(3)
     first_speed.fill("แนบรายงานเวลาค้นหาข้อมูลเฉลี่ยไม่เกิน 5 นาที")
@@ -84,6 +93,8 @@ def test_review_request_changes_resubmit_certify_download_verify(
 
     login(page, live_server, "committee")
     page.goto(f"{live_server.url}/committee/projects/{renewal.pk}/")
+    # What changed since the committee asked.
+    expect(page.locator("#changes-since-asked")).to_contain_text("แนบรายงานเวลาค้นหาข้อมูลเฉลี่ย")
     page.get_by_label("รับรอง", exact=True).check()
     page.get_by_label("ข้าพเจ้ายืนยันผลการพิจารณานี้").check()
     page.get_by_role("button", name="บันทึกผลการพิจารณา").click()
