@@ -89,6 +89,8 @@ class FilePart(Strict):
     # The bytes were already missing from storage when the archive was made:
     # the record keeps the row (and its hash), the archive cannot carry them.
     missing: bool = False
+    # Evidence of a cell carried from an earlier round (its number).
+    from_round: Annotated[int, Field(ge=1, le=100)] | None = None
 
 
 class CellPart(Strict):

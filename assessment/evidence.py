@@ -76,3 +76,23 @@ class EvidenceForm(forms.Form):
         self.sha256 = digest.hexdigest()
         self.content_type = content_type
         return upload
+
+
+class CellEvidenceForm(EvidenceForm):
+    """Evidence for a cell, and at once for the cells it also supports."""
+
+    CELL, COLUMN, ROW = "cell", "column", "row"
+    scope = forms.ChoiceField(
+        label=gettext_lazy("Attach to"),
+        choices=[
+            (CELL, gettext_lazy("this cell only")),
+            (COLUMN, gettext_lazy("every mission of this indicator (the whole column)")),
+            (ROW, gettext_lazy("every indicator of this mission (the whole row)")),
+        ],
+        initial=CELL,
+        required=False,
+        widget=forms.RadioSelect,
+    )
+
+    def clean_scope(self):
+        return self.cleaned_data.get("scope") or self.CELL

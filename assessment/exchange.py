@@ -98,6 +98,8 @@ def file_entry(stored, people: People, files: dict) -> dict:
         "uploaded_by": people.ref(stored, "uploaded_by"),
         "uploaded_at": iso(stored.uploaded_at),
     }
+    if getattr(stored, "from_round", None):
+        entry["from_round"] = stored.from_round
     if in_storage(stored.file):
         files[stored.sha256] = stored.file
     else:
@@ -508,7 +510,9 @@ def core_import(checked: Checked, *, agency: Agency, files: dict, user=None, kee
             cell.justification = cell_data.justification
             changed.append(cell)
             for part in cell_data.evidence:
-                store_file(EvidenceFile, files=files, part=part, people=people, cell=cell)
+                store_file(
+                    EvidenceFile, files=files, part=part, people=people, cell=cell, from_round=part.from_round
+                )
         Assessment.objects.bulk_update(changed, ["level", "justification"])
         services.round_score_store(assessment_round=assessment_round)
         if keep_record:

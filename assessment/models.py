@@ -296,6 +296,8 @@ class EvidenceFile(StoredFile):
     """A file attached to an assessment cell."""
 
     cell = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    # Carried with the cell from an earlier round (its number), not uploaded in this one.
+    from_round = models.PositiveSmallIntegerField(_("from round"), null=True, blank=True)
 
     history = HistoricalRecords()
 

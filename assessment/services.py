@@ -310,8 +310,8 @@ def round_is_untouched(assessment_round: AssessmentRound) -> bool:
     """Nothing entered since the round started: every cell as it was
     pre-filled (empty for a first round, the previous round's values
     otherwise) and no evidence attached."""
-    if EvidenceFile.objects.filter(cell__round=assessment_round).exists():
-        return False
+    if EvidenceFile.objects.filter(cell__round=assessment_round, from_round__isnull=True).exists():
+        return False  # evidence carried from the earlier round is not work entered in this one
     previous = (
         AssessmentRound.objects.filter(
             project_id=assessment_round.project_id, number__lt=assessment_round.number
@@ -401,18 +401,74 @@ def round_cells_save(
 
 
 def evidence_attach(
-    *, project_id: int, round_number: int, cell_id: int, user, upload, sha256: str, content_type: str
-) -> EvidenceFile:
-    """Attach a checked upload (``assessment.evidence.EvidenceForm``) to a cell
-    of the latest round."""
+    *,
+    project_id: int,
+    round_number: int,
+    cell_id: int,
+    user,
+    upload,
+    sha256: str,
+    content_type: str,
+    scope: str = "cell",
+) -> list[EvidenceFile]:
+    """Attach a checked upload (``assessment.evidence.CellEvidenceForm``) to a
+    cell of the latest round, and with ``scope`` "column" or "row" to every
+    cell of its indicator or its mission: the bytes are stored once, each
+    cell lists the file."""
     with project_for_write(project_id=project_id, user=user) as project:
         assessment_round = _latest_round_for_write(project, round_number)
         cell = Assessment.objects.filter(round=assessment_round, pk=cell_id).first()
         if cell is None:
             raise Http404("No such cell.")
-        evidence = EvidenceFile(cell=cell)
-        evidence.fill_from_upload(upload=upload, sha256=sha256, content_type=content_type, user=user)
-        return evidence
+        cells = Assessment.objects.filter(round=assessment_round).select_related("mission", "indicator")
+        if scope == "column":
+            cells = cells.filter(indicator_id=cell.indicator_id)
+        elif scope == "row":
+            cells = cells.filter(mission_id=cell.mission_id)
+        else:
+            cells = cells.filter(pk=cell.pk)
+        attached = []
+        for target in cells.order_by("mission__order", "indicator__order", "pk"):
+            target.round = assessment_round  # the history names the round without a query per cell
+            evidence = EvidenceFile(cell=target)
+            if not attached:
+                evidence.fill_from_upload(upload=upload, sha256=sha256, content_type=content_type, user=user)
+            else:
+                first = attached[0]
+                for name in ("original_name", "content_type", "size", "sha256"):
+                    setattr(evidence, name, getattr(first, name))
+                evidence.uploaded_by = user
+                evidence.file.name = first.file.name  # the same stored bytes
+                evidence.save()
+            attached.append(evidence)
+        return attached
+
+
+def evidence_carry(*, previous: AssessmentRound, assessment_round: AssessmentRound) -> int:
+    """Give the cells of a new round the evidence of the same cells in the
+    round it starts from, marked as from that round (the bytes are shared)."""
+    new_cells = {
+        (mission, indicator): pk
+        for pk, mission, indicator in Assessment.objects.filter(round=assessment_round).values_list(
+            "pk", "mission_id", "indicator_id"
+        )
+    }
+    carried = [
+        EvidenceFile(
+            cell_id=new_cells[(item.cell.mission_id, item.cell.indicator_id)],
+            file=item.file.name,
+            original_name=item.original_name,
+            content_type=item.content_type,
+            size=item.size,
+            sha256=item.sha256,
+            uploaded_by_id=item.uploaded_by_id,
+            from_round=item.from_round or previous.number,
+        )
+        for item in EvidenceFile.objects.filter(cell__round=previous).select_related("cell")
+        if (item.cell.mission_id, item.cell.indicator_id) in new_cells
+    ]
+    EvidenceFile.objects.bulk_create(carried)
+    return len(carried)
 
 
 @transaction.atomic
@@ -434,6 +490,8 @@ def round_create(
             )
         }
     round_cells_ensure(assessment_round=assessment_round, previous=previous)
+    if prefill_from is not None:
+        evidence_carry(previous=prefill_from, assessment_round=assessment_round)
     round_score_store(assessment_round=assessment_round)
     return assessment_round
 

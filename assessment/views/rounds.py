@@ -7,12 +7,13 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
 from assessment import concurrency, services, snapshots
 from assessment import grid as grid_module
 from assessment.access import get_project_for_user
-from assessment.evidence import EvidenceForm
+from assessment.evidence import CellEvidenceForm
 from assessment.frame import project_frame, project_state
 from assessment.grid import parse_grid
 from assessment.models import Assessment, AssessmentRound, EvidenceFile
@@ -268,12 +269,12 @@ def cell_detail(request, pk: int, number: int, cell_id: int):
         pk=cell_id,
         round=assessment_round,
     )
-    form = EvidenceForm()
+    form = CellEvidenceForm()
     if request.method == "POST":
-        form = EvidenceForm(request.POST, request.FILES)
+        form = CellEvidenceForm(request.POST, request.FILES)
         if form.is_valid():
             try:
-                evidence = services.evidence_attach(
+                attached = services.evidence_attach(
                     project_id=project.pk,
                     round_number=number,
                     cell_id=cell.pk,
@@ -281,12 +282,19 @@ def cell_detail(request, pk: int, number: int, cell_id: int):
                     upload=form.cleaned_data["file"],
                     sha256=form.sha256,
                     content_type=form.content_type,
+                    scope=form.cleaned_data["scope"],
                 )
             except services.RoundNotEditable as refusal:
                 messages.error(request, refusal.message)
             else:
                 messages.success(
-                    request, _("Evidence file %(name)s attached.") % {"name": evidence.original_name}
+                    request,
+                    ngettext(
+                        "Evidence file %(name)s attached to %(count)s cell.",
+                        "Evidence file %(name)s attached to %(count)s cells.",
+                        len(attached),
+                    )
+                    % {"name": attached[0].original_name, "count": len(attached)},
                 )
             return redirect("assessment:cell", pk=pk, number=number, cell_id=cell.pk)
     context = project_frame(request, project, current_step=6)

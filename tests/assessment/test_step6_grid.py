@@ -234,3 +234,38 @@ def test_a_round_with_entered_work_cannot_be_removed(client, project, open_round
     assert 'id="round-discard"' not in client.get(grid_url(project, 2)).content.decode()
     client.post(reverse("assessment:round_discard", args=[project.pk, 2]))
     assert project.rounds.count() == 2
+
+
+def test_one_upload_is_attached_to_a_whole_column_and_stored_once(client, project, open_round, editor_a):
+    client.force_login(editor_a)
+    cell = open_round.cells.order_by("pk").first()
+    upload = SimpleUploadedFile("สำรวจ.pdf", b"%PDF-1.4 survey", content_type="application/pdf")
+    response = client.post(
+        reverse("assessment:cell", args=[project.pk, 1, cell.pk]),
+        {"file": upload, "scope": "column"},
+        follow=True,
+    )
+    column = open_round.cells.filter(indicator=cell.indicator)
+    assert EvidenceFile.objects.filter(cell__in=column).count() == column.count() == 4
+    assert len(set(EvidenceFile.objects.values_list("file", flat=True))) == 1  # the bytes once
+    assert "4 ช่อง" in response.content.decode()
+
+
+def test_evidence_is_carried_to_the_next_round_marked_as_from_the_earlier_one(
+    client, project, open_round, editor_a
+):
+    client.force_login(editor_a)
+    cell = open_round.cells.order_by("pk").first()
+    upload = SimpleUploadedFile("x.pdf", b"%PDF-1.4 x", content_type="application/pdf")
+    client.post(reverse("assessment:cell", args=[project.pk, 1, cell.pk]), {"file": upload, "scope": "row"})
+    Assessment.objects.filter(round=open_round).update(level=2, justification="พอใช้")
+    services.round_score_store(assessment_round=open_round)
+    second = services.round_start(project_id=project.pk, user=editor_a)
+    carried = EvidenceFile.objects.filter(cell__round=second)
+    assert carried.count() == open_round.cells.filter(mission=cell.mission).count()
+    assert set(carried.values_list("from_round", flat=True)) == {1}
+    page = client.get(
+        reverse("assessment:cell", args=[project.pk, 2, carried.first().cell_id])
+    ).content.decode()
+    assert "จากรอบที่ 1" in page
+    assert services.round_is_untouched(second)  # carried evidence is not work entered in round 2

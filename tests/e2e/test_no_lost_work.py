@@ -65,3 +65,23 @@ def test_a_date_typed_in_the_buddhist_era_is_stored_and_shown(live_server, page,
     )
     page.goto(f"{live_server.url}/projects/{project.pk}/activities/{activity.pk}/")
     expect(page.locator("main")).to_contain_text("1 ธันวาคม 2569 – 31 มกราคม 2570")
+
+
+def test_one_upload_supports_a_whole_column(live_server, page, project, editor_a, tmp_path):
+    from assessment.models import Assessment, EvidenceFile
+    from tests.factories import add_indicators, add_missions, fill_weights
+
+    add_missions(project, 4)
+    fill_weights(project)
+    add_indicators(project)
+    assessment_round = services.round_create(project=project, user=editor_a)
+    cell = Assessment.objects.filter(round=assessment_round).order_by("pk").first()
+    login(page, live_server, "editor_a")
+    page.goto(f"{live_server.url}/projects/{project.pk}/rounds/1/cells/{cell.pk}/")
+    survey = tmp_path / "แบบสำรวจ.pdf"
+    survey.write_bytes(b"%PDF-1.4\n%%EOF\n")
+    page.locator("#id_file").set_input_files(str(survey))
+    page.get_by_label("ทุกภารกิจของตัวชี้วัดนี้ (ทั้งคอลัมน์)").check()
+    page.get_by_role("button", name="แนบไฟล์", exact=True).click()
+    expect(page.get_by_text("แนบไฟล์หลักฐาน แบบสำรวจ.pdf กับ 4 ช่องแล้ว")).to_be_visible()
+    assert EvidenceFile.objects.filter(cell__indicator=cell.indicator).count() == 4
