@@ -65,6 +65,13 @@ def _grid(state: ProjectState) -> dict:
             )
         }
     indicators = state.data.indicators
+    # A short code per indicator (criterion number . indicator number) heads
+    # the matrix's narrow columns; the legend names each in full.
+    position = {criterion.pk: number for number, criterion in enumerate(state.data.criteria, start=1)}
+    counts: dict[int, int] = {}
+    for indicator in indicators:
+        counts[indicator.criterion_id] = counts.get(indicator.criterion_id, 0) + 1
+        indicator.code = f"{position.get(indicator.criterion_id, 0)}.{counts[indicator.criterion_id]}"
     rows = [
         {
             "mission": mission,
@@ -131,8 +138,10 @@ def dossier_context(project: Project, *, draft: bool, issued_at=None) -> dict:
                 for r in rows
             ]
     context["plans"] = plan_data(state).plans
+    # As things stood on the day the dossier speaks for, not the day it is read.
+    as_of = timezone.localdate(context["generated_at"])
     context["timeline"] = project_timeline_svg(
-        plan_data(state).activities, language="th", window=plan_window(project)
+        plan_data(state).activities, language="th", window=plan_window(project), today=as_of
     )
     context["decisions"] = list(
         project.decisions.select_related("decided_by", "review").order_by("decided_at")
@@ -140,6 +149,7 @@ def dossier_context(project: Project, *, draft: bool, issued_at=None) -> dict:
     certificate = Certificate.objects.filter(project=project).first()
     if certificate is not None:
         context["certificate"] = certificate
+        context["certificate_status"] = Certificate.Status(certificate.status_on(as_of)).label
         context["verify_url"] = certificate.verification_url()
         context["qr"] = qr_svg(context["verify_url"])
     context["evidence"] = list(

@@ -7,10 +7,11 @@ from plans.models import Activity, ProgressUpdate
 from pso_site.lib.charts import TimelineBar, timeline_svg
 
 
-def project_timeline_svg(activities, language: str | None = None, window=None) -> str:
+def project_timeline_svg(activities, language: str | None = None, window=None, today=None) -> str:
     """``activities`` annotated with their latest progress (``plans.selectors``),
-    drawn within ``window`` (the project's dates, ``plans.rules.plan_window``)."""
-    today = timezone.localdate()
+    drawn within ``window`` (the project's dates, ``plans.rules.plan_window``);
+    overdue as of ``today`` (a dossier: its issue date)."""
+    today = today or timezone.localdate()
     bars = [
         TimelineBar(
             label=activity.title,

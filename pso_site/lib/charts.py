@@ -73,6 +73,10 @@ def radar_svg(
                 "dots": points,
                 "colour": SERIES_COLOURS[number % len(SERIES_COLOURS)],
                 "dashed": item.dashed,
+                # Earlier series drawn wider, later ones on top narrower: a
+                # series equal to another still shows as a coloured edge.
+                "width": max(6 - 2 * number, 1.5),
+                "dot": max(5 - 1.5 * number, 2),
             }
         )
     summary = title or "; ".join(

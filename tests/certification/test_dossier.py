@@ -90,3 +90,19 @@ def test_a_draft_is_watermarked_on_every_page_and_not_issued(
     assert text.count("ฉบับร่าง") >= len(PdfReader(io.BytesIO(draft)).pages)
     assert "สำนักงานจังหวัดลำปาง" in text
     assert not planned_project.dossiers.exists()  # a preview is not issued
+
+
+@pytest.mark.django_db
+def test_a_dossier_names_each_of_two_indicators_of_a_criterion(project, editor_a):
+    from assessment import services
+    from tests.factories import add_indicators, add_missions, fill_round, fill_weights
+
+    add_missions(project, 3)
+    fill_weights(project)
+    add_indicators(project, 2)
+    fill_round(services.round_create(project=project, user=editor_a))
+    text = squeeze(extract_text(dossier.dossier_pdf(project, draft=True)))
+    first = project.criteria.order_by("order").first()
+    assert f"1.1 {first.name_th} ตัวชี้วัด {first.code} 1" in text
+    assert f"1.2 {first.name_th} ตัวชี้วัด {first.code} 2" in text  # the legend tells them apart
+    assert f"1.2 ตัวชี้วัด {first.code} 2" in text  # and so does each justification
