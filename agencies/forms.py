@@ -8,7 +8,12 @@ from agencies.models import Membership
 
 class InvitationForm(forms.Form):
     username = forms.CharField(label=gettext_lazy("Username"), max_length=150)
-    role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Membership.Role.choices)
+    # The least powerful role first and chosen: more is given on purpose.
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=list(reversed(Membership.Role.choices)),
+        initial=Membership.Role.VIEWER,
+    )
 
 
 class FirstHeadForm(forms.Form):

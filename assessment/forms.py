@@ -12,7 +12,7 @@ from agencies.models import Standard, UltimateOutcome
 from assessment import rules
 from assessment.models import Indicator, Mission, MissionCategory, Project, ProjectCriterion
 from assessment.services import IndicatorRow, MissionRow
-from pso_site.lib.dates import buddhist_year, gregorian_year
+from pso_site.lib.dates import buddhist_year, current_fiscal_year, gregorian_year
 from pso_site.lib.text import TextProblem, clean_text
 
 POINTS_FIELD = {"max_digits": 5, "decimal_places": 2}
@@ -43,9 +43,7 @@ class ProjectCreateForm(forms.Form):
     standard = forms.ModelChoiceField(
         label=gettext_lazy("Standard"), queryset=Standard.objects.order_by("code")
     )
-    fiscal_year = FiscalYearField(
-        label=gettext_lazy("Cycle (fiscal year, B.E.)"), help_text=gettext_lazy("For example 2569.")
-    )
+    fiscal_year = FiscalYearField(label=gettext_lazy("Cycle (fiscal year, B.E.)"))
     copy_from = forms.ModelChoiceField(
         label=gettext_lazy("Copy steps 1–3 from"),
         queryset=Project.objects.none(),
@@ -59,10 +57,26 @@ class ProjectCreateForm(forms.Form):
     def __init__(self, *args, agency, **kwargs):
         super().__init__(*args, **kwargs)
         self.agency = agency
+        current = buddhist_year(current_fiscal_year())
+        self.fields["fiscal_year"].initial = current
+        self.fields["fiscal_year"].help_text = _(
+            "The current fiscal year is %(year)s (B.E.). A Gregorian year such as %(gregorian)s is converted."
+        ) % {"year": current, "gregorian": current - 543}
         self.fields["copy_from"].queryset = Project.objects.filter(agency=agency).select_related(
             "standard", "agency"
         )
         self.fields["standard"].label_from_instance = lambda s: f"{s.label} {s.name}"
+
+    def clean_fiscal_year(self):
+        year = self.cleaned_data["fiscal_year"]
+        typed = str(self.data.get(self.add_prefix("fiscal_year"), "")).strip()
+        if typed.isdigit() and int(typed) < 2400:
+            # Said, not silently done: the person typed a Gregorian year.
+            self.converted = _("%(typed)s was read as a Gregorian year: the cycle is B.E. %(year)s.") % {
+                "typed": typed,
+                "year": buddhist_year(year),
+            }
+        return year
 
     def clean(self):
         cleaned = super().clean()

@@ -34,6 +34,8 @@ def project_create(request, code: str):
             # Someone created the same project a moment ago.
             form.add_error(None, _("This agency already has a project for this standard and fiscal year."))
         else:
+            if getattr(form, "converted", ""):
+                messages.info(request, form.converted)
             messages.success(request, _("Project created. Start with step 1."))
             return redirect("assessment:project", pk=project.pk)
     return render(request, "assessment/project_create.html", {"agency": agency, "form": form})

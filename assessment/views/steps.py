@@ -13,7 +13,7 @@ from assessment import concurrency, forms, services
 from assessment.access import get_project_for_user
 from assessment.frame import project_frame, project_state
 from assessment.models import MissionCategory
-from assessment.rules import category_totals, difference_text, points_text
+from assessment.rules import HUNDRED, category_totals, difference_text, points_text
 from assessment.scoring import split_evenly
 from assessment.snapshots import STEP_SECTIONS, page_snapshot
 from assessment.steps import step_problems
@@ -244,7 +244,17 @@ def step4(request, pk: int):
     project = get_project_for_user(request.user, pk, write=request.method == "POST")
     criteria = project_state(request, project).data.criteria
     token = conflict = None
-    if request.method == "POST":
+    if request.method == "POST" and request.POST.get("equal"):
+        # Equal weights that add up to exactly 100 (the last take the
+        # remainder), shown to check and save: nothing is saved yet.
+        data = request.POST.copy()
+        for criterion, weight in zip(criteria, split_evenly(HUNDRED, len(criteria)), strict=True):
+            data[f"weight_{criterion.code}"] = str(weight)
+        form = forms.WeightsForm(data, criteria=criteria)
+        form.is_valid()
+        token = request.POST.get("snapshot", "")
+        messages.info(request, _("The weights were split evenly to add up to 100. Check and save."))
+    elif request.method == "POST":
         form = forms.WeightsForm(request.POST, criteria=criteria)
         if form.is_valid():
             saved, token, conflict = _attempt(

@@ -131,3 +131,10 @@ def test_an_institute_person_who_joins_an_agency_is_conflicted_for_its_reviews(
     queue = client.get(reverse("certification:committee_queue"))
     assert submitted_project not in list(queue.context["page"])
     assert 'id="conflicts"' in queue.content.decode()
+
+
+def test_an_invitation_offers_the_least_powerful_role_first():
+    from agencies.forms import InvitationForm
+
+    form = InvitationForm()
+    assert form.fields["role"].initial == "viewer" and form.fields["role"].choices[0][0] == "viewer"

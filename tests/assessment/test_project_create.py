@@ -32,12 +32,23 @@ def test_catalogue_edits_never_change_an_existing_project(project):
     assert project.criteria.filter(code="speed").exists()
 
 
-def test_gregorian_years_are_accepted_too(client, catalogue, agency_a, editor_a):
+def test_gregorian_years_are_accepted_too_and_the_conversion_is_said(client, catalogue, agency_a, editor_a):
     client.force_login(editor_a)
-    client.post(
-        create_url(agency_a), {"standard": Standard.objects.get(code="1107").pk, "fiscal_year": "2026"}
+    response = client.post(
+        create_url(agency_a),
+        {"standard": Standard.objects.get(code="1107").pk, "fiscal_year": "2026"},
+        follow=True,
     )
     assert Project.objects.get().fiscal_year == 2026
+    assert "2026" in response.content.decode() and "2569" in response.content.decode()
+
+
+def test_the_form_suggests_the_current_fiscal_year(client, catalogue, agency_a, editor_a):
+    from pso_site.lib.dates import buddhist_year, current_fiscal_year
+
+    client.force_login(editor_a)
+    page = client.get(create_url(agency_a)).content.decode()
+    assert f'value="{buddhist_year(current_fiscal_year())}"' in page
 
 
 def test_a_second_project_for_the_same_cycle_is_refused_with_a_message(client, project, agency_a, editor_a):

@@ -87,3 +87,15 @@ def test_a_round_is_scored_while_a_weight_is_still_missing(client, filled_projec
     for page in ("results", "round_current"):
         response = client.get(reverse(f"assessment:{page}", args=[filled_project.pk]), follow=True)
         assert response.status_code == 200, page
+
+
+def test_equal_weights_add_up_to_exactly_100_and_wait_to_be_saved(client, project, editor_a):
+    client.force_login(editor_a)
+    data = weights_data(client, project, [""] * project.criteria.count())
+    data["equal"] = "1"
+    page = client.post(url(project), data)
+    assert page.status_code == 200 and not project.criteria.filter(weight__isnull=False).exists()
+    form = page.context["form"]
+    weights = [Decimal(form[f"weight_{c.code}"].value()) for c in project.criteria.order_by("order")]
+    assert sum(weights) == 100 and max(weights) - min(weights) <= Decimal("0.01")
+    assert 'id="next-step"' in page.content.decode()
