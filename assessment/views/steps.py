@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from assessment import concurrency, forms, services
 from assessment.access import get_project_for_user
+from assessment.examples import examples_for, lampang_help, provisional_note
 from assessment.frame import project_frame, project_state
 from assessment.models import MissionCategory
 from assessment.rules import HUNDRED, category_totals, difference_text, points_text
@@ -75,6 +76,9 @@ def _render_step(request, project, number, template, context, token=None, confli
     frame["conflict"] = conflict
     frame["read_only"] = not frame["can_edit"]
     frame["step_problems"] = step_problems(number, frame["state"]) if request.method == "GET" else []
+    frame["step_help"] = lampang_help(number)
+    if number in (4, 5) and any(c.provisional for c in frame["state"].data.criteria):
+        frame["provisional_note"] = provisional_note()
     return render(request, template, frame)
 
 
@@ -295,7 +299,19 @@ def step5(request, pk: int):
     prefix = "indicators"
     queryset = project.indicators.select_related("criterion").order_by("criterion__order", "order", "id")
     rows = data.indicators
-    if request.method == "POST":
+    if request.method == "POST" and (request.POST.get("use_example") or request.POST.get("add_indicator")):
+        # A new indicator (blank, or copied from an example) under what was
+        # typed: shown to adapt and save, nothing saved yet.
+        posted, copied = _with_new_indicator(request.POST, prefix, data_criteria=data.criteria, project=project)
+        formset = formset_class(
+            posted, instance=project, prefix=prefix, queryset=queryset, initial=lacking, rows=rows
+        )
+        token = request.POST.get("snapshot", "")
+        if copied:
+            messages.info(
+                request, _("The example was copied into a new indicator: adapt its wording, then save.")
+            )
+    elif request.method == "POST":
         formset = formset_class(
             request.POST, instance=project, prefix=prefix, queryset=queryset, initial=lacking, rows=rows
         )
@@ -317,8 +333,36 @@ def step5(request, pk: int):
         formset = formset_class(
             instance=project, prefix=prefix, queryset=queryset, initial=lacking, rows=rows
         )
-    context = {"formset": formset, "criteria": data.criteria}
+    standard = project.standard.code
+    context = {
+        "formset": formset,
+        "criteria": data.criteria,
+        "examples": [(c, examples_for(c, standard)) for c in data.criteria],
+    }
     return _render_step(request, project, 5, "assessment/step5.html", context, token, conflict)
+
+
+def _with_new_indicator(post, prefix: str, *, data_criteria, project):
+    """The posted step 5 with one more indicator form: from the example
+    ``use_example`` = "<criterion id>:<index>" names, else blank."""
+    data = post.copy()
+    try:
+        index = int(data.get(f"{prefix}-TOTAL_FORMS", 0))
+    except ValueError:
+        return data, False
+    data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    criterion_id, _sep, number = str(post.get("use_example", "")).partition(":")
+    criterion = next((c for c in data_criteria if str(c.pk) == criterion_id), None)
+    if criterion is None or not number.isdigit():
+        return data, False
+    examples = examples_for(criterion, project.standard.code)
+    example = examples[min(int(number), len(examples) - 1)]
+    data[f"{prefix}-{index}-criterion"] = str(criterion.pk)
+    data[f"{prefix}-{index}-name"] = example.name
+    data[f"{prefix}-{index}-weight"] = "1"
+    for level, text in enumerate(example.conditions):
+        data[f"{prefix}-{index}-level_{level}"] = text
+    return data, True
 
 
 STEP_VIEWS = {1: step1, 2: step2, 3: step3, 4: step4, 5: step5}

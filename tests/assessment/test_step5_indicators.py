@@ -77,3 +77,17 @@ def test_criteria_of_another_project_cannot_be_used(client, project, editor_a, c
     response = client.post(url(project), indicator_data(client, project, rows))
     assert response.status_code == 200
     assert not Indicator.objects.exists()
+
+
+def test_an_example_is_copied_into_a_new_indicator_to_adapt_and_save(client, project, editor_a):
+    client.force_login(editor_a)
+    page = client.get(url(project))
+    html = page.content.decode()
+    assert 'id="indicator-examples"' in html and 'id="step-help"' in html
+    coverage = project.criteria.get(code="coverage")
+    data = indicator_data(client, project, [])
+    data["use_example"] = f"{coverage.pk}:0"
+    response = client.post(url(project), data)
+    assert response.status_code == 200 and not Indicator.objects.exists()  # nothing saved yet
+    copied = response.content.decode()
+    assert "มีข้อมูลครบทุกเรื่องที่ต้องใช้ในการปฏิบัติภารกิจ" in copied  # the Lampang level-3 condition
