@@ -98,6 +98,7 @@ class CellPart(Strict):
     indicator: Annotated[str, StringConstraints(max_length=60)]
     level: Level | None = None
     justification: LongText = ""
+    carried_over: bool = False  # from the last cycle, not yet confirmed or rewritten
     evidence: Annotated[list[FilePart], Field(max_length=100)] = []
 
 

@@ -175,6 +175,8 @@ def project_export_with_files(project: Project) -> Exported:
             "level": cell.level,
             "justification": cell.justification,
         }
+        if cell.carried_over:
+            entry["carried_over"] = True
         files = list(cell.evidence.all())
         if files:
             entry["evidence"] = [file_entry(stored, people, exported.files) for stored in files]
@@ -508,12 +510,13 @@ def core_import(checked: Checked, *, agency: Agency, files: dict, user=None, kee
             cell = cells[(missions[cell_data.mission].pk, indicators[cell_data.indicator].pk)]
             cell.level = cell_data.level
             cell.justification = cell_data.justification
+            cell.carried_over = cell_data.carried_over
             changed.append(cell)
             for part in cell_data.evidence:
                 store_file(
                     EvidenceFile, files=files, part=part, people=people, cell=cell, from_round=part.from_round
                 )
-        Assessment.objects.bulk_update(changed, ["level", "justification"])
+        Assessment.objects.bulk_update(changed, ["level", "justification", "carried_over"])
         services.round_score_store(assessment_round=assessment_round)
         if keep_record:
             times = {"completed_at": item.completed_at if assessment_round.is_complete else None}

@@ -158,10 +158,11 @@ class ProjectState:
         return self.data.with_round(self.latest_round).score()
 
     @cached_property
-    def open_cells(self) -> tuple[int, int]:
-        """Cells of the latest round without a level, and without a justification."""
+    def open_cells(self) -> tuple[int, int, int]:
+        """Cells of the latest round without a level, without a
+        justification, and with one carried over still to confirm."""
         if self.latest_round is None or self.latest_round.is_complete:
-            return 0, 0
+            return 0, 0, 0
         return self.latest_round.open_cell_counts()
 
     @cached_property

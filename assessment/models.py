@@ -260,13 +260,16 @@ class AssessmentRound(models.Model):
     def __str__(self) -> str:
         return f"{self.project} · {self.number}"
 
-    def open_cell_counts(self) -> tuple[int, int]:
-        """Cells without a level, and cells without a justification (one query)."""
+    def open_cell_counts(self) -> tuple[int, int, int]:
+        """Cells without a level, without a justification, and with a
+        justification carried over from the last cycle not yet confirmed or
+        rewritten (one query)."""
         counts = self.cells.aggregate(
             without_level=models.Count("pk", filter=Q(level__isnull=True)),
             without_justification=models.Count("pk", filter=Q(justification__regex=r"^\s*$")),
+            carried=models.Count("pk", filter=Q(carried_over=True)),
         )
-        return counts["without_level"], counts["without_justification"]
+        return counts["without_level"], counts["without_justification"], counts["carried"]
 
 
 class Assessment(models.Model):
@@ -277,6 +280,9 @@ class Assessment(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True, choices=LEVEL_CHOICES)
     justification = models.TextField(_("justification"), blank=True)
+    # A renewal's first round starts from the last cycle's justifications:
+    # each stays marked until someone rewrites or confirms it.
+    carried_over = models.BooleanField(_("carried over from the last cycle"), default=False)
 
     history = HistoricalRecords()
 

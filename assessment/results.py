@@ -9,6 +9,8 @@ from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from fractions import Fraction
 
+from django.db.models import Q
+
 from assessment import scoring
 from assessment.models import Assessment, AssessmentRound, Indicator, Mission, Project, ProjectCriterion
 
@@ -74,7 +76,13 @@ def round_score(assessment_round: AssessmentRound) -> scoring.RoundScore:
 
 
 def round_has_missing_justification(assessment_round: AssessmentRound) -> bool:
-    return Assessment.objects.filter(round=assessment_round, justification__regex=r"^\s*$").exists()
+    """A cell without a justification, or with one carried over from the last
+    cycle that nobody has confirmed or rewritten yet."""
+    return (
+        Assessment.objects.filter(round=assessment_round)
+        .filter(Q(justification__regex=r"^\s*$") | Q(carried_over=True))
+        .exists()
+    )
 
 
 def weight_total(criteria) -> Decimal:

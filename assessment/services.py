@@ -393,8 +393,10 @@ def round_cells_save(
         if conflicts:
             raise GridConflict(conflicts, last_editor_since(token, snapshots.round_history(assessment_round)))
         for cell in mine:
+            if cell.justification != values[cell.pk][1]:
+                cell.carried_over = False  # rewritten for this cycle
             cell.level, cell.justification = values[cell.pk]
-            cell.save(update_fields=["level", "justification"])
+            cell.save(update_fields=["level", "justification", "carried_over"])
         if mine:
             round_score_store(assessment_round=assessment_round)
         return len(mine)
@@ -442,6 +444,25 @@ def evidence_attach(
                 evidence.save()
             attached.append(evidence)
         return attached
+
+
+def carried_confirm(*, project_id: int, round_number: int, user, cell_ids: list[int]) -> int:
+    """The person read these carried-over justifications and they still
+    hold for this cycle: they stop being marked."""
+    with project_for_write(project_id=project_id, user=user) as project:
+        assessment_round = _latest_round_for_write(project, round_number)
+        cells = list(
+            Assessment.objects.filter(
+                round=assessment_round, pk__in=cell_ids, carried_over=True
+            ).select_related("mission", "indicator")
+        )
+        for cell in cells:
+            cell.round = assessment_round
+            cell.carried_over = False
+            cell.save(update_fields=["carried_over"])
+        if cells:
+            round_score_store(assessment_round=assessment_round)
+        return len(cells)
 
 
 def evidence_carry(*, previous: AssessmentRound, assessment_round: AssessmentRound) -> int:
@@ -611,5 +632,7 @@ def project_copy_for_renewal(*, project: Project, fiscal_year: int, user=None) -
             note=f"ตั้งต้นจากผลการประเมินรอบสุดท้ายของปีงบประมาณ {project.fiscal_year_be}",
         )
         round_cells_ensure(assessment_round=assessment_round, previous=previous)
+        # Last cycle's words are a starting point, not this cycle's evidence.
+        Assessment.objects.filter(round=assessment_round).exclude(justification="").update(carried_over=True)
         round_score_store(assessment_round=assessment_round)
     return renewal

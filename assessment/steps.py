@@ -111,12 +111,16 @@ def step6(state) -> tuple[str, str]:
         return NOT_STARTED, _("Start the assessment round once missions and indicators are in place.")
     if latest.is_complete:
         return COMPLETE, ""
-    without_level, without_justification = state.open_cells
+    without_level, without_justification, carried = state.open_cells
     if without_level or without_justification:
         return IN_PROGRESS, _("%(missing)s cells still need a level, %(unjustified)s a justification.") % {
             "missing": without_level,
             "unjustified": without_justification,
         }
+    if carried:
+        return IN_PROGRESS, _(
+            "%(count)s justifications carried over from the last cycle: confirm or rewrite them."
+        ) % {"count": carried}
     return IN_PROGRESS, _("Complete the round: every cell needs a level and a justification.")
 
 

@@ -15,6 +15,11 @@ urlpatterns = [
     path("projects/<int:pk>/rounds/start/", rounds.round_start, name="round_start"),
     path("projects/<int:pk>/rounds/<int:number>/", rounds.round_grid, name="round"),
     path("projects/<int:pk>/rounds/<int:number>/discard/", rounds.round_discard, name="round_discard"),
+    path(
+        "projects/<int:pk>/rounds/<int:number>/confirm-carried/",
+        rounds.carried_confirm,
+        name="carried_confirm",
+    ),
     path("projects/<int:pk>/rounds/<int:number>/workbook.xlsx", workbook.workbook_download, name="workbook"),
     path("projects/<int:pk>/rounds/<int:number>/workbook/", workbook.workbook_upload, name="workbook_upload"),
     path(

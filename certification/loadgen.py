@@ -396,20 +396,21 @@ def _insert_cells(rows) -> int:
     if connection.vendor == "postgresql":
         buffer = io.StringIO()
         for round_id, mission_id, indicator_id, level, justification in rows:
-            buffer.write(f"{round_id}\t{mission_id}\t{indicator_id}\t{level}\t{justification}\n")
+            buffer.write(f"{round_id}\t{mission_id}\t{indicator_id}\t{level}\t{justification}\tf\n")
             count += 1
         buffer.seek(0)
         with connection.cursor() as cursor:
             cursor.cursor.copy_expert(
-                f"COPY {table} (round_id, mission_id, indicator_id, level, justification) FROM STDIN", buffer
+                f"COPY {table} (round_id, mission_id, indicator_id, level, justification, carried_over) FROM STDIN",
+                buffer,
             )
         return count
     rows = list(rows)
     with connection.cursor() as cursor:
         cursor.executemany(
-            f"INSERT INTO {table} (round_id, mission_id, indicator_id, level, justification) "
-            "VALUES (%s, %s, %s, %s, %s)",
-            rows,
+            f"INSERT INTO {table} (round_id, mission_id, indicator_id, level, justification, carried_over) "
+            "VALUES (%s, %s, %s, %s, %s, %s)",
+            [(*row, False) for row in rows],
         )
     return len(rows)
 

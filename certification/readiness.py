@@ -74,18 +74,22 @@ def _readiness(state) -> Readiness:
             )
         )
     else:
-        missing, unjustified = state.open_cells
+        missing, unjustified, carried = state.open_cells
         detail = ""
         if missing or unjustified:
             detail = _("%(missing)s cells without a level, %(unjustified)s without a justification.") % {
                 "missing": missing,
                 "unjustified": unjustified,
             }
+        if carried:
+            detail = (detail + " " if detail else "") + _(
+                "%(count)s justifications carried over from the last cycle still to confirm or rewrite."
+            ) % {"count": carried}
         items.append(
             ReadinessItem(
                 _("Round %(number)s is complete with a justification in every cell")
                 % {"number": latest.number},
-                not missing and not unjustified,
+                not missing and not unjustified and not carried,
                 True,
                 reverse("assessment:round", args=[project.pk, latest.number]),
                 detail,

@@ -32,6 +32,8 @@ class CellMarkup:
         self.round_url = escape(round_url)
         self.editable = editable
         self.evidence = escape(_("evidence"))
+        self.carried = escape(_("carried over from the last cycle: confirm or rewrite"))
+        self.carried_short = escape(_("carried over"))
 
     def td(self, cell, *, row: int, col: int, mission_id: int) -> SafeString:
         classes = " ".join(
@@ -41,11 +43,14 @@ class CellMarkup:
                 ("empty", cell.shown_level is None),
                 ("changed", cell.typed),
                 ("conflicted", cell.conflicted),
+                ("carried", cell.carried_over),
             )
             if on
         )
         body = self._editable(cell, mission_id) if self.editable else self._read_only(cell)
         count = f" ({int(cell.evidence_count)})" if cell.evidence_count else ""
+        if cell.carried_over:
+            body += f'<span class="badge carried-badge" title="{self.carried}">{self.carried_short}</span>'
         typed = " data-typed" if cell.typed else ""
         return mark_safe(
             f'<td class="{classes}" data-cell="{int(cell.pk)}"{typed} data-col="{int(col)}" data-row="{int(row)}">'

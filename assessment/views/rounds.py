@@ -62,6 +62,27 @@ def round_start(request, pk: int):
 
 @login_required
 @require_POST
+def carried_confirm(request, pk: int, number: int):
+    """Confirm the carried-over justifications of the cells the page showed."""
+    get_project_for_user(request.user, pk, write=True)
+    ids = [int(value) for value in request.POST.getlist("cell") if value.isdigit()][
+        : grid_module.CELLS_PER_BLOCK
+    ]
+    try:
+        count = services.carried_confirm(project_id=pk, round_number=number, user=request.user, cell_ids=ids)
+    except services.RoundNotEditable as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request, _("%(count)s carried-over justifications confirmed for this cycle.") % {"count": count}
+        )
+    block = request.POST.get("block", "")
+    url = reverse("assessment:round", args=[pk, number])
+    return redirect(f"{url}?block={block}" if block.isdigit() else url)
+
+
+@login_required
+@require_POST
 def round_discard(request, pk: int, number: int):
     get_project_for_user(request.user, pk, write=True)
     try:
@@ -230,6 +251,7 @@ def round_grid(request, pk: int, number: int):
             "grid_conflicts": conflicts,
             "levels": range(4),
             "current_block": block,
+            "carried_cells": [cell.pk for cell in grid["cells"] if cell.carried_over],
             "discardable": editable
             and assessment_round.pk == state.latest_round.pk
             and services.round_is_untouched(assessment_round),

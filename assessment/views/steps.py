@@ -302,7 +302,9 @@ def step5(request, pk: int):
     if request.method == "POST" and (request.POST.get("use_example") or request.POST.get("add_indicator")):
         # A new indicator (blank, or copied from an example) under what was
         # typed: shown to adapt and save, nothing saved yet.
-        posted, copied = _with_new_indicator(request.POST, prefix, data_criteria=data.criteria, project=project)
+        posted, copied = _with_new_indicator(
+            request.POST, prefix, data_criteria=data.criteria, project=project
+        )
         formset = formset_class(
             posted, instance=project, prefix=prefix, queryset=queryset, initial=lacking, rows=rows
         )

@@ -17,6 +17,7 @@ def cell(**fields):
         typed=False,
         conflicted=False,
         evidence_count=0,
+        carried_over=False,
     )
     return SimpleNamespace(**{**base, **fields})
 

@@ -40,3 +40,31 @@ def test_viewers_outsiders_and_drafts_cannot_renew(client, submitted_project, vi
     response = client.post(reverse("certification:renew", args=[submitted_project.pk]), follow=True)
     assert "ต่ออายุได้เฉพาะโครงการที่มีผลการพิจารณาแล้ว" in response.content.decode()  # not decided yet
     assert Project.objects.count() == 1
+
+
+def test_justifications_carried_over_are_marked_until_rewritten_or_confirmed(
+    client, submitted_project, committee_member, editor_a
+):
+    from assessment.models import Assessment
+    from assessment.services import carried_confirm
+
+    review.project_decide(project_id=submitted_project.pk, user=committee_member, kind="certify")
+    renewal, _created = review.project_renew(project_id=submitted_project.pk, user=editor_a)
+    cells = Assessment.objects.filter(round__project=renewal)
+    carried = cells.filter(carried_over=True)
+    assert carried.count() == cells.exclude(justification="").count() > 0
+    renewal.refresh_from_db()
+    assert not renewal.rounds.get().is_complete  # last cycle's words are not this cycle's evidence
+    client.force_login(editor_a)
+    page = client.get(reverse("assessment:round", args=[renewal.pk, 1])).content.decode()
+    assert 'id="carried-panel"' in page and "carried" in page
+    first = carried.first()
+    carried_confirm(project_id=renewal.pk, round_number=1, user=editor_a, cell_ids=[first.pk])
+    assert not Assessment.objects.get(pk=first.pk).carried_over
+    carried_confirm(
+        project_id=renewal.pk,
+        round_number=1,
+        user=editor_a,
+        cell_ids=list(carried.values_list("pk", flat=True)),
+    )
+    assert renewal.rounds.get().is_complete

@@ -9,6 +9,8 @@ import pytest
 from django.contrib.auth import get_user_model
 from playwright.sync_api import expect
 
+from assessment.models import Assessment
+from assessment.services import carried_confirm
 from certification.models import Certificate, ReviewCriterion
 from certification.services import project_submit
 from pso_site.demo import demo_seed
@@ -22,6 +24,14 @@ PASSWORD = "demo-pass-2544"
 def demo():
     data = demo_seed(password=PASSWORD)
     head = get_user_model().objects.get(username="lampang_head")
+    # The agency has read the justifications carried over from B.E. 2544.
+    cells = Assessment.objects.filter(round__project=data["renewal"], carried_over=True)
+    carried_confirm(
+        project_id=data["renewal"].pk,
+        round_number=1,
+        user=head,
+        cell_ids=list(cells.values_list("pk", flat=True)),
+    )
     data["renewal"] = project_submit(project_id=data["renewal"].pk, user=head)
     return data
 
