@@ -175,9 +175,16 @@ def dossier_html(project: Project, *, draft: bool, issued_at=None) -> str:
         )
         issued_at = latest or project.updated_at
     with translation.override("th"):
-        return render_to_string(
+        html = render_to_string(
             "certification/dossier.html", dossier_context(project, draft=draft, issued_at=issued_at)
         )
+    return keep_mai_yamok(html)
+
+
+def keep_mai_yamok(html: str) -> str:
+    """Thai writes ``ต่าง ๆ`` with a space before the repetition mark; a line
+    must not start with ๆ, so that space becomes a no-break space."""
+    return html.replace(" ๆ", "\u00a0ๆ")
 
 
 def html_to_pdf(html: str) -> bytes:

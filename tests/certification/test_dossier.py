@@ -106,3 +106,7 @@ def test_a_dossier_names_each_of_two_indicators_of_a_criterion(project, editor_a
     assert f"1.1 {first.name_th} ตัวชี้วัด {first.code} 1" in text
     assert f"1.2 {first.name_th} ตัวชี้วัด {first.code} 2" in text  # the legend tells them apart
     assert f"1.2 ตัวชี้วัด {first.code} 2" in text  # and so does each justification
+
+
+def test_a_line_never_starts_with_mai_yamok():
+    assert dossier.keep_mai_yamok("<p>หน่วยงานต่าง ๆ ในจังหวัด</p>") == "<p>หน่วยงานต่าง\u00a0ๆ ในจังหวัด</p>"
