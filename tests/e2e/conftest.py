@@ -113,3 +113,22 @@ def accessible_pages(request, page, live_server):
             problems += [f"[{language}] {path}: {problem}" for problem in axe_violations(auditor)]
     auditor.close()
     assert not problems, "axe found critical or serious violations:\n" + "\n".join(problems)
+
+
+# Content-Security-Policy ------------------------------------------------------
+# The policy forbids inline script and style: a page that needs them is
+# broken under the policy, so any violation the browser reports fails the test.
+
+
+@pytest.fixture(autouse=True)
+def no_csp_violations(page):
+    violations = []
+
+    def seen(message):
+        if "Content Security Policy" in message.text:
+            violations.append(f"{page.url}: {message.text[:300]}")
+
+    page.on("console", seen)
+    yield
+    page.remove_listener("console", seen)
+    assert not violations, "CSP violations:\n" + "\n".join(violations)
