@@ -8,6 +8,7 @@ file's first bytes, and the size is capped.
 import hashlib
 from pathlib import PurePath
 
+import filetype
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext as _
@@ -35,11 +36,59 @@ ALLOWED = {
 }
 
 
+# What the content must be found to be (filetype, a maintained library), by
+# extension. Office files of the ZIP family may be found as a plain ZIP when
+# their parts come in another order; OLE files (doc, xls, ppt) by their
+# signature when the library cannot tell which they are.
+KINDS = {
+    "pdf": {"pdf"},
+    "png": {"png"},
+    "jpg": {"jpg"},
+    "jpeg": {"jpg"},
+    "gif": {"gif"},
+    "webp": {"webp"},
+    "docx": {"docx", "zip"},
+    "xlsx": {"xlsx", "zip"},
+    "pptx": {"pptx", "zip"},
+    "odt": {"odt", "zip"},
+    "ods": {"ods", "zip"},
+    "odp": {"odp", "zip"},
+    "doc": {"doc", "xls", "ppt"},
+    "xls": {"doc", "xls", "ppt"},
+    "ppt": {"doc", "xls", "ppt"},
+}
+SNIFF_BYTES = 8192
+
+
+def content_matches(extension: str, head: bytes) -> bool:
+    """Whether the first bytes of a file are what its extension says."""
+    found = filetype.guess(head)
+    kind = found.extension if found else None
+    if kind in KINDS[extension]:
+        return True
+    _content_type, signatures = ALLOWED[extension]
+    return kind is None and extension in ("doc", "xls", "ppt") and any(head.startswith(s) for s in signatures)
+
+
 def max_bytes() -> int:
     return getattr(settings, "EVIDENCE_MAX_BYTES", 10 * 1024 * 1024)
 
 
 class EvidenceForm(forms.Form):
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large  # the body was over the upload limit: its file was dropped unread
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.too_large:
+            self.errors.pop("file", None)
+            self.add_error(
+                "file",
+                _("The file is too large: at most %(size)s MB.") % {"size": max_bytes() // (1024 * 1024)},
+            )
+        return cleaned
+
     file = forms.FileField(
         label=gettext_lazy("Evidence file"),
         error_messages={
@@ -62,10 +111,10 @@ class EvidenceForm(forms.Form):
             )
         if upload.size == 0:
             raise forms.ValidationError(_("The file is empty."))
-        head = upload.read(16)
+        head = upload.read(SNIFF_BYTES)
         upload.seek(0)
-        content_type, signatures = ALLOWED[extension]
-        if not any(head.startswith(signature) for signature in signatures):
+        content_type, _signatures = ALLOWED[extension]
+        if not content_matches(extension, head):
             raise forms.ValidationError(
                 _("The file's content does not match its extension .%(ext)s.") % {"ext": extension}
             )

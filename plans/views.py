@@ -22,6 +22,7 @@ from plans.rules import plan_window
 from plans.steps import plan_data
 from plans.timeline import project_timeline_svg
 from pso_site.lib.files import stored_file_response
+from pso_site.lib.uploads import too_large
 from pso_site.lib.xlsx import workbook_response
 
 
@@ -237,7 +238,9 @@ def activity_detail(request, pk: int, activity_id: int):
     activity = get_activity_for_user(request.user, pk, activity_id, write=request.method == "POST")
     project = activity.plan.project
     form = forms.ProgressForm(request.POST or None, project=project)
-    evidence_form = forms.ProgressEvidenceForm(request.POST or None, request.FILES or None)
+    evidence_form = forms.ProgressEvidenceForm(
+        request.POST or None, request.FILES or None, too_large=too_large(request)
+    )
     if request.method == "POST" and form.is_valid() and evidence_form.is_valid():
         upload = evidence_form.cleaned_data.get("file")
         services.progress_record(

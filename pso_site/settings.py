@@ -198,6 +198,15 @@ if _tasks not in TASKS_BACKENDS:
     raise ImproperlyConfigured(f"DJANGO_TASKS must be one of {', '.join(TASKS_BACKENDS)}, not {_tasks!r}")
 TASKS = {"default": {"BACKEND": TASKS_BACKENDS[_tasks], "QUEUES": ["default", "mail"]}}
 
+# A request body over this size has its files dropped before they are
+# spooled (pso_site/lib/uploads.py); evidence itself is capped lower.
+UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 12 * 1024 * 1024)
+FILE_UPLOAD_HANDLERS = [
+    "pso_site.lib.uploads.LimitedUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 

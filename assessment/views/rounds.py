@@ -20,6 +20,7 @@ from assessment.models import Assessment, AssessmentRound, EvidenceFile
 from assessment.views.grid_cells import CellMarkup
 from assessment.writes import EditConflict
 from pso_site.lib.files import stored_file_response
+from pso_site.lib.uploads import too_large
 
 
 def _round_for(state, number: int) -> AssessmentRound:
@@ -293,7 +294,7 @@ def cell_detail(request, pk: int, number: int, cell_id: int):
     )
     form = CellEvidenceForm()
     if request.method == "POST":
-        form = CellEvidenceForm(request.POST, request.FILES)
+        form = CellEvidenceForm(request.POST, request.FILES, too_large=too_large(request))
         if form.is_valid():
             try:
                 attached = services.evidence_attach(

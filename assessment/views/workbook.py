@@ -18,6 +18,7 @@ from assessment.models import Assessment
 from assessment.views.rounds import _round_for, round_is_editable
 from assessment.workbooks import MAX_UPLOAD, WorkbookRefused, grid_workbook, read_grid_workbook
 from assessment.writes import EditConflict
+from pso_site.lib.uploads import too_large
 from pso_site.lib.xlsx import XLSX
 
 
@@ -65,7 +66,9 @@ def workbook_upload(request, pk: int, number: int):
     context.update({"round": assessment_round, "editable": round_is_editable(state, assessment_round)})
     form = WorkbookForm(request.POST, request.FILES)
     reading, problems = None, []
-    if form.is_valid():
+    if too_large(request):  # the body was over the upload limit: its file was dropped unread
+        problems = [_("The file is too large (at most 10 MB).")]
+    elif form.is_valid():
         try:
             reading = read_grid_workbook(
                 form.cleaned_data["workbook"].read(), project=project, assessment_round=assessment_round
