@@ -1,6 +1,12 @@
+import time
+
+from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
 from django.utils.cache import patch_cache_control
+from django.utils.translation import gettext as _
 
 from assessment.access import ProjectReadOnly, ProjectUnderRevision
 
@@ -39,3 +45,37 @@ class PrivateByDefaultMiddleware:
         if not response.has_header("Cache-Control"):
             patch_cache_control(response, private=True, no_store=True)
         return response
+
+
+LAST_SEEN = "pso_last_seen"
+TOUCH_EVERY = 300  # seconds: the session is written at most this often
+
+
+def session_started(sender, request, user, **kwargs) -> None:
+    """``user_logged_in``: the idle clock starts with the sign-in."""
+    if request is not None and hasattr(request, "session"):
+        request.session[LAST_SEEN] = int(time.time())
+
+
+class IdleTimeoutMiddleware:
+    """Sign a person out after ``SESSION_IDLE_MINUTES`` without a request
+    (a shared office computer left signed in). The session is written at most
+    every few minutes, not on every request."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            seen = request.session.get(LAST_SEEN)
+            now = int(time.time())
+            if seen is not None and now - seen > settings.SESSION_IDLE_MINUTES * 60:
+                logout(request)
+                messages.info(
+                    request, _("You were signed out after a long time without activity. Sign in again.")
+                )
+                return redirect_to_login(request.get_full_path())
+            if seen is not None and now - seen > TOUCH_EVERY:
+                request.session[LAST_SEEN] = now
+        return self.get_response(request)
