@@ -106,7 +106,8 @@ def _form_page(request, project, template, context):
 
 @login_required
 def plan_create(request, pk: int):
-    project = get_project_for_user(request.user, pk, write=request.method == "POST")
+    # A form to add: only for those who may add, to a project that may change.
+    project = get_project_for_user(request.user, pk, write=True)
     form = forms.PlanForm(request.POST or None, project=project)
     if request.method == "POST" and form.is_valid():
         plan = services.plan_create(
@@ -172,7 +173,7 @@ def plan_delete(request, pk: int, plan_id: int):
 
 @login_required
 def activity_create(request, pk: int):
-    project = get_project_for_user(request.user, pk, write=request.method == "POST")
+    project = get_project_for_user(request.user, pk, write=True)
     initial = {}
     plan_id = request.GET.get("plan", "")
     if plan_id.isascii() and plan_id.isdigit():

@@ -1,0 +1,115 @@
+"""The access policy, written down: for every URL pattern of the app, what
+each kind of person gets from a GET on the objects of a submitted project
+of agency A (tests/test_policy.py checks it against the app and checks that
+no URL pattern is left out).
+
+Personas: anon (not signed in), head, editor, viewer (of agency A), outsider
+(editor of agency B), committee, conflicted (a committee member who is also
+a member of agency A), auditor, admin (the standards administrator).
+
+Outcomes: 200, "login" (redirect to sign in), 302 (another redirect), 404,
+405 (GET not allowed: the URL only takes POST)."""
+
+PERSONAS = ("anon", "head", "editor", "viewer", "outsider", "committee", "conflicted", "auditor", "admin")
+
+
+def row(anon, head, editor, viewer, outsider, committee, conflicted, auditor, admin):
+    return dict(
+        zip(
+            PERSONAS,
+            (anon, head, editor, viewer, outsider, committee, conflicted, auditor, admin),
+            strict=True,
+        )
+    )
+
+
+# A project page: the agency's members read it; the institute reads a submitted project.
+READ = row("login", 200, 200, 200, 404, 200, 200, 200, 404)
+# The same, for a download that answers an outsider or anonymous visitor with a 404.
+READ_FILE = row(404, 200, 200, 200, 404, 200, 200, 200, 404)
+# Only POST (Django's own views answer a GET with 405 or, for the language, a redirect).
+POST_ONLY = row(405, 405, 405, 405, 405, 405, 405, 405, 405)
+# Only POST, for signed-in people: anonymous visitors are sent to sign in first.
+POST_ONLY_SIGNED_IN = row("login", 405, 405, 405, 405, 405, 405, 405, 405)
+# Readers of the project are sent on (to the latest round).
+READ_REDIRECT = row("login", 302, 302, 302, 404, 302, 302, 302, 404)
+
+# Agency pages for its members only (the institute has no business in them).
+MEMBERS = row("login", 200, 200, 200, 404, 404, 200, 404, 404)
+# What the agency submitted, as the institute reads it (the agency reads its project).
+AS_SUBMITTED = row("login", 404, 404, 404, 404, 200, 404, 200, 404)
+# Pages any signed-in person opens.
+SIGNED_IN = row("login", 200, 200, 200, 200, 200, 200, 200, 200)
+# Public pages.
+PUBLIC = row(200, 200, 200, 200, 200, 200, 200, 200, 200)
+# The committee's own pages.
+COMMITTEE = row("login", 404, 404, 404, 404, 200, 200, 404, 404)
+AUDITORS = row("login", 404, 404, 404, 404, 404, 404, 200, 404)
+# A submitted project is read-only for the agency: its edit forms send the
+# editors back to the project with a message (302), others get a 404.
+LOCKED_EDIT = row("login", 302, 302, 404, 404, 404, 404, 404, 404)
+
+POLICY = {
+    "home": SIGNED_IN,
+    "catalogue": SIGNED_IN,
+    "login": PUBLIC,
+    "logout": POST_ONLY,
+    "password_change": SIGNED_IN,
+    "password_change_done": SIGNED_IN,
+    "password_reset": PUBLIC,
+    "password_reset_done": PUBLIC,
+    "password_reset_confirm": PUBLIC,
+    "password_reset_complete": PUBLIC,
+    "set_language": row(302, 302, 302, 302, 302, 302, 302, 302, 302),
+    "verify": row(404, 404, 404, 404, 404, 404, 404, 404, 404),  # no such certificate
+    "health": PUBLIC,
+    "health_live": PUBLIC,
+    "assessment:project_create": row("login", 200, 200, 404, 404, 404, 404, 404, 404),
+    "assessment:project": READ,
+    "assessment:history": READ,
+    "assessment:step": READ,
+    "assessment:results": READ,
+    "assessment:results_workbook": READ,
+    "assessment:round_current": READ_REDIRECT,
+    "assessment:round_start": POST_ONLY_SIGNED_IN,
+    "assessment:round": READ,
+    "assessment:round_discard": POST_ONLY_SIGNED_IN,
+    "assessment:carried_confirm": POST_ONLY_SIGNED_IN,
+    "assessment:workbook": READ,
+    "assessment:workbook_upload": POST_ONLY_SIGNED_IN,
+    "assessment:workbook_apply": POST_ONLY_SIGNED_IN,
+    "assessment:cell": READ,
+    "assessment:evidence": READ,
+    "plans:step": READ,
+    "plans:plan_create": LOCKED_EDIT,
+    "plans:plan_edit": READ,
+    "plans:plan_delete": POST_ONLY_SIGNED_IN,
+    "plans:activity_create": LOCKED_EDIT,
+    "plans:activity": READ,
+    "plans:activity_edit": READ,
+    "plans:activity_delete": POST_ONLY_SIGNED_IN,
+    "plans:activity_evidence": READ,
+    "plans:timeline": READ,
+    "plans:workbook": READ,
+    "certification:step9": READ,
+    "certification:submit": POST_ONLY_SIGNED_IN,
+    "certification:renew": POST_ONLY_SIGNED_IN,
+    "certification:submitted": AS_SUBMITTED,
+    "certification:archive": READ,
+    "certification:committee_view": READ,
+    "certification:certificate": row("login", 404, 404, 404, 404, 404, 404, 404, 404),  # not certified
+    "certification:dossier": READ_FILE,
+    "certification:draft_prepare": POST_ONLY,
+    "certification:dossier_issued": READ_FILE,
+    "certification:dossier_retry": POST_ONLY,
+    "certification:committee_queue": COMMITTEE,
+    "certification:review": row("login", 404, 404, 404, 404, 200, 404, 404, 404),
+    "certification:revoke": POST_ONLY_SIGNED_IN,
+    "certification:audit": AUDITORS,
+    "agencies:members": MEMBERS,
+    "agencies:member_change": POST_ONLY_SIGNED_IN,
+    "agencies:invitation_withdraw": POST_ONLY_SIGNED_IN,
+    "agencies:first_head": row("login", 404, 404, 404, 404, 404, 404, 404, 200),
+    "agencies:invitation_answer": POST_ONLY_SIGNED_IN,
+    "agencies:people_history": row("login", 404, 404, 404, 404, 404, 404, 404, 200),
+}

@@ -1,0 +1,198 @@
+"""The access policy of tests/policy.py, checked against the app: every URL
+pattern is in the table, and every person gets what the table says."""
+
+import pytest
+from django.core.files.base import ContentFile
+from django.urls import URLResolver, get_resolver, reverse
+
+from agencies.models import InstituteRole, Invitation, Membership
+from agencies.services import institute_role_grant
+from assessment.models import Assessment, EvidenceFile
+from certification.models import IssuedDossier
+from plans.models import Activity, ActivityEvidence, ProgressUpdate
+from tests.conftest import make_user
+from tests.policy import PERSONAS, POLICY
+
+pytestmark = pytest.mark.django_db
+
+SKIPPED_NAMESPACES = ("admin",)
+
+
+def url_names() -> set[str]:
+    """Every named URL pattern of the app (Django's admin aside)."""
+    names = set()
+
+    def walk(patterns, namespace):
+        for pattern in patterns:
+            if isinstance(pattern, URLResolver):
+                if pattern.namespace in SKIPPED_NAMESPACES:
+                    continue
+                walk(pattern.url_patterns, pattern.namespace or namespace)
+            elif pattern.name:
+                names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+
+    walk(get_resolver().url_patterns, None)
+    return names
+
+
+def test_every_url_pattern_is_in_the_policy():
+    assert url_names() - set(POLICY) == set(), "add these URLs to tests/policy.py"
+    assert set(POLICY) - url_names() == set(), "these URLs no longer exist"
+
+
+@pytest.fixture
+def world(
+    submitted_project,
+    agency_a,
+    agency_b,
+    head_a,
+    editor_a,
+    viewer_a,
+    outsider,
+    committee_member,
+    auditor,
+    standards_admin,
+):
+    conflicted = make_user("conflicted")
+    institute_role_grant(user=conflicted, role=InstituteRole.Role.COMMITTEE)
+    Membership.objects.create(user=conflicted, agency=agency_a, role=Membership.Role.VIEWER)
+    project = submitted_project
+    cell = Assessment.objects.filter(round__project=project).first()
+    evidence = EvidenceFile(
+        cell=cell, original_name="x.pdf", content_type="application/pdf", size=8, sha256="0" * 64
+    )
+    evidence.file.save("x.pdf", ContentFile(b"%PDF-1.4"))
+    activity = Activity.objects.filter(plan__project=project).first()
+    update = ProgressUpdate.objects.filter(activity=activity).first()
+    activity_evidence = ActivityEvidence(
+        update=update, original_name="y.pdf", content_type="application/pdf", size=8, sha256="1" * 64
+    )
+    activity_evidence.file.save("y.pdf", ContentFile(b"%PDF-1.4"))
+    invitation = Invitation.objects.create(
+        agency=agency_a, username="newcomer", role=Membership.Role.VIEWER, invited_by=head_a
+    )
+    membership = Membership.objects.get(user=viewer_a, agency=agency_a)
+    dossier = IssuedDossier.objects.filter(project=project).first()
+    pk = project.pk
+    kwargs = {
+        "home": {},
+        "catalogue": {},
+        "login": {},
+        "logout": {},
+        "password_change": {},
+        "password_change_done": {},
+        "password_reset": {},
+        "password_reset_done": {},
+        "password_reset_complete": {},
+        "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
+        "set_language": {},
+        "verify": {"token": "no-such-token"},
+        "health": {},
+        "health_live": {},
+        "assessment:project_create": {"code": agency_a.code},
+        "assessment:step": {"pk": pk, "number": 1},
+        "plans:step": {"pk": pk, "number": 7},
+        "assessment:round": {"pk": pk, "number": 1},
+        "assessment:round_discard": {"pk": pk, "number": 1},
+        "assessment:carried_confirm": {"pk": pk, "number": 1},
+        "assessment:workbook": {"pk": pk, "number": 1},
+        "assessment:workbook_upload": {"pk": pk, "number": 1},
+        "assessment:workbook_apply": {"pk": pk, "number": 1},
+        "assessment:cell": {"pk": pk, "number": 1, "cell_id": cell.pk},
+        "assessment:evidence": {"pk": pk, "evidence_id": evidence.pk},
+        "plans:plan_edit": {"pk": pk, "plan_id": activity.plan_id},
+        "plans:plan_delete": {"pk": pk, "plan_id": activity.plan_id},
+        "plans:activity": {"pk": pk, "activity_id": activity.pk},
+        "plans:activity_edit": {"pk": pk, "activity_id": activity.pk},
+        "plans:activity_delete": {"pk": pk, "activity_id": activity.pk},
+        "plans:activity_evidence": {"pk": pk, "evidence_id": activity_evidence.pk},
+        "certification:dossier_issued": {"pk": pk, "dossier_id": dossier.pk},
+        "certification:dossier_retry": {"pk": pk, "dossier_id": dossier.pk},
+        "certification:committee_queue": {},
+        "certification:audit": {},
+        "certification:revoke": {"number": "PSO-1101-2568-0001"},
+        "agencies:members": {"code": agency_a.code},
+        "agencies:member_change": {"code": agency_a.code, "membership_id": membership.pk},
+        "agencies:invitation_withdraw": {"code": agency_a.code, "invitation_id": invitation.pk},
+        "agencies:first_head": {"code": agency_a.code},
+        "agencies:invitation_answer": {"invitation_id": invitation.pk},
+        "agencies:people_history": {},
+    }
+    users = {
+        "anon": None,
+        "head": head_a,
+        "editor": editor_a,
+        "viewer": viewer_a,
+        "outsider": outsider,
+        "committee": committee_member,
+        "conflicted": conflicted,
+        "auditor": auditor,
+        "admin": standards_admin,
+    }
+    return {name: reverse(name, kwargs=kwargs.get(name, {"pk": pk})) for name in POLICY}, users
+
+
+def outcome(response) -> object:
+    if response.status_code == 302:
+        return "login" if "/accounts/login/" in response["Location"] else 302
+    return response.status_code
+
+
+def test_every_person_gets_what_the_policy_says(client, world):
+    urls, users = world
+    wrong = []
+    for persona in PERSONAS:
+        client.logout()
+        if users[persona] is not None:
+            client.force_login(users[persona])
+        for name, url in sorted(urls.items()):
+            got = outcome(client.get(url))
+            if got != POLICY[name][persona]:
+                wrong.append(f"{name} as {persona}: {got}, policy says {POLICY[name][persona]}")
+    assert not wrong, "\n".join(wrong)
+
+
+# POSTs that anyone may make (signing in, out, resetting a password, the language).
+OPEN_POSTS = {
+    "login",
+    "logout",
+    "password_reset",
+    "password_reset_confirm",
+    "set_language",
+    "password_change",
+    "health",
+    "health_live",
+}
+
+
+def fingerprint() -> dict:
+    """How many rows every table holds, and the latest change of each: a
+    refused POST leaves it as it was."""
+    from django.apps import apps
+    from django.db.models import Max
+
+    print_ = {}
+    for model in apps.get_models():
+        label = model._meta.label
+        if label.startswith(("sessions.", "axes.", "admin.")):
+            continue
+        rows = model.objects.all()
+        print_[label] = (rows.count(), rows.aggregate(last=Max("pk"))["last"])
+    return print_
+
+
+def test_refused_posts_change_nothing(client, world):
+    """Every POST of the app, by people who may not make it (anonymous, an
+    outsider, a viewer, an auditor): no server error, and no table changes."""
+    urls, users = world
+    before = fingerprint()
+    for persona in ("anon", "outsider", "viewer", "auditor"):
+        client.logout()
+        if users[persona] is not None:
+            client.force_login(users[persona])
+        for name, url in sorted(urls.items()):
+            if name in OPEN_POSTS:
+                continue
+            response = client.post(url, {"name": "x", "kind": "certify", "confirm": "on", "reason": "x"})
+            assert response.status_code < 500, (name, persona, response.status_code)
+    assert fingerprint() == before
