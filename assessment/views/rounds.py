@@ -253,7 +253,9 @@ def round_grid(request, pk: int, number: int):
             "levels": range(4),
             "current_block": block,
             "carried_cells": [cell.pk for cell in grid["cells"] if cell.carried_over],
+            # Only a later round can be removed (the first is where work starts).
             "discardable": editable
+            and assessment_round.number > 1
             and assessment_round.pk == state.latest_round.pk
             and services.round_is_untouched(assessment_round),
             "blocks": [
