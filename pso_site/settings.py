@@ -119,11 +119,11 @@ AXES_CLIENT_IP_CALLABLE = "pso_site.lib.clientip.client_ip"
 # Signed out after this long without a request (pso_site.middleware.IdleTimeoutMiddleware).
 SESSION_IDLE_MINUTES = env_int("DJANGO_SESSION_IDLE_MINUTES", 60)
 
-AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
-    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+AUTH_PASSWORD_VALIDATORS = [  # Django's, with messages in Thai and English (pso_site/lib/passwords.py)
+    {"NAME": "pso_site.lib.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "pso_site.lib.passwords.MinimumLengthValidator"},
+    {"NAME": "pso_site.lib.passwords.CommonPasswordValidator"},
+    {"NAME": "pso_site.lib.passwords.NumericPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

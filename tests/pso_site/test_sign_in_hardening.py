@@ -39,3 +39,15 @@ def test_a_session_idle_too_long_is_signed_out(client, editor_a, settings):
     response = client.get(reverse("home"))
     assert response.status_code == 302 and reverse("login") in response["Location"]
     assert client.get(reverse("home")).status_code == 302  # signed out for good
+
+
+@pytest.mark.django_db
+def test_password_rules_are_said_in_thai():
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import translation
+
+    with translation.override("th"), pytest.raises(ValidationError) as refused:
+        validate_password("1234")
+    text = " ".join(refused.value.messages)
+    assert "สั้นเกินไป" in text and "ตัวเลขล้วน" not in text and "มีแต่ตัวเลข" in text
