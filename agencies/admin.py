@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from agencies.models import (
+    AccessEvent,
     Agency,
     Cohort,
     Criterion,
@@ -168,3 +169,35 @@ class MissionCategoryAdmin(admin.ModelAdmin):
 @admin.register(Step)
 class StepAdmin(admin.ModelAdmin):
     list_display = ["number", "name_th", "name_en"]
+
+
+@admin.register(AccessEvent)
+class AccessEventAdmin(admin.ModelAdmin):
+    """The access log: read only, filterable, exportable as CSV."""
+
+    list_display = ["at", "username", "action", "subject", "ip"]
+    list_filter = ["action"]
+    search_fields = ["username", "subject", "path"]
+    date_hierarchy = "at"
+    actions = ["export_csv"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description=_("Export the selected events as CSV"), permissions=["view"])
+    def export_csv(self, request, queryset):
+        from pso_site.lib.dates import format_datetime
+        from pso_site.lib.xlsx import csv_response
+
+        headers = [_("When"), _("Username"), _("Action"), _("What"), _("Address"), _("From")]
+        rows = (
+            [format_datetime(e.at), e.username, e.get_action_display(), e.subject, e.path, e.ip]
+            for e in queryset
+        )
+        return csv_response(headers, rows, "pso-access-log.csv")

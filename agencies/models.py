@@ -299,3 +299,35 @@ class Step(BilingualName):
     @property
     def guidance(self) -> str:
         return pick_language(self.guidance_th, self.guidance_en)
+
+
+class AccessEvent(models.Model):
+    """Who did what, when, from where: sign-ins (and failed ones), downloads
+    of dossiers, evidence, archives and workbooks, and decisions. Written by
+    ``agencies.audit``; nobody edits it through the app."""
+
+    class Action(models.TextChoices):
+        SIGN_IN = "sign_in", _("Signed in")
+        SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
+        DOSSIER = "dossier", _("Downloaded a dossier")
+        EVIDENCE = "evidence", _("Downloaded an evidence file")
+        EXPORT = "export", _("Exported data")
+        DECISION = "decision", _("Recorded a decision")
+
+    at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    username = models.CharField(_("username"), max_length=150, blank=True)
+    action = models.CharField(_("action"), max_length=20, choices=Action.choices)
+    subject = models.CharField(_("what"), max_length=300, blank=True)
+    path = models.CharField(_("address"), max_length=300, blank=True)
+    ip = models.GenericIPAddressField(_("from"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("access event")
+        verbose_name_plural = _("access log")
+        ordering = ["-at", "-id"]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"

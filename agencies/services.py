@@ -27,7 +27,7 @@ STANDARDS_ADMIN_MODELS = [
     "missioncategory",
     "step",
 ]
-STANDARDS_ADMIN_READS = ["membership", "instituterole", "invitation"]
+STANDARDS_ADMIN_READS = ["membership", "instituterole", "invitation", "accessevent"]
 
 
 class RoleRefused(Exception):

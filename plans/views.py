@@ -10,6 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from agencies import audit
+from agencies.models import AccessEvent
 from assessment import concurrency
 from assessment.access import get_project_for_user
 from assessment.frame import project_frame, project_state
@@ -274,6 +276,7 @@ def activity_detail(request, pk: int, activity_id: int):
 def activity_evidence(request, pk: int, evidence_id: int):
     project = get_project_for_user(request.user, pk)
     evidence = get_object_or_404(ActivityEvidence, pk=evidence_id, update__activity__plan__project=project)
+    audit.record(request, AccessEvent.Action.EVIDENCE, f"{project} · {evidence.original_name}")
     return stored_file_response(evidence)
 
 
@@ -292,6 +295,7 @@ def timeline(request, pk: int):
 @require_safe
 def plans_workbook(request, pk: int):
     project = get_project_for_user(request.user, pk)
+    audit.record(request, AccessEvent.Action.EXPORT, f"{project} · plans.xlsx")
     return workbook_response(
         workbooks.plans_workbook(project),
         f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year_be}-plans.xlsx",

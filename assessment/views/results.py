@@ -8,6 +8,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
+from agencies import audit
+from agencies.models import AccessEvent
 from assessment import results, workbooks
 from assessment.access import get_project_for_user
 from assessment.frame import project_frame, project_state
@@ -100,6 +102,7 @@ def results_workbook(request, pk: int):
         raise Http404("No results yet.")
     score = _score(state, assessment_round)
     rows = results.criterion_rows(state.data, score)
+    audit.record(request, AccessEvent.Action.EXPORT, f"{project} · results.xlsx")
     content = workbooks.results_workbook(
         project,
         assessment_round,

@@ -10,6 +10,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
 
+from agencies import audit
+from agencies.models import AccessEvent
 from assessment import concurrency, services, snapshots
 from assessment import grid as grid_module
 from assessment.access import get_project_for_user
@@ -340,4 +342,5 @@ def cell_detail(request, pk: int, number: int, cell_id: int):
 def evidence_download(request, pk: int, evidence_id: int):
     project = get_project_for_user(request.user, pk)
     evidence = get_object_or_404(EvidenceFile, pk=evidence_id, cell__round__project=project)
+    audit.record(request, AccessEvent.Action.EVIDENCE, f"{project} · {evidence.original_name}")
     return stored_file_response(evidence)

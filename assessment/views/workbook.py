@@ -11,6 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
+from agencies import audit
+from agencies.models import AccessEvent
 from assessment import grid, services
 from assessment.access import get_project_for_user
 from assessment.frame import project_frame, project_state
@@ -47,6 +49,7 @@ def workbook_download(request, pk: int, number: int):
     state = project_state(request, project)
     assessment_round = _round_for(state, number)
     content = grid_workbook(project, assessment_round, state.data.missions, state.data.indicators)
+    audit.record(request, AccessEvent.Action.EXPORT, f"{project} · round {number}.xlsx")
     response = HttpResponse(content, content_type=XLSX)
     filename = (
         f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year_be}-round-{number}.xlsx"

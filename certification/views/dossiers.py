@@ -9,7 +9,8 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
-from agencies.models import Membership
+from agencies import audit
+from agencies.models import AccessEvent, Membership
 from assessment.access import ProjectUnderRevision, get_project_for_user, project_role
 from assessment.frame import project_frame
 from assessment.writes import role_in_project
@@ -53,6 +54,7 @@ def dossier_latest(request, pk: int):
     if dossier.is_draft(project) and project_role(request.user, project) is not None:
         draft, _html, _digest = dossier.draft_for(project)
         if draft is not None and draft.is_ready:
+            audit.record(request, AccessEvent.Action.DOSSIER, f"{project} · draft")
             return _draft_file(project, draft)
         context = project_frame(request, project)
         context["draft"] = draft
@@ -61,7 +63,7 @@ def dossier_latest(request, pk: int):
     if issued is None or not issued.is_ready:
         messages.info(request, _("The dossier is being prepared; it appears on this page when it is ready."))
         return redirect("assessment:project", pk=pk)
-    return _stored(project, issued)
+    return _stored(request, project, issued)
 
 
 @login_or_404
@@ -71,7 +73,7 @@ def dossier_issued(request, pk: int, dossier_id: int):
     issued = get_object_or_404(IssuedDossier, pk=dossier_id, project=project)
     if not issued.is_ready:
         raise Http404("The dossier is not ready.")
-    return _stored(project, issued)
+    return _stored(request, project, issued)
 
 
 @require_POST
@@ -119,11 +121,12 @@ def dossier_retry(request, pk: int, dossier_id: int):
     return redirect("assessment:project", pk=pk)
 
 
-def _stored(project, issued: IssuedDossier):
+def _stored(request, project, issued: IssuedDossier):
     try:
         handle = issued.file.open("rb")
     except (FileNotFoundError, ValueError):
         raise Http404("The stored dossier file is missing.") from None
+    audit.record(request, AccessEvent.Action.DOSSIER, f"{project} · {issued.sha256[:12]}")
     response = FileResponse(
         handle,
         as_attachment=True,

@@ -8,8 +8,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
+from agencies import audit
 from agencies.access import person_roles, require_institute_role
-from agencies.models import InstituteRole
+from agencies.models import AccessEvent, InstituteRole
 from assessment import concurrency, history
 from assessment.frame import project_frame, project_state
 from assessment.models import Project
@@ -34,6 +35,7 @@ def _project_list(request, *, queryset, template, extra=None, download_name=""):
     form = ProjectFilterForm(request.GET or None, statuses=STATUSES_FOR_INSTITUTE)
     projects = form.filter(projects_with_submitted_total(queryset).select_related("certificate"))
     if request.GET.get("download") in ("xlsx", "csv"):
+        audit.record(request, AccessEvent.Action.EXPORT, f"{download_name}.{request.GET['download']}")
         return list_download(projects, kind=request.GET["download"], name=download_name)
     page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
     query = request.GET.copy()
@@ -185,6 +187,7 @@ def review_page(request, pk: int):
                 overall_comment=form.cleaned_data["overall_comment"],
                 levels=form.levels(),
             )
+            audit.record(request, AccessEvent.Action.DECISION, f"{project} · {decision.get_kind_display()}")
             messages.success(
                 request, _("Decision recorded: %(decision)s.") % {"decision": decision.get_kind_display()}
             )
