@@ -193,3 +193,33 @@ def test_refused_posts_change_nothing(client, world):
             response = client.post(url, {"name": "x", "kind": "certify", "confirm": "on", "reason": "x"})
             assert response.status_code < 500, (name, persona, response.status_code)
     assert fingerprint() == before
+
+
+def test_an_object_addressed_under_another_project_of_the_same_agency_is_404(client, world, head_a, editor_a):
+    """Ids of project A's objects under project B's address (both readable by
+    the person) never reach A's objects."""
+    from agencies.models import Standard
+    from assessment import services
+
+    urls, _users = world
+    other = services.project_create(
+        agency=head_a.memberships.get().agency, standard=Standard.objects.get(code="1107"), fiscal_year=2031
+    )
+    client.force_login(head_a)
+    crossed = []
+    for name in (
+        "assessment:cell",
+        "assessment:evidence",
+        "plans:plan_edit",
+        "plans:activity",
+        "plans:activity_evidence",
+        "certification:dossier_issued",
+    ):
+        url = urls[name]
+        parts = url.split("/")
+        moved = "/".join([parts[0], parts[1], str(other.pk), *parts[3:]])
+        assert moved != url
+        status = client.get(moved).status_code
+        if status != 404:
+            crossed.append(f"{name}: {moved} → {status}")
+    assert not crossed, crossed
