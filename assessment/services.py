@@ -66,6 +66,20 @@ def catalogue_budgets() -> dict[str, Decimal]:
 
 
 @transaction.atomic
+def criterion_copy(project: Project, criterion, **values) -> ProjectCriterion:
+    """The project's own copy of a catalogue criterion (unsaved)."""
+    return ProjectCriterion(
+        project=project,
+        source=criterion,
+        code=criterion.code,
+        name_th=criterion.name_th,
+        name_en=criterion.name_en,
+        order=criterion.order,
+        provisional=criterion.provisional,
+        **values,
+    )
+
+
 def project_create(
     *, agency: Agency, standard: Standard, fiscal_year: int, user=None, copy_from: Project | None = None
 ) -> Project:
@@ -100,16 +114,7 @@ def project_create(
             setattr(project, name, getattr(copy_from, name))
     project.save()
     ProjectCriterion.objects.bulk_create(
-        ProjectCriterion(
-            project=project,
-            source=criterion,
-            code=criterion.code,
-            name_th=criterion.name_th,
-            name_en=criterion.name_en,
-            order=criterion.order,
-            provisional=criterion.provisional,
-        )
-        for criterion in standard.criteria.order_by("order")
+        criterion_copy(project, criterion) for criterion in standard.criteria.order_by("order")
     )
     if copy_from is not None:
         for mission in Mission.objects.filter(project=copy_from).prefetch_related("outcomes"):
@@ -432,15 +437,11 @@ def evidence_attach(
         attached = []
         for target in cells.order_by("mission__order", "indicator__order", "pk"):
             target.round = assessment_round  # the history names the round without a query per cell
-            evidence = EvidenceFile(cell=target)
             if not attached:
+                evidence = EvidenceFile(cell=target)
                 evidence.fill_from_upload(upload=upload, sha256=sha256, content_type=content_type, user=user)
             else:
-                first = attached[0]
-                for name in ("original_name", "content_type", "size", "sha256"):
-                    setattr(evidence, name, getattr(first, name))
-                evidence.uploaded_by = user
-                evidence.file.name = first.file.name  # the same stored bytes
+                evidence = attached[0].sharing(cell=target, uploaded_by=user)
                 evidence.save()
             attached.append(evidence)
         return attached
@@ -475,14 +476,8 @@ def evidence_carry(*, previous: AssessmentRound, assessment_round: AssessmentRou
         )
     }
     carried = [
-        EvidenceFile(
+        item.sharing(
             cell_id=new_cells[(item.cell.mission_id, item.cell.indicator_id)],
-            file=item.file.name,
-            original_name=item.original_name,
-            content_type=item.content_type,
-            size=item.size,
-            sha256=item.sha256,
-            uploaded_by_id=item.uploaded_by_id,
             from_round=item.from_round or previous.number,
         )
         for item in EvidenceFile.objects.filter(cell__round=previous).select_related("cell")

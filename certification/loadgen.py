@@ -42,7 +42,7 @@ from assessment.models import (
     Project,
     ProjectCriterion,
 )
-from assessment.services import catalogue_budgets
+from assessment.services import catalogue_budgets, criterion_copy
 from certification.dossier import font_faces, html_to_pdf
 from certification.models import (
     Certificate,
@@ -298,17 +298,7 @@ def _batch(*, numbers, size, shapes, rng, password_hash, reviewers, placeholder,
             plan.append((project, shape, status))
     projects = Project.objects.bulk_create([project for project, _shape, _status in plan])
     criteria = ProjectCriterion.objects.bulk_create(
-        ProjectCriterion(
-            project=project,
-            source=criterion,
-            code=criterion.code,
-            name_th=criterion.name_th,
-            name_en=criterion.name_en,
-            order=criterion.order,
-            provisional=criterion.provisional,
-            weight=weight,
-            target_level=3,
-        )
+        criterion_copy(project, criterion, weight=weight, target_level=3)
         for project, shape, _status in plan
         for criterion, weight in zip(shape.criteria, shape.weights, strict=True)
     )

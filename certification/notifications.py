@@ -21,6 +21,15 @@ def _emails(users) -> list[str]:
     return sorted({user.email for user in users.filter(is_active=True).exclude(email="")})
 
 
+def _head_emails(project: Project) -> list[str]:
+    """The addresses of the project's agency heads."""
+    return _emails(
+        get_user_model().objects.filter(
+            memberships__agency_id=project.agency_id, memberships__role=Membership.Role.HEAD
+        )
+    )
+
+
 def project_submitted(project: Project) -> None:
     committee = get_user_model().objects.filter(institute_roles__role=InstituteRole.Role.COMMITTEE)
     recipients = _emails(committee)
@@ -41,10 +50,7 @@ def project_submitted(project: Project) -> None:
 
 
 def project_decided(project: Project, decision) -> None:
-    heads = get_user_model().objects.filter(
-        memberships__agency_id=project.agency_id, memberships__role=Membership.Role.HEAD
-    )
-    recipients = _emails(heads)
+    recipients = _head_emails(project)
     if not recipients:
         return
     link = settings.SITE_URL + reverse("assessment:project", args=[project.pk])
@@ -64,10 +70,7 @@ def project_decided(project: Project, decision) -> None:
 def certificate_expiring(certificate, days_left: int) -> None:
     """To the agency's heads: the certificate ends soon; start the renewal."""
     project = certificate.project
-    heads = get_user_model().objects.filter(
-        memberships__agency_id=project.agency_id, memberships__role=Membership.Role.HEAD
-    )
-    recipients = _emails(heads)
+    recipients = _head_emails(project)
     if not recipients:
         return
     link = settings.SITE_URL + reverse("assessment:project", args=[project.pk])

@@ -29,6 +29,21 @@ class StoredFile(models.Model):
     def __str__(self) -> str:
         return self.original_name
 
+    def sharing(self, **fields):
+        """An unsaved row of the same kind naming the same stored bytes (the
+        file is stored once; each row lists it)."""
+        values = {
+            "file": self.file.name,
+            "original_name": self.original_name,
+            "content_type": self.content_type,
+            "size": self.size,
+            "sha256": self.sha256,
+            "uploaded_by_id": self.uploaded_by_id,
+        }
+        if "uploaded_by" in fields:
+            values.pop("uploaded_by_id")
+        return type(self)(**{**values, **fields})
+
     def fill_from_upload(self, *, upload, sha256: str, content_type: str, user) -> None:
         """Set the fields from a checked upload (see ``assessment.evidence``) and store it."""
         self.original_name = upload.name[:255]

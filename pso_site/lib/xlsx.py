@@ -13,6 +13,8 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from pso_site.lib.thaidate import thai_numeric
+
 # Excel's Thai locale (041E) with the Thai Buddhist calendar (07): 9 ต.ค. 2544.
 BE_DATE = "[$-107041E]d mmm yyyy"
 BE_DATETIME = "[$-107041E]d mmm yyyy hh:mm"
@@ -95,7 +97,7 @@ def csv_text(value) -> str:
     if isinstance(value, datetime.datetime):
         value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
     if isinstance(value, datetime.date):
-        return f"{value.day}/{value.month}/{value.year + 543}"
+        return thai_numeric(value)
     if isinstance(value, Decimal):
         return f"{value:.2f}"
     text = str(value)
