@@ -22,3 +22,14 @@ class FirstHeadForm(forms.Form):
 
 class MemberRoleForm(forms.Form):
     role = forms.ChoiceField(label=gettext_lazy("Role"), choices=Membership.Role.choices)
+
+
+class SecondFactorForm(forms.Form):
+    """A code from the authenticator app (or, at sign-in, a recovery code)."""
+
+    code = forms.CharField(
+        label=gettext_lazy("Code"),
+        max_length=32,
+        help_text=gettext_lazy("The six digits your authenticator app shows now."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autofocus": True}),
+    )

@@ -313,6 +313,9 @@ class AccessEvent(models.Model):
         EVIDENCE = "evidence", _("Downloaded an evidence file")
         EXPORT = "export", _("Exported data")
         DECISION = "decision", _("Recorded a decision")
+        SECOND_FACTOR = "second_factor", _("Gave the second factor")
+        SECOND_FACTOR_FAILED = "second_factor_failed", _("Wrong second-factor code")
+        TWO_FACTOR_CHANGED = "two_factor_changed", _("Changed two-step sign-in")
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(

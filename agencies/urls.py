@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agencies import views
+from agencies import twofactor_views, views
 
 app_name = "agencies"
 
@@ -15,4 +15,9 @@ urlpatterns = [
     path("agencies/<slug:code>/first-head/", views.first_head, name="first_head"),
     path("invitations/<int:invitation_id>/", views.invitation_answer, name="invitation_answer"),
     path("people/history/", views.people_history, name="people_history"),
+    path("accounts/two-step/", twofactor_views.two_factor, name="two_factor"),
+    path("accounts/two-step/set-up/", twofactor_views.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-step/code/", twofactor_views.two_factor_verify, name="two_factor_verify"),
+    path("accounts/two-step/recovery-codes/", twofactor_views.recovery_codes, name="recovery_codes"),
+    path("accounts/two-step/off/", twofactor_views.two_factor_remove, name="two_factor_remove"),
 ]

@@ -5,9 +5,12 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.shortcuts import redirect
+from django.urls import reverse
 from django.utils.cache import patch_cache_control
+from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
+from agencies import twofactor
 from assessment.access import ProjectReadOnly, ProjectUnderRevision
 
 
@@ -79,3 +82,44 @@ class IdleTimeoutMiddleware:
             if seen is not None and now - seen > TOUCH_EVERY:
                 request.session[LAST_SEEN] = now
         return self.get_response(request)
+
+
+class SecondFactorMiddleware:
+    """Nobody who has (or must have) a second factor reaches a page with a
+    password alone: committee members, auditors, standards administrators
+    and Django staff must set up an authenticator app; anyone who set one up
+    gives its code. Only signing in and out, the language, password reset,
+    the public verification page and the health checks are open before."""
+
+    OPEN = frozenset(
+        {
+            "login",
+            "logout",
+            "set_language",
+            "verify",
+            "health",
+            "health_live",
+            "password_reset",
+            "password_reset_done",
+            "password_reset_confirm",
+            "password_reset_complete",
+            "agencies:two_factor_setup",
+            "agencies:two_factor_verify",
+        }
+    )
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if request.resolver_match.view_name in self.OPEN or not twofactor.pending(request):
+            return None
+        target = (
+            "agencies:two_factor_verify"
+            if twofactor.has_device(request.user)
+            else "agencies:two_factor_setup"
+        )
+        return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")

@@ -42,6 +42,9 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "simple_history",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
     "health_check",
@@ -62,8 +65,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "pso_site.middleware.IdleTimeoutMiddleware",
+    "pso_site.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "pso_site.middleware.ReadOnlyProjectMiddleware",
@@ -96,6 +101,9 @@ DATABASES = {
     "default": dj_database_url.parse(
         env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
         conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 0),
+        # A kept connection is checked before each request reuses it, so a
+        # database restart costs no request more than the one in flight.
+        conn_health_checks=True,
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -118,6 +126,11 @@ AXES_CLIENT_IP_CALLABLE = "pso_site.lib.clientip.client_ip"
 
 # Signed out after this long without a request (pso_site.middleware.IdleTimeoutMiddleware).
 SESSION_IDLE_MINUTES = env_int("DJANGO_SESSION_IDLE_MINUTES", 60)
+# Two-step sign-in (agencies/twofactor.py): the name authenticator apps show,
+# and a growing wait after each wrong code (1, 2, 4, 8 … seconds).
+OTP_TOTP_ISSUER = "P.S.O."
+OTP_TOTP_THROTTLE_FACTOR = 1
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 AUTH_PASSWORD_VALIDATORS = [  # Django's, with messages in Thai and English (pso_site/lib/passwords.py)
     {"NAME": "pso_site.lib.passwords.UserAttributeSimilarityValidator"},

@@ -28,6 +28,40 @@ def empty_cache():
     cache.clear()
 
 
+def second_factor_device(user):
+    """The authenticator of a test person (a known key: tests compute its codes)."""
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device, _created = TOTPDevice.objects.get_or_create(
+        user=user, defaults={"name": "authenticator", "key": "3132333435363738393031323334353637383930"}
+    )
+    return device
+
+
+@pytest.fixture(autouse=True)
+def force_login_gives_the_second_factor(monkeypatch):
+    """``client.force_login`` signs in the way people do, both steps: the
+    institute's people (who must have a second factor) give it too. Tests of
+    two-step sign-in itself sign in with ``client.login`` or ``force_login_password_only``."""
+    from django.test import Client
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from agencies import twofactor
+
+    password_only = Client.force_login
+
+    def force_login(self, user, backend=None):
+        password_only(self, user, backend)
+        if twofactor.required(user):
+            session = self.session
+            session[DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id
+            session.pop(twofactor.PENDING, None)
+            session.save()
+
+    monkeypatch.setattr(Client, "force_login", force_login)
+    monkeypatch.setattr(Client, "force_login_password_only", password_only, raising=False)
+
+
 @pytest.fixture(autouse=True)
 def media_in_tmp(settings, tmp_path):
     """Uploaded evidence and issued dossiers go to a folder of the test's own."""
@@ -119,25 +153,27 @@ def outsider(agency_b):
     return member("editor_b", agency_b, Membership.Role.EDITOR)
 
 
+def institute_person(username: str, role: str):
+    """A person of the institute, with the authenticator the role requires."""
+    user = make_user(username)
+    institute_role_grant(user=user, role=role)
+    second_factor_device(user)
+    return user
+
+
 @pytest.fixture
 def committee_member(db):
-    user = make_user("committee")
-    institute_role_grant(user=user, role=InstituteRole.Role.COMMITTEE)
-    return user
+    return institute_person("committee", InstituteRole.Role.COMMITTEE)
 
 
 @pytest.fixture
 def auditor(db):
-    user = make_user("auditor")
-    institute_role_grant(user=user, role=InstituteRole.Role.AUDITOR)
-    return user
+    return institute_person("auditor", InstituteRole.Role.AUDITOR)
 
 
 @pytest.fixture
 def standards_admin(db):
-    user = make_user("stdadmin")
-    institute_role_grant(user=user, role=InstituteRole.Role.STANDARDS_ADMIN)
-    return user
+    return institute_person("stdadmin", InstituteRole.Role.STANDARDS_ADMIN)
 
 
 @pytest.fixture

@@ -6,11 +6,10 @@ from django.core.files.base import ContentFile
 from django.urls import URLResolver, get_resolver, reverse
 
 from agencies.models import InstituteRole, Invitation, Membership
-from agencies.services import institute_role_grant
 from assessment.models import Assessment, EvidenceFile
 from certification.models import IssuedDossier
 from plans.models import Activity, ActivityEvidence, ProgressUpdate
-from tests.conftest import make_user
+from tests.conftest import institute_person
 from tests.policy import PERSONAS, POLICY
 
 pytestmark = pytest.mark.django_db
@@ -53,8 +52,7 @@ def world(
     auditor,
     standards_admin,
 ):
-    conflicted = make_user("conflicted")
-    institute_role_grant(user=conflicted, role=InstituteRole.Role.COMMITTEE)
+    conflicted = institute_person("conflicted", InstituteRole.Role.COMMITTEE)
     Membership.objects.create(user=conflicted, agency=agency_a, role=Membership.Role.VIEWER)
     project = submitted_project
     cell = Assessment.objects.filter(round__project=project).first()
@@ -117,6 +115,11 @@ def world(
         "agencies:first_head": {"code": agency_a.code},
         "agencies:invitation_answer": {"invitation_id": invitation.pk},
         "agencies:people_history": {},
+        "agencies:two_factor": {},
+        "agencies:two_factor_setup": {},
+        "agencies:two_factor_verify": {},
+        "agencies:recovery_codes": {},
+        "agencies:two_factor_remove": {},
     }
     users = {
         "anon": None,
@@ -152,8 +155,10 @@ def test_every_person_gets_what_the_policy_says(client, world):
     assert not wrong, "\n".join(wrong)
 
 
-# POSTs that anyone may make (signing in, out, resetting a password, the language).
+# POSTs that anyone may make (signing in, out, resetting a password, the
+# language, new recovery codes for one's own account).
 OPEN_POSTS = {
+    "agencies:recovery_codes",
     "login",
     "logout",
     "password_reset",
@@ -223,3 +228,30 @@ def test_an_object_addressed_under_another_project_of_the_same_agency_is_404(cli
         if status != 404:
             crossed.append(f"{name}: {moved} → {status}")
     assert not crossed, crossed
+
+
+def test_the_institute_reaches_no_page_with_a_password_alone(client, world):
+    """Committee members (also the one in agency A), auditors and the
+    standards administrator, signed in with the password only: every page
+    and every POST but signing in and out, password reset, the language,
+    the public verification page and the health checks sends them to give
+    their second factor, and nothing changes."""
+    from pso_site.middleware import SecondFactorMiddleware
+
+    urls, users = world
+    verify = reverse("agencies:two_factor_verify")
+    before = fingerprint()
+    reached = []
+    for persona in ("committee", "conflicted", "auditor", "admin"):
+        client.logout()
+        client.force_login_password_only(users[persona])
+        for name, url in sorted(urls.items()):
+            if name in SecondFactorMiddleware.OPEN or name == "logout":
+                continue
+            for method in (client.get, client.post):
+                response = method(url)
+                if response.status_code != 302 or not response["Location"].startswith(verify):
+                    reached.append(f"{method.__name__.upper()} {name} as {persona}: {response.status_code}")
+        assert client.get("/admin/")["Location"].startswith(verify)
+    assert not reached, "\n".join(reached)
+    assert fingerprint() == before

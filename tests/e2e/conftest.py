@@ -132,3 +132,34 @@ def no_csp_violations(page):
     yield
     page.remove_listener("console", seen)
     assert not violations, "CSP violations:\n" + "\n".join(violations)
+
+
+def sign_in(page, live_server, username: str, password: str | None = None) -> None:
+    """Sign in through the login page, and through two-step sign-in where the
+    person has (or must set up) an authenticator app: the test reads the key
+    the set-up page shows, as a person types it into their app."""
+    import base64
+    import binascii
+
+    from django_otp.oath import TOTP
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from playwright.sync_api import expect
+
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.get_by_label("ชื่อผู้ใช้").fill(username)
+    page.get_by_label("รหัสผ่าน").fill(password or "pw-" + username)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    expect(page.get_by_role("button", name="เข้าสู่ระบบ")).to_have_count(0)
+    if "/accounts/two-step/set-up/" in page.url:
+        key = base64.b32decode(page.locator("#totp-key").inner_text().replace(" ", ""))
+        page.locator("#id_code").fill(f"{TOTP(key).token():06d}")
+        page.locator("#id_code").press("Enter")
+        expect(page.locator("#recovery-codes li")).to_have_count(10)
+        page.locator("main a.btn-primary").click()
+    elif "/accounts/two-step/code/" in page.url:
+        device = TOTPDevice.objects.get(user__username=username)
+        TOTPDevice.objects.filter(pk=device.pk).update(last_t=-1)  # the same 30 s may have signed in before
+        page.locator("#id_code").fill(f"{TOTP(binascii.unhexlify(device.key)).token():06d}")
+        page.locator("#id_code").press("Enter")
+    expect(page.locator("#id_code")).to_have_count(0)

@@ -15,6 +15,7 @@ from certification.models import Certificate, ReviewCriterion
 from certification.services import project_submit
 from pso_site.demo import demo_seed
 from pso_site.lib.pdf import extract_text
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "demo-pass-2544"
@@ -37,11 +38,7 @@ def demo():
 
 
 def login(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill(PASSWORD)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    sign_in(page, live_server, username, PASSWORD)
     expect(page.get_by_role("heading", name="ยินดีต้อนรับ", exact=False)).to_be_visible()
 
 

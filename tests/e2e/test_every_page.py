@@ -5,13 +5,13 @@ and English, tests/e2e/conftest.py), and nothing scrolls sideways on a
 
 import pytest
 from django.urls import reverse
-from playwright.sync_api import expect
 
 from agencies.catalogue import catalogue_load, read_catalogue
 from agencies.models import Standard
 from assessment import services
 from certification import services as certification
 from certification.models import Certificate
+from tests.e2e.conftest import sign_in
 from tests.pages import agency_pages, grow, institute_pages
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -30,15 +30,6 @@ def certified(agency_a, editor_a, head_a, committee_member):
     )
     certification.project_submit(project_id=project.pk, user=head_a)
     return project
-
-
-def login(page, live_server, username):
-    page.context.clear_cookies()
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill("pw-" + username)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    expect(page.get_by_role("button", name="เข้าสู่ระบบ")).to_have_count(0)
 
 
 DOWNLOADS = ("evidence/", "/archive/", ".xlsx", ".pdf", "download=")
@@ -64,11 +55,13 @@ def visit_all(page, live_server, paths, *, phone: bool):
 def test_every_page_as_each_person(live_server, page, certified, committee_member, auditor, width):
     page.set_viewport_size({"width": width, "height": 900})
     phone = width == 390
-    login(page, live_server, "head_a")
+    sign_in(page, live_server, "head_a")
     agency = [path for path in agency_pages(certified) if "/new/" not in path and "/edit/" not in path]
     visit_all(page, live_server, agency, phone=phone)
-    login(page, live_server, "committee")
-    visit_all(page, live_server, institute_pages(certified), phone=phone)
+    sign_in(page, live_server, "committee")
+    two_step = [reverse("agencies:two_factor"), reverse("agencies:two_factor_setup")]
+    visit_all(page, live_server, [*institute_pages(certified), *two_step], phone=phone)
+    page.screenshot(path=f"test-artifacts/two-step-set-up-{width}.png", full_page=True)
     certification.project_decide(project_id=certified.pk, user=committee_member, kind="certify")
     certificate = Certificate.objects.get(project=certified)
     visit_all(page, live_server, [reverse("certification:certificate", args=[certified.pk])], phone=phone)

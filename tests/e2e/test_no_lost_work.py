@@ -10,6 +10,7 @@ from agencies.catalogue import catalogue_load, read_catalogue
 from agencies.models import Standard
 from assessment import services
 from plans.models import Activity, Plan
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -25,16 +26,8 @@ def project(agency_a, editor_a):
     return project
 
 
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill("pw-" + username)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    expect(page.get_by_role("button", name="เข้าสู่ระบบ")).to_have_count(0)
-
-
 def test_leaving_a_form_with_typed_changes_asks_first(live_server, page, project):
-    login(page, live_server, "editor_a")
+    sign_in(page, live_server, "editor_a")
     page.goto(f"{live_server.url}/projects/{project.pk}/step/1/")
     page.locator("textarea").first.fill("วิสัยทัศน์ที่พิมพ์ไว้แต่ยังไม่บันทึก")
     dialogs = []
@@ -47,7 +40,7 @@ def test_leaving_a_form_with_typed_changes_asks_first(live_server, page, project
 
 
 def test_a_date_typed_in_the_buddhist_era_is_stored_and_shown(live_server, page, project, screenshot):
-    login(page, live_server, "editor_a")
+    sign_in(page, live_server, "editor_a")
     page.goto(f"{live_server.url}/projects/{project.pk}/activities/new/?plan={project.plans.get().pk}")
     page.locator("#id_title").fill("สำรวจความต้องการข้อมูล")
     page.locator("#id_phase").select_option("short")
@@ -76,7 +69,7 @@ def test_one_upload_supports_a_whole_column(live_server, page, project, editor_a
     add_indicators(project)
     assessment_round = services.round_create(project=project, user=editor_a)
     cell = Assessment.objects.filter(round=assessment_round).order_by("pk").first()
-    login(page, live_server, "editor_a")
+    sign_in(page, live_server, "editor_a")
     page.goto(f"{live_server.url}/projects/{project.pk}/rounds/1/cells/{cell.pk}/")
     survey = tmp_path / "แบบสำรวจ.pdf"
     survey.write_bytes(b"%PDF-1.4\n%%EOF\n")

@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from agencies.catalogue import catalogue_load, read_catalogue
 from agencies.models import Standard
 from assessment import services
-from tests.e2e.conftest import ARTIFACTS
+from tests.e2e.conftest import ARTIFACTS, sign_in
 from tests.factories import add_indicators, add_missions, fill_round, fill_weights
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -31,18 +31,11 @@ def assessed_project(agency_a, editor_a, head_a):
     return project
 
 
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill("pw-" + username)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
-
-
 def test_plan_progress_second_round_and_submission(
     live_server, page, browser, assessed_project, tmp_path, screenshot
 ):
     base = f"{live_server.url}/projects/{assessed_project.pk}"
-    login(page, live_server, "editor_a")
+    sign_in(page, live_server, "editor_a")
 
     page.goto(f"{base}/step/7/")
     for select in page.locator("#targets-table select").all():
@@ -115,7 +108,7 @@ def test_plan_progress_second_round_and_submission(
     screenshot("round-comparison")
 
     head = browser.new_page(locale="th-TH")
-    login(head, live_server, "head_a")
+    sign_in(head, live_server, "head_a")
     head.goto(f"{base}/step/9/")
     expect(head.locator("#readiness-checklist .item-blocking")).to_have_count(0)
     expect(head.locator("#readiness-checklist")).to_contain_text("กิจกรรมระยะกลางและระยะยาว")

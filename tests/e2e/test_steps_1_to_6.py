@@ -6,15 +6,9 @@ import pytest
 from playwright.sync_api import expect
 
 from agencies.catalogue import catalogue_load, read_catalogue
+from tests.e2e.conftest import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
-
-
-def login(page, live_server, username):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("ชื่อผู้ใช้").fill(username)
-    page.get_by_label("รหัสผ่าน").fill("pw-" + username)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
 
 
 def save(page):
@@ -23,7 +17,7 @@ def save(page):
 
 def test_editor_fills_steps_1_to_6_and_reads_the_total(live_server, page, editor_a, screenshot):
     catalogue_load(data=read_catalogue())
-    login(page, live_server, "editor_a")
+    sign_in(page, live_server, "editor_a")
     page.get_by_role("link", name="สร้างโครงการขอรับรองใหม่").click()
     page.get_by_label("มาตรฐาน").select_option(label="P.S.O. 1101 ระบบข้อมูล")
     page.get_by_label("รอบการรับรอง (ปีงบประมาณ พ.ศ.)").fill("2569")
