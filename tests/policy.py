@@ -1,7 +1,8 @@
 """The access policy, written down: for every URL pattern of the app, what
 each kind of person gets from a GET on the objects of a submitted project
-of agency A (tests/test_policy.py checks it against the app and checks that
-no URL pattern is left out).
+of agency A, and what differs in the project's other states (``BY_STATE``);
+tests/test_policy.py checks it against the app and checks that no URL
+pattern is left out.
 
 Personas: anon (not signed in), head, editor, viewer (of agency A), outsider
 (editor of agency B), committee, conflicted (a committee member who is also
@@ -120,3 +121,54 @@ POLICY = {
     "agencies:recovery_codes": POST_ONLY_SIGNED_IN,
     "agencies:two_factor_remove": POST_ONLY_SIGNED_IN,
 }
+
+
+# The other states of the project. What differs from the submitted project
+# above, by rule:
+STATES = ("draft", "submitted", "under_review", "changes_requested", "certified", "not_certified", "revoked")
+
+
+def _institute(outcomes: dict, value) -> dict:
+    """``outcomes`` with the committee's and the auditors' answers replaced
+    (the conflicted committee member reads as a member of the agency)."""
+    return {**outcomes, "committee": value, "auditor": value}
+
+
+_READERS = {name for name, outcomes in POLICY.items() if outcomes in (READ, READ_FILE, READ_REDIRECT)}
+# Dossiers as issued (the institute's download is the latest issued one, whatever the agency edits).
+_ISSUED = {"certification:dossier", "certification:dossier_issued"}
+# Agency members may add plans and activities while the project may change.
+_EDIT = row("login", 200, 200, 404, 404, 404, 404, 404, 404)
+_NOBODY = row(404, 404, 404, 404, 404, 404, 404, 404, 404)
+# A certificate (valid or revoked) is read by the project's readers and verified by anyone.
+_CERTIFICATE = row("login", 200, 200, 200, 404, 200, 200, 200, 404)
+
+BY_STATE = {
+    # The institute reads a project only once it is submitted; nothing is issued yet.
+    "draft": {
+        **{name: _institute(POLICY[name], 404) for name in _READERS},
+        "certification:review": _institute(POLICY["certification:review"], 404),
+        "certification:submitted": _institute(POLICY["certification:submitted"], 404),
+        "certification:dossier_issued": _NOBODY,
+        "plans:plan_create": _EDIT,
+        "plans:activity_create": _EDIT,
+    },
+    "submitted": {},
+    "under_review": {},
+    # While the agency revises, the institute is sent to the version it submitted.
+    "changes_requested": {
+        **{name: _institute(POLICY[name], 302) for name in _READERS - _ISSUED},
+        "certification:certificate": _institute(POLICY["certification:certificate"], 302),
+        "certification:review": {**POLICY["certification:review"], "committee": 302},
+        "plans:plan_create": _EDIT,
+        "plans:activity_create": _EDIT,
+    },
+    "certified": {"certification:certificate": _CERTIFICATE, "verify": PUBLIC},
+    "not_certified": {},
+    # A revoked certificate still shows, saying it is revoked.
+    "revoked": {"certification:certificate": _CERTIFICATE, "verify": PUBLIC},
+}
+
+
+def expected(name: str, state: str) -> dict:
+    return BY_STATE[state].get(name, POLICY[name])
