@@ -99,6 +99,7 @@ class SecondFactorMiddleware:
             "verify",
             "health",
             "health_live",
+            "security_txt",
             "password_reset",
             "password_reset_done",
             "password_reset_confirm",

@@ -176,6 +176,8 @@ EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"] or None
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pso@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# Where vulnerabilities are reported (/.well-known/security.txt, docs/security.md).
+SECURITY_CONTACT = env_str("DJANGO_SECURITY_CONTACT", f"mailto:{DEFAULT_FROM_EMAIL}")
 
 SESSION_COOKIE_SECURE = env_bool("DJANGO_SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -17,4 +17,5 @@ urlpatterns = [
     path("verify/<str:token>/", verify, name="verify"),
     path("health/", health.health, name="health"),
     path("health/live/", health.live, name="health_live"),
+    path(".well-known/security.txt", views.security_txt, name="security_txt"),
 ]

@@ -1,5 +1,10 @@
+import datetime
+
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from agencies.access import person_roles
@@ -38,3 +43,16 @@ def home(request):
 @require_safe
 def catalogue(request):
     return render(request, "catalogue.html", {"standards": standards_with_criteria()})
+
+
+@require_safe
+def security_txt(request):
+    """RFC 9116: where to report a vulnerability (docs/security.md)."""
+    expires = (timezone.now() + datetime.timedelta(days=180)).replace(microsecond=0)
+    lines = [
+        f"Contact: {settings.SECURITY_CONTACT}",
+        f"Expires: {expires.isoformat().replace('+00:00', 'Z')}",
+        "Preferred-Languages: th, en",
+        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+    ]
+    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")

@@ -65,6 +65,7 @@ POLICY = {
     "verify": row(404, 404, 404, 404, 404, 404, 404, 404, 404),  # no such certificate
     "health": PUBLIC,
     "health_live": PUBLIC,
+    "security_txt": PUBLIC,
     "assessment:project_create": row("login", 200, 200, 404, 404, 404, 404, 404, 404),
     "assessment:project": READ,
     "assessment:history": READ,

@@ -129,6 +129,7 @@ def world(
         "verify": {"token": certificate.token if certificate else "no-such-token"},
         "health": {},
         "health_live": {},
+        "security_txt": {},
         "assessment:project_create": {"code": agency_a.code},
         "assessment:step": {"pk": pk, "number": 1},
         "plans:step": {"pk": pk, "number": 7},

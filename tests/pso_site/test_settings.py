@@ -1,3 +1,4 @@
+import datetime
 import os
 import subprocess
 import sys
@@ -114,3 +115,19 @@ def test_every_page_is_sent_with_a_strict_content_security_policy(client):
     assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'"
     assert "unsafe-inline" not in policy and "unsafe-eval" not in policy
     assert directives["frame-ancestors"] == "'none'"
+
+
+@pytest.mark.django_db
+def test_the_security_contact_is_published(client, settings):
+    settings.SECURITY_CONTACT = "mailto:security@pso.example"
+    response = client.get("/.well-known/security.txt")
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/plain")
+    lines = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
+    assert lines["Contact"] == "mailto:security@pso.example"
+    expires = datetime.datetime.fromisoformat(lines["Expires"].replace("Z", "+00:00"))
+    assert (
+        datetime.timedelta(days=30)
+        < expires - datetime.datetime.now(datetime.UTC)
+        < datetime.timedelta(days=365)
+    )
