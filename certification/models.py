@@ -117,6 +117,10 @@ class CertificateSequence(models.Model):
         return f"{self.standard_code}/{self.year_be}: {self.last}"
 
 
+# A valid certificate is "expiring soon" from the first reminder on (reminders.py).
+EXPIRING_SOON_DAYS = 180
+
+
 class Certificate(models.Model):
     class Status(models.TextChoices):
         VALID = "valid", _("Valid")
@@ -162,6 +166,25 @@ class Certificate(models.Model):
     @property
     def status(self) -> str:
         return self.status_on(timezone.localdate())
+
+    def days_left_on(self, day) -> int:
+        """Days of validity left after ``day`` (0 on the last day, negative once expired)."""
+        return (self.valid_until - day).days
+
+    @property
+    def days_left(self) -> int:
+        return self.days_left_on(timezone.localdate())
+
+    @property
+    def expiring_soon(self) -> bool:
+        """Valid, and within the first reminder's reach (180 days) of its end."""
+        return self.status == self.Status.VALID and self.days_left <= EXPIRING_SOON_DAYS
+
+    def standing(self) -> str:
+        """The certificate as of today, in words: valid, expiring soon, expired or revoked."""
+        if self.expiring_soon:
+            return _("Expiring soon")
+        return self.get_status_display()
 
     def get_status_display(self) -> str:
         return self.Status(self.status).label

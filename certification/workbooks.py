@@ -21,6 +21,7 @@ def list_headers() -> list[str]:
         _("Status"),
         _("Certificate"),
         _("Valid until"),
+        _("Certificate today"),
     ]
 
 
@@ -38,6 +39,7 @@ def list_rows(projects):
             project.get_status_display(),
             certificate.number if certificate else "",
             certificate.valid_until if certificate else None,
+            certificate.standing() if certificate else "",
         ]
 
 
@@ -47,5 +49,5 @@ def list_download(projects, *, kind: str, name: str):
         return csv_response(list_headers(), list_rows(projects), f"{name}.csv")
     workbook, sheet = new_workbook()
     sheet.title = name[:31]
-    table(sheet, list_headers(), list_rows(projects), widths=[40, 16, 16, 12, 10, 14, 12, 18, 20, 14])
+    table(sheet, list_headers(), list_rows(projects), widths=[40, 16, 16, 12, 10, 14, 12, 18, 20, 14, 16])
     return workbook_response(workbook, f"{name}.xlsx")

@@ -13,6 +13,7 @@ from agencies.selectors import standards_with_criteria
 from agencies.services import pending_invitations
 from assessment.selectors import projects_by_agency
 from certification.access import REVIEWABLE, projects_for_committee_member, projects_for_institute
+from certification.models import Certificate
 
 
 @login_required
@@ -23,6 +24,12 @@ def home(request):
     roles = person.institute_roles
     memberships = person.memberships
     projects = projects_by_agency([m.agency_id for m in memberships])
+    certificates = Certificate.objects.in_bulk(
+        [project.pk for listed in projects.values() for project in listed], field_name="project_id"
+    )
+    for listed in projects.values():
+        for project in listed:
+            project.certificate_today = certificates.get(project.pk)
     for membership in memberships:
         membership.projects = projects.get(membership.agency_id, [])
     context = {
