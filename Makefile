@@ -10,7 +10,7 @@ TEST_PACKAGES := chromium poppler-utils
 export DJANGO_DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint messages clean bench bench-pages bench-load
+.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint messages clean bench bench-pages bench-load bench-restart backup-drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -82,6 +82,15 @@ bench-pages: install-dev
 
 bench-load: install-dev $(VENV)/.installed-bench
 	$(BIN)/python bench/load.py
+
+# Faults survived (docs/operations.md), each on throwaway PostgreSQL clusters
+# of its own (no server needed): a database restart under load, and the
+# backup and restore drill.
+bench-restart: install-dev
+	$(BIN)/python bench/restart.py
+
+backup-drill: install-dev
+	$(BIN)/python bench/backup_drill.py
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -12,12 +12,9 @@ django-otp static tokens: each works once.
 
 import base64
 import binascii
-import io
 import os
 import re
 
-import qrcode
-import qrcode.image.svg
 from django.db import transaction
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
@@ -78,15 +75,6 @@ def key_for_people(hex_key: str) -> str:
 
 def config_url(user, hex_key: str) -> str:
     return TOTPDevice(user=user, name="authenticator", key=hex_key).config_url
-
-
-def qr_svg(url: str) -> str:
-    """The set-up address as an inline SVG QR code (no image request, no inline style)."""
-    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8, border=2)
-    out = io.BytesIO()
-    image.save(out)
-    svg = out.getvalue().decode()
-    return svg[svg.index("<svg") :]
 
 
 def clean_code(text: str) -> str:

@@ -14,6 +14,7 @@ from django_otp.plugins.otp_static.models import StaticDevice
 from agencies import audit, twofactor
 from agencies.forms import SecondFactorForm
 from agencies.models import AccessEvent
+from pso_site.lib.qr import qr_svg
 
 
 def _next(request) -> str:
@@ -71,7 +72,7 @@ def two_factor_setup(request):
         "form": form,
         "next": next_url,
         "key": twofactor.key_for_people(key),
-        "qr": twofactor.qr_svg(twofactor.config_url(user, key)),
+        "qr": qr_svg(twofactor.config_url(user, key)),
         "required": twofactor.required(user),
     }
     return render(request, "agencies/two_factor_setup.html", context)
