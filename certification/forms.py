@@ -172,6 +172,20 @@ class DecisionForm(forms.Form):
         return cleaned
 
 
+class CertificateLookupForm(forms.Form):
+    """The public check of a certificate by its number (as printed on it)."""
+
+    number = forms.CharField(
+        label=gettext_lazy("Certificate number"),
+        max_length=40,
+        help_text=gettext_lazy("As printed on the certificate, e.g. PSO-1101-2544-0001."),
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
+    def clean_number(self) -> str:
+        return "".join(self.cleaned_data["number"].split()).upper()
+
+
 class RevokeForm(forms.Form):
     reason = CleanTextField(
         label=gettext_lazy("Reason for revocation"),

@@ -97,6 +97,7 @@ class SecondFactorMiddleware:
             "logout",
             "set_language",
             "verify",
+            "verify_lookup",
             "health",
             "health_live",
             "security_txt",

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from certification.views.certificates import verify
+from certification.views.certificates import verify, verify_lookup
 from pso_site import health, views
 
 urlpatterns = [
@@ -14,6 +14,7 @@ urlpatterns = [
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("admin/", admin.site.urls),
+    path("verify/", verify_lookup, name="verify_lookup"),
     path("verify/<str:token>/", verify, name="verify"),
     path("health/", health.health, name="health"),
     path("health/live/", health.live, name="health_live"),

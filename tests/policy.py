@@ -66,6 +66,7 @@ POLICY = {
     "health": PUBLIC,
     "health_live": PUBLIC,
     "security_txt": PUBLIC,
+    "verify_lookup": PUBLIC,
     "assessment:project_create": row("login", 200, 200, 404, 404, 404, 404, 404, 404),
     "assessment:project": READ,
     "assessment:history": READ,

@@ -130,6 +130,7 @@ def world(
         "health": {},
         "health_live": {},
         "security_txt": {},
+        "verify_lookup": {},
         "assessment:project_create": {"code": agency_a.code},
         "assessment:step": {"pk": pk, "number": 1},
         "plans:step": {"pk": pk, "number": 7},
