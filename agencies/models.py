@@ -310,6 +310,7 @@ class AccessEvent(models.Model):
         SIGN_IN = "sign_in", _("Signed in")
         SIGN_IN_FAILED = "sign_in_failed", _("Failed sign-in")
         DOSSIER = "dossier", _("Downloaded a dossier")
+        CERTIFICATE = "certificate", _("Downloaded a printable certificate")
         EVIDENCE = "evidence", _("Downloaded an evidence file")
         EXPORT = "export", _("Exported data")
         DECISION = "decision", _("Recorded a decision")

@@ -12,6 +12,7 @@ urlpatterns = [
     path("projects/<int:pk>/archive/", archive.project_archive, name="archive"),
     path("projects/<int:pk>/committee/", decisions.committee_view, name="committee_view"),
     path("projects/<int:pk>/certificate/", certificates.certificate_page, name="certificate"),
+    path("projects/<int:pk>/certificate.pdf", certificates.certificate_download, name="certificate_pdf"),
     path("projects/<int:pk>/dossier.pdf", dossiers.dossier_latest, name="dossier"),
     path("projects/<int:pk>/dossier/prepare/", dossiers.draft_prepare, name="draft_prepare"),
     path("projects/<int:pk>/dossiers/<int:dossier_id>.pdf", dossiers.dossier_issued, name="dossier_issued"),

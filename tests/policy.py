@@ -101,6 +101,7 @@ POLICY = {
     "certification:archive": READ,
     "certification:committee_view": READ,
     "certification:certificate": row("login", 404, 404, 404, 404, 404, 404, 404, 404),  # not certified
+    "certification:certificate_pdf": row("login", 404, 404, 404, 404, 404, 404, 404, 404),
     "certification:dossier": READ_FILE,
     "certification:draft_prepare": POST_ONLY,
     "certification:dossier_issued": READ_FILE,
@@ -161,14 +162,23 @@ BY_STATE = {
     "changes_requested": {
         **{name: _institute(POLICY[name], 302) for name in _READERS - _ISSUED},
         "certification:certificate": _institute(POLICY["certification:certificate"], 302),
+        "certification:certificate_pdf": _institute(POLICY["certification:certificate_pdf"], 302),
         "certification:review": {**POLICY["certification:review"], "committee": 302},
         "plans:plan_create": _EDIT,
         "plans:activity_create": _EDIT,
     },
-    "certified": {"certification:certificate": _CERTIFICATE, "verify": PUBLIC},
+    "certified": {
+        "certification:certificate": _CERTIFICATE,
+        "certification:certificate_pdf": _CERTIFICATE,
+        "verify": PUBLIC,
+    },
     "not_certified": {},
     # A revoked certificate still shows, saying it is revoked.
-    "revoked": {"certification:certificate": _CERTIFICATE, "verify": PUBLIC},
+    "revoked": {
+        "certification:certificate": _CERTIFICATE,
+        "certification:certificate_pdf": _CERTIFICATE,
+        "verify": PUBLIC,
+    },
 }
 
 

@@ -1,13 +1,17 @@
 """The certificate page (with its QR code) and the public verification page."""
 
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import require_safe
 
+from agencies import audit
+from agencies.models import AccessEvent
 from assessment.access import get_project_for_user
 from assessment.frame import project_frame
+from certification import printing
 from certification.access import is_committee_for
 from certification.forms import CertificateLookupForm, RevokeForm
 from certification.models import Certificate
@@ -39,6 +43,22 @@ def certificate_page(request, pk: int):
 # certificates, too few to walk the number space.
 LOOKUPS_PER_WINDOW = 30
 LOOKUP_WINDOW_SECONDS = 600
+
+
+@login_required
+@require_safe
+def certificate_download(request, pk: int):
+    """The printable certificate (A4, Thai), for the project's readers."""
+    project = get_project_for_user(request.user, pk)
+    certificate = get_object_or_404(
+        Certificate.objects.select_related("project__agency", "project__standard"), project=project
+    )
+    audit.record(request, AccessEvent.Action.CERTIFICATE, certificate.number)
+    return HttpResponse(
+        printing.certificate_pdf(certificate),
+        content_type="application/pdf",
+        headers={"Content-Disposition": f'attachment; filename="{certificate.number}.pdf"'},
+    )
 
 
 @require_safe
