@@ -194,6 +194,17 @@ class ProjectState:
         return [self.step(number) for number in sorted(_steps)]
 
 
+def step_address(project: Project, number: int) -> str:
+    """The page of step ``number`` of the project (each app registers its own)."""
+    return _steps[number].url(project)
+
+
+def step_missing(state: ProjectState, number: int) -> str:
+    """What step ``number`` still misses, computed again (in the language now active)."""
+    _state, missing = _steps[number].state(state)
+    return missing
+
+
 def project_state(request, project: Project) -> ProjectState:
     """The request's state of ``project`` (one per request and project)."""
     states = request.__dict__.setdefault("_project_states", {})

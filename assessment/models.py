@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agencies.models import Agency, Criterion, Standard, UltimateOutcome
-from pso_site.lib.bilingual import BilingualName
+from pso_site.lib.bilingual import BilingualName, pick_language
 from pso_site.lib.dates import buddhist_year
 from pso_site.lib.files import StoredFile
 
@@ -80,8 +80,11 @@ class Project(models.Model):
     # People of an imported archive who have no account here, by the field
     # they fill (assessment/people.py): {"<model>:<id>:<field>": {username, name}}.
     recorded_people = models.JSONField(default=dict, blank=True, editable=False)
+    # Where the project stands in the nine steps (assessment/progress.py):
+    # {"done", "total", "next", "next_state", "missing": {"th", "en"}, "target"}.
+    progress = models.JSONField(default=dict, blank=True, editable=False)
 
-    history = HistoricalRecords(excluded_fields=["recorded_people"])
+    history = HistoricalRecords(excluded_fields=["recorded_people", "progress"])
 
     class Meta:
         verbose_name = _("certification project")
@@ -104,6 +107,12 @@ class Project(models.Model):
                 name="project_budgets_total_100",
             ),
         ]
+
+    @property
+    def progress_missing(self) -> str:
+        """What the next step still misses, in the language of the page."""
+        missing = (self.progress or {}).get("missing") or {}
+        return pick_language(missing.get("th", ""), missing.get("en", ""))
 
     def __str__(self) -> str:
         return f"{self.agency} · {self.standard.label} · {self.fiscal_year_be}"

@@ -24,6 +24,7 @@ from assessment.models import (
     Project,
     ProjectCriterion,
 )
+from assessment.progress import progress_store
 from assessment.writes import EditConflict, check_unchanged, last_editor_since, project_for_write
 
 DEFAULT_BUDGETS = {
@@ -124,6 +125,7 @@ def project_create(
             mission.save()
             if outcomes:
                 mission.outcomes.add(*outcomes)
+    progress_store(project)
     return project
 
 

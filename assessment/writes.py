@@ -24,6 +24,7 @@ from assessment import concurrency
 from assessment.access import ProjectReadOnly
 from assessment.history import current_project_id
 from assessment.models import Project
+from assessment.progress import progress_store
 
 Snapshot = dict[str, tuple[str, str]]
 AGENCY_WRITERS = (Membership.Role.HEAD, Membership.Role.EDITOR)
@@ -106,6 +107,7 @@ def project_for_write(*, project_id: int, user, roles=AGENCY_WRITERS) -> Iterato
         if not project.is_editable:
             raise ProjectReadOnly(project)
         yield project
+        progress_store(project)
 
 
 @contextmanager

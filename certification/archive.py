@@ -33,6 +33,7 @@ from assessment.exchange import (
 )
 from assessment.models import Project
 from assessment.people import People
+from assessment.progress import progress_store
 from certification.models import (
     Certificate,
     CertificateSequence,
@@ -407,6 +408,7 @@ def _record_import(checked: Checked, *, agency: Agency, files: dict, user=None) 
             dossier.file.save(f"{item.sha256}.pdf", ContentFile(files[item.sha256]), save=False)
         dossier.save()
     people.save()
+    progress_store(project)
     return project
 
 

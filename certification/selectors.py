@@ -1,9 +1,10 @@
 """Querysets of the institute's lists, with their joins, in one place."""
 
-from django.db.models import OuterRef, Subquery
+from django.db.models import Count, OuterRef, Subquery
 from django.db.models.fields.json import KT
 
-from certification.models import IssuedDossier
+from assessment.models import Project
+from certification.models import Decision, IssuedDossier, ReviewCriterion
 
 
 def projects_with_submitted_total(queryset):
@@ -15,3 +16,21 @@ def projects_with_submitted_total(queryset):
     return queryset.select_related("agency", "standard").annotate(
         submitted_total=Subquery(submission.annotate(total=KT("figures__total")).values("total")[:1])
     )
+
+
+def open_requests(project_ids) -> dict[int, int]:
+    """For projects sent back to their agency: how many criteria the
+    committee commented on in its request (one query for all projects)."""
+    request_review = Decision.objects.filter(project=OuterRef("review__project")).order_by(
+        "-decided_at", "-pk"
+    )
+    rows = (
+        ReviewCriterion.objects.filter(
+            review__project_id__in=project_ids, review__project__status=Project.Status.CHANGES_REQUESTED
+        )
+        .exclude(comment="")
+        .filter(review_id=Subquery(request_review.values("review_id")[:1]))
+        .values("review__project_id")
+        .annotate(count=Count("pk"))
+    )
+    return {row["review__project_id"]: row["count"] for row in rows}

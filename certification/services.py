@@ -20,6 +20,7 @@ from agencies.models import InstituteRole, Membership
 from assessment import scoring
 from assessment.frame import ProjectState
 from assessment.models import Project, ProjectCriterion
+from assessment.progress import progress_store
 from assessment.services import project_copy_for_renewal
 from assessment.writes import (
     Section,
@@ -279,6 +280,7 @@ def project_decide(
             issued_at=decision.decided_at,
         )
         transaction.on_commit(lambda: tasks.mail_project_decided.enqueue(decision.pk))
+        progress_store(project)
         return decision
 
 
@@ -356,4 +358,5 @@ def project_renew(*, project_id: int, user, fiscal_year: int | None = None) -> t
             return existing, False
         renewal = project_copy_for_renewal(project=project, fiscal_year=fiscal_year, user=user)
         plans_copy(source=project, target=renewal, shift_years=fiscal_year - project.fiscal_year)
+        progress_store(renewal)
         return renewal, True

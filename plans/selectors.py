@@ -1,6 +1,7 @@
 """Querysets of steps 7–9, with their joins, in one place."""
 
-from django.db.models import F, OuterRef, Subquery
+from django.db.models import Count, F, OuterRef, Q, Subquery
+from django.utils import timezone
 
 from plans.models import Activity, Plan, ProgressUpdate
 
@@ -30,3 +31,16 @@ def project_activities(project):
     return activities_with_latest(Activity.objects.filter(plan__project=project)).order_by(
         "start_date", "order", "id"
     )
+
+
+def overdue_counts(project_ids, today=None) -> dict[int, int]:
+    """Activities past their end date and not done, per project (one query;
+    the same rule as ``Activity.is_overdue``)."""
+    today = today or timezone.localdate()
+    rows = (
+        activities_with_latest(Activity.objects.filter(plan__project_id__in=project_ids, end_date__lt=today))
+        .filter(Q(latest_status__isnull=True) | ~Q(latest_status=ProgressUpdate.Status.DONE))
+        .values("plan__project_id")
+        .annotate(count=Count("pk"))
+    )
+    return {row["plan__project_id"]: row["count"] for row in rows}

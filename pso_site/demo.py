@@ -15,6 +15,7 @@ from agencies.demo import demo_agencies_seed, demo_users_seed
 from assessment.concurrency import snapshot_token
 from assessment.demo import demo_lampang_project_seed, reference
 from assessment.models import Project
+from assessment.progress import progress_refresh
 from certification import services as certification
 from certification.models import Decision
 from plans.demo import demo_lampang_plan_seed
@@ -68,4 +69,5 @@ def demo_seed(*, password: str) -> dict:
     demo_lampang_plan_seed(lampang, user=editor)
     lampang = historic_certification(lampang)
     renewal = renewal_seed(lampang)
+    progress_refresh(Project.objects.filter(agency__in=agencies.values()))
     return {"users": users, "historic": lampang, "renewal": renewal}

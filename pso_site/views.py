@@ -8,12 +8,16 @@ from django.utils import timezone
 from django.views.decorators.http import require_safe
 
 from agencies.access import person_roles
+from agencies.catalogue import catalogue_steps
 from agencies.models import InstituteRole
 from agencies.selectors import standards_with_criteria
 from agencies.services import pending_invitations
+from assessment.frame import step_address
 from assessment.selectors import projects_by_agency
 from certification.access import REVIEWABLE, projects_for_committee_member, projects_for_institute
 from certification.models import Certificate
+from certification.selectors import open_requests
+from plans.selectors import overdue_counts
 
 
 @login_required
@@ -27,9 +31,18 @@ def home(request):
     certificates = Certificate.objects.in_bulk(
         [project.pk for listed in projects.values() for project in listed], field_name="project_id"
     )
+    ids = [project.pk for listed in projects.values() for project in listed]
+    overdue, requests = overdue_counts(ids), open_requests(ids)
+    steps = catalogue_steps() if ids else {}
     for listed in projects.values():
         for project in listed:
             project.certificate_today = certificates.get(project.pk)
+            project.overdue = overdue.get(project.pk, 0)
+            project.open_requests = requests.get(project.pk, 0)
+            number = (project.progress or {}).get("next")
+            if number:
+                project.next_step_name = steps[number].name if number in steps else ""
+                project.next_step_url = step_address(project, number)
     for membership in memberships:
         membership.projects = projects.get(membership.agency_id, [])
     context = {
