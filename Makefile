@@ -10,7 +10,7 @@ TEST_PACKAGES := chromium poppler-utils
 export DJANGO_DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint messages clean bench bench-pages bench-load bench-restart backup-drill
+.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint fuzz messages clean bench bench-pages bench-load bench-restart backup-drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,7 @@ install-dev: $(VENV)/.installed-dev node_modules/.installed
 run: install
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py seed_demo
-	$(BIN)/python manage.py db_worker --queue-name '*' --no-reload & worker=$$!; \
+	$(BIN)/python manage.py task_worker --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000
 
@@ -91,6 +91,15 @@ bench-restart: install-dev
 
 backup-drill: install-dev
 	$(BIN)/python bench/backup_drill.py
+
+# Every form driven by hypothesis with hostile input (tests/test_fuzz_forms.py),
+# FUZZ_EXAMPLES submissions per form instead of the suite's few, new ones each
+# run; prints how many submissions were made and how many got a server error.
+# A failure is reported once per kind, with its request, at the end of its form.
+FUZZ_EXAMPLES ?= 500
+fuzz: install-dev
+	env -u DATABASE_URL PSO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz_forms.py \
+		-p tests.fuzz -n $(TEST_WORKERS) --no-migrations -q
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -108,14 +108,14 @@ class Project(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.agency} · {self.standard.label} · {self.fiscal_year_be}"
+
     @property
     def progress_missing(self) -> str:
         """What the next step still misses, in the language of the page."""
         missing = (self.progress or {}).get("missing") or {}
         return pick_language(missing.get("th", ""), missing.get("en", ""))
-
-    def __str__(self) -> str:
-        return f"{self.agency} · {self.standard.label} · {self.fiscal_year_be}"
 
     @property
     def fiscal_year_be(self) -> int:

@@ -150,7 +150,7 @@ def main():
     )
     worker = subprocess.Popen(
         # Niced, as on a machine that also serves pages: dossiers wait, pages do not.
-        ["nice", "-n", "10", BIN / "python", "manage.py", "db_worker", "--queue-name", "*", "--no-reload"],
+        ["nice", "-n", "10", BIN / "python", "manage.py", "task_worker", "--queue-name", "*"],
         cwd=ROOT,
         env=ENV,
         stdout=subprocess.DEVNULL,

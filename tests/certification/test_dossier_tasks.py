@@ -32,7 +32,7 @@ def run_worker():
     from unittest import mock
 
     with mock.patch("django_tasks_db.management.commands.db_worker.close_old_connections"):
-        call_command("db_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
+        call_command("task_worker", "--batch", "--no-startup-delay", "--queue-name", "*", verbosity=0)
 
 
 def test_a_decision_returns_while_its_dossier_waits_for_the_worker(
@@ -98,3 +98,36 @@ def test_a_pending_draft_page_refreshes_itself(client, ready_project, editor_a, 
     client.post(reverse("certification:draft_prepare", args=[ready_project.pk]))
     page = client.get(reverse("certification:dossier", args=[ready_project.pk])).content.decode()
     assert 'http-equiv="refresh"' in page and "spinner-border" in page
+
+
+def test_the_worker_waits_out_a_database_restart(
+    submitted_project, committee_member, task_queue, django_capture_on_commit_callbacks
+):
+    """The database refuses the worker's first look at the queue (a restart):
+    the stock ``db_worker`` would exit; ``task_worker`` waits and builds the dossier."""
+    from unittest import mock
+
+    from django.db import OperationalError
+    from django_tasks_db.models import DBTaskResultQuerySet
+
+    with django_capture_on_commit_callbacks(execute=True):
+        decision = services.project_decide(
+            project_id=submitted_project.pk, user=committee_member, kind="certify"
+        )
+    original = DBTaskResultQuerySet.get_locked
+    calls = []
+
+    def shutting_down(self):
+        calls.append(1)
+        if len(calls) == 1:
+            raise OperationalError("the database system is shutting down")
+        return original(self)
+
+    with (
+        mock.patch.object(DBTaskResultQuerySet, "get_locked", shutting_down),
+        mock.patch("pso_site.management.commands.task_worker.time.sleep") as sleep,
+        mock.patch("pso_site.management.commands.task_worker.connections"),
+    ):
+        run_worker()
+    sleep.assert_called_once()
+    assert IssuedDossier.objects.get(decision=decision).status == IssuedDossier.Status.READY
