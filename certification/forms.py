@@ -4,12 +4,13 @@ import datetime
 from decimal import Decimal
 
 from django import forms
-from django.db.models import Q
+from django.db.models import F, Q
+from django.db.models.fields.json import KT
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agencies.models import Agency, Standard
+from agencies.models import Agency, Cohort, Standard
 from assessment.forms import CleanTextField
 from assessment.models import Project
 from assessment.scoring import to_display
@@ -245,6 +246,46 @@ class ProjectFilterForm(forms.Form):
         if data.get("status"):
             queryset = queryset.filter(status=data["status"])
         return queryset.order_by(*self.SORTS[data.get("sort") or "submitted"])
+
+
+class DashboardFilterForm(ProjectFilterForm):
+    """The institute's dashboard: every project of every agency, narrowed to
+    a cohort, a ministry, a province, a standard or a status."""
+
+    SORTS = {
+        **ProjectFilterForm.SORTS,
+        "agency": ("agency__name_th", "-fiscal_year", "pk"),
+        "step": (KT("progress__done").asc(nulls_first=True), "agency__name_th", "pk"),
+        "expiry": (F("certificate__valid_until").asc(nulls_last=True), "agency__name_th", "pk"),
+    }
+
+    cohort = forms.ModelChoiceField(
+        label=gettext_lazy("Cohort"), queryset=Cohort.objects.all(), required=False
+    )
+    ministry = forms.ModelChoiceField(
+        label=gettext_lazy("Ministry"),
+        queryset=Agency.objects.filter(kind=Agency.Kind.MINISTRY).order_by("name_th"),
+        required=False,
+    )
+    field_order = ["q", "cohort", "ministry", "province", "standard", "status", "sort"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, statuses=Project.Status, **kwargs)
+        self.fields["sort"].choices = [(key, key) for key in self.SORTS]
+        for name in ("cohort", "ministry", "standard"):
+            self.fields[name].empty_label = "—"
+
+    def filter(self, queryset):
+        queryset = super().filter(queryset)
+        data = self.cleaned_data if self.is_bound and self.is_valid() else {}
+        if data.get("cohort"):
+            queryset = queryset.filter(agency__cohorts=data["cohort"])
+        if data.get("ministry"):
+            ministry = data["ministry"]
+            queryset = queryset.filter(
+                Q(agency=ministry) | Q(agency__parent=ministry) | Q(agency__parent__parent=ministry)
+            )
+        return queryset.order_by(*self.SORTS[data.get("sort") or "agency"])
 
 
 def provinces() -> list[str]:

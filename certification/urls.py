@@ -1,6 +1,6 @@
 from django.urls import path
 
-from certification.views import archive, certificates, decisions, dossiers, request, review
+from certification.views import archive, certificates, dashboard, decisions, dossiers, request, review
 
 app_name = "certification"
 
@@ -20,5 +20,6 @@ urlpatterns = [
     path("committee/", review.committee_queue, name="committee_queue"),
     path("committee/projects/<int:pk>/", review.review_page, name="review"),
     path("committee/certificates/<str:number>/revoke/", review.certificate_revoke, name="revoke"),
+    path("institute/", dashboard.institute_dashboard, name="dashboard"),
     path("audit/", review.audit_list, name="audit"),
 ]

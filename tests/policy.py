@@ -110,6 +110,7 @@ POLICY = {
     "certification:review": row("login", 404, 404, 404, 404, 200, 404, 404, 404),
     "certification:revoke": POST_ONLY_SIGNED_IN,
     "certification:audit": AUDITORS,
+    "certification:dashboard": row("login", 404, 404, 404, 404, 200, 200, 404, 200),
     "agencies:members": MEMBERS,
     "agencies:member_change": POST_ONLY_SIGNED_IN,
     "agencies:invitation_withdraw": POST_ONLY_SIGNED_IN,

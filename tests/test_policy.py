@@ -152,6 +152,7 @@ def world(
         "certification:dossier_retry": {"pk": pk, "dossier_id": dossier.pk if dossier else 0},
         "certification:committee_queue": {},
         "certification:audit": {},
+        "certification:dashboard": {},
         "certification:revoke": {"number": certificate.number if certificate else "PSO-1101-2568-0001"},
         "agencies:members": {"code": agency_a.code},
         "agencies:member_change": {"code": agency_a.code, "membership_id": membership.pk},

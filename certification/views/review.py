@@ -34,6 +34,15 @@ PAGE_SIZE = 20
 def _project_list(request, *, queryset, template, extra=None, download_name=""):
     form = ProjectFilterForm(request.GET or None, statuses=STATUSES_FOR_INSTITUTE)
     projects = form.filter(projects_with_submitted_total(queryset).select_related("certificate"))
+    return project_list(
+        request, form=form, projects=projects, template=template, extra=extra, download_name=download_name
+    )
+
+
+def project_list(
+    request, *, form, projects, template, extra=None, download_name="", default_sort="submitted"
+):
+    """A filtered list of projects: a page of it, sorted, or all of it as XLSX or CSV."""
     if request.GET.get("download") in ("xlsx", "csv"):
         audit.record(request, AccessEvent.Action.EXPORT, f"{download_name}.{request.GET['download']}")
         return list_download(projects, kind=request.GET["download"], name=download_name)
@@ -51,7 +60,7 @@ def _project_list(request, *, queryset, template, extra=None, download_name=""):
             "query": query.urlencode(),
             "unsorted_query": unsorted.urlencode(),
             "sort": (form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else "")
-            or "submitted",
+            or default_sort,
             **(extra or {}),
         },
     )

@@ -62,6 +62,9 @@ def test_every_page_as_each_person(live_server, page, certified, committee_membe
     two_step = [reverse("agencies:two_factor"), reverse("agencies:two_factor_setup")]
     visit_all(page, live_server, [*institute_pages(certified), *two_step], phone=phone)
     page.screenshot(path=f"test-artifacts/two-step-set-up-{width}.png", full_page=True)
+    visit_all(page, live_server, [reverse("certification:dashboard"), reverse("verify_lookup")], phone=phone)
+    page.goto(live_server.url + reverse("certification:dashboard"))
+    page.screenshot(path=f"test-artifacts/dashboard-{width}.png", full_page=True)
     certification.project_decide(project_id=certified.pk, user=committee_member, kind="certify")
     certificate = Certificate.objects.get(project=certified)
     visit_all(page, live_server, [reverse("certification:certificate", args=[certified.pk])], phone=phone)
