@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Standard, UltimateOutcome
 from assessment import results, rules, services
+from assessment.progress import progress_store
 from assessment.document import FORMAT, ProjectDocument, iso
 from assessment.models import (
     Assessment,
@@ -540,4 +541,5 @@ def project_import(
         raise DocumentProblem(file_problems(checked.document, {}))
     imported = core_import(checked, agency=checked.agency, files={}, user=user, keep_record=False)
     imported.people.save()
+    progress_store(imported.project)
     return imported.project

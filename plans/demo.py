@@ -19,6 +19,7 @@ from assessment.concurrency import snapshot_token
 from assessment.models import Assessment, AssessmentRound, Project
 from plans import services
 from plans.models import Activity, ProgressUpdate
+from pso_site.lib.dates import add_years
 
 REFERENCE = Path(__file__).resolve().parent.parent / "assessment" / "data" / "lampang-1101.json"
 
@@ -60,9 +61,11 @@ def reference() -> dict:
 
 
 @transaction.atomic
-def demo_lampang_plan_seed(project: Project, *, user) -> Project:
+def demo_lampang_plan_seed(project: Project, *, user, shift_years: int = 0) -> Project:
     """Idempotent: does nothing if the project already has plans. Every
-    change goes through the services of the pages (``user`` is an editor)."""
+    change goes through the services of the pages (``user`` is an editor).
+    ``shift_years`` moves every date by whole years (the same plan in a
+    later cycle)."""
     if project.plans.exists():
         return project
     data = reference()
@@ -84,8 +87,8 @@ def demo_lampang_plan_seed(project: Project, *, user) -> Project:
         for item in data["step7_plans"]
     ]
     for phase in data["step7_phases"]:
-        start = datetime.date.fromisoformat(phase["start"])
-        end = datetime.date.fromisoformat(phase["end"]) if phase["end"] else None
+        start = add_years(datetime.date.fromisoformat(phase["start"]), shift_years)
+        end = add_years(datetime.date.fromisoformat(phase["end"]), shift_years) if phase["end"] else None
         for title in phase["activities"]:
             plan_index = ACTIVITY_PLAN[title]
             activity = services.activity_create(
@@ -101,7 +104,7 @@ def demo_lampang_plan_seed(project: Project, *, user) -> Project:
                     expected_result="ข้อมูลครบถ้วน ถูกต้อง ทันสมัย และเชื่อมโยงกันได้",
                 ),
             )
-            _demo_progress(project, activity, user)
+            _demo_progress(project, activity, user, shift_years)
     _demo_second_round(project, user)
     return project
 
@@ -121,12 +124,14 @@ PROGRESS = {
 }
 
 
-def _demo_progress(project: Project, activity: Activity, user) -> None:
+def _demo_progress(project: Project, activity: Activity, user, shift_years: int = 0) -> None:
     for status, percent, day, note in PROGRESS[activity.phase]:
         if day is None:
             day = activity.start_date + datetime.timedelta(days=30)
         elif day == "end":
             day = activity.end_date
+        else:
+            day = add_years(day, shift_years)
         services.progress_record(
             project_id=project.pk,
             activity_id=activity.pk,

@@ -2,8 +2,11 @@
 filters that narrow them, the table's export, and the query cap."""
 
 import datetime
+import io
 
 import pytest
+from django.contrib.auth import get_user_model
+from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
@@ -121,3 +124,30 @@ def test_the_dashboard_stays_within_its_cap_at_any_size(
 # lists of choices, five figures, the page of projects and its count, on top
 # of the session, the person and their second factor (19 measured).
 DASHBOARD_CAP = 20
+
+
+def test_the_demo_cohort_as_counted_by_hand(client):
+    """``seed_demo``: the ลำปาง 2543 cohort of 35 agencies (the Provincial
+    Office, the Treasury Office without a project, 33 demo offices)."""
+    call_command("seed_demo", password="demo-pw", stdout=io.StringIO())
+    client.force_login(get_user_model().objects.get(username="committee"))
+    cohort = Cohort.objects.get(name="ลำปาง 2543")
+    assert cohort.agencies.count() == 35
+    context = client.get(DASHBOARD, {"cohort": cohort.pk}).context
+    counts = context["counts"]
+    # 6 just started, 6 with steps 1–2, 8 assessed, 5 planned, and the Provincial Office's renewal.
+    assert counts[Project.Status.DRAFT] == 26
+    assert counts[Project.Status.SUBMITTED] == 3
+    assert counts[Project.Status.CHANGES_REQUESTED] == 1
+    # Two certified this year, one ending within 90 days, one expired, and the B.E. 2544 project.
+    assert counts[Project.Status.CERTIFIED] == 5
+    assert context["total"] == 35
+    ending = context["expiring"]
+    assert len(ending) == 1 and 0 < ending[0].days_left <= 90
+    years = {
+        row["fiscal_year"]: (row["started"], row["submitted"], row["certified"]) for row in context["years"]
+    }
+    assert years[2025] == (33, 8, 4)
+    assert years[2001] == (1, 1, 1)
+    statuses = [c.status for c in Certificate.objects.all()]
+    assert statuses.count("expired") == 2  # the demo office's and the B.E. 2544 certificate

@@ -6,6 +6,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 
 from pso_site.demo import demo_seed
+from pso_site.demo_cohort import demo_cohort_seed
 
 DEFAULT_DEMO_PASSWORD = "pso-demo-2543"
 
@@ -20,8 +21,13 @@ class Command(BaseCommand):
             help="Password for every demo user (default: $DEMO_PASSWORD, or a "
             "fixed demo password when DEBUG is on).",
         )
+        parser.add_argument(
+            "--without-cohort",
+            action="store_true",
+            help="Leave out the 33 other offices of the Lampang cohort (faster).",
+        )
 
-    def handle(self, *args, password: str, **options):
+    def handle(self, *args, password: str, without_cohort: bool = False, **options):
         if not password:
             if not settings.DEBUG:
                 raise CommandError(
@@ -44,6 +50,7 @@ class Command(BaseCommand):
             # run would trip over.
             with transaction.atomic():
                 demo = demo_seed(password=password)
+                cohort = [] if without_cohort else demo_cohort_seed(password=password)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at /accounts/login/ as:"))
         for user in demo["users"]:
             self.stdout.write(f"  {user.username:<16} {user.describe}")
@@ -54,5 +61,10 @@ class Command(BaseCommand):
             + (f", certificate {certificate.number}" if certificate else "")
         )
         self.stdout.write(f"          {renewal} — {renewal.get_status_display()}")
+        if cohort:
+            self.stdout.write(
+                f"The cohort ลำปาง 2543: {len(cohort) + 2} agencies; the other offices' heads are "
+                "lampang-demo-01-head … lampang-demo-33-head."
+            )
         shown = password if password == DEFAULT_DEMO_PASSWORD or settings.DEBUG else "(from DEMO_PASSWORD)"
         self.stdout.write(f"Password for all of them: {shown}")
