@@ -335,3 +335,42 @@ class AccessEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
+
+
+class Person(models.Model):
+    """What the app keeps about a person beyond Django's account: the
+    language of their e-mails (the last one they chose in the app)."""
+
+    class Language(models.TextChoices):
+        THAI = "th", "ภาษาไทย"
+        ENGLISH = "en", "English"
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person")
+    language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.THAI)
+
+    class Meta:
+        verbose_name = _("person")
+        verbose_name_plural = _("people")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.language})"
+
+
+class Notification(models.Model):
+    """What happened that concerns a person (the same events as the
+    e-mails), read in the app; unread until they open it."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    title = models.CharField(_("title"), max_length=300)
+    url = models.CharField(_("address"), max_length=300)
+    created_at = models.DateTimeField(_("when"), auto_now_add=True)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["user", "read_at"], name="notification_unread")]
+
+    def __str__(self) -> str:
+        return self.title

@@ -6,13 +6,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from agencies import services
 from agencies.access import get_agency_for_user, membership_for, require_institute_role
 from agencies.forms import FirstHeadForm, InvitationForm, MemberRoleForm
-from agencies.models import Agency, InstituteRole, Invitation, Membership
+from agencies.models import Agency, InstituteRole, Invitation, Membership, Notification
 
 
 def _invited_message(username: str) -> str:
@@ -149,3 +151,26 @@ def people_history(request):
         memberships__role=Membership.Role.HEAD
     ).order_by("name_th")[:50]
     return render(request, "agencies/people_history.html", context)
+
+
+@login_required
+@require_safe
+def notifications(request):
+    """What happened that concerns the person, newest first; opening the
+    page does not mark them read (a GET changes nothing)."""
+    page = Paginator(Notification.objects.filter(user=request.user), 30).get_page(request.GET.get("page"))
+    return render(request, "agencies/notifications.html", {"page": page})
+
+
+@login_required
+@require_POST
+def notifications_read(request):
+    """Mark every notification read (or the one given, then open it)."""
+    mine = Notification.objects.filter(user=request.user, read_at__isnull=True)
+    one = request.POST.get("notification")
+    if one:
+        item = get_object_or_404(Notification, pk=one if one.isdigit() else 0, user=request.user)
+        mine.filter(pk=item.pk).update(read_at=timezone.now())
+        return redirect(item.url if url_has_allowed_host_and_scheme(item.url, allowed_hosts=None) else "home")
+    mine.update(read_at=timezone.now())
+    return redirect("agencies:notifications")

@@ -1,91 +1,75 @@
-"""E-mails of the certification workflow, sent after the deciding
-transaction commits."""
+"""E-mails and in-app notifications of the certification workflow, sent by
+the task worker after the deciding transaction commits (templates in
+``templates/email/``, each person in their language, ``agencies.notify``).
 
-from django.conf import settings
+- Submission → the committee members who may review it (never those who
+  belong to the agency), linking to the review; a resubmission says how many
+  changes the agency made since the committee asked.
+- A decision → the agency's head and editors, linking to the committee's
+  comments (changes asked), the certificate (certified) or the project.
+- A certificate ending → the head and editors, 180, 90 and 30 days before
+  and on the day it ends (``reminders.py``).
+"""
+
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.urls import reverse
 
 from agencies.models import InstituteRole, Membership
+from agencies.notify import notify
+from assessment import history
 from assessment.models import Project
-from pso_site.lib.dates import format_date
+from certification.models import Decision
+from certification.selectors import agency_changes_since
 
-DECISION_SUBJECTS = {
-    "request_changes": "คณะกรรมการขอให้แก้ไขเพิ่มเติม / Changes requested",
-    "certify": "ได้รับการรับรอง / Certified",
-    "not_certify": "ไม่ได้รับการรับรอง / Not certified",
-}
+AGENCY_PEOPLE = (Membership.Role.HEAD, Membership.Role.EDITOR)
+CHANGES_LISTED = 10
 
 
-def _emails(users) -> list[str]:
-    return sorted({user.email for user in users.filter(is_active=True).exclude(email="")})
-
-
-def _head_emails(project: Project) -> list[str]:
-    """The addresses of the project's agency heads."""
-    return _emails(
-        get_user_model().objects.filter(
-            memberships__agency_id=project.agency_id, memberships__role=Membership.Role.HEAD
-        )
+def agency_people(project: Project):
+    """The head and editors of the project's agency: the people doing the work."""
+    return get_user_model().objects.filter(
+        memberships__agency_id=project.agency_id, memberships__role__in=AGENCY_PEOPLE
     )
 
 
-def project_submitted(project: Project) -> None:
-    committee = get_user_model().objects.filter(institute_roles__role=InstituteRole.Role.COMMITTEE)
-    recipients = _emails(committee)
-    if not recipients:
-        return
-    link = settings.SITE_URL + reverse("certification:review", args=[project.pk])
-    send_mail(
-        subject=f"[P.S.O.] {project.standard.label} {project.agency.name_th} ยื่นขอการรับรอง",
-        message=(
-            f"{project.agency.name_th} ยื่นขอการรับรอง {project.standard.label} {project.standard.name_th} "
-            f"ปีงบประมาณ {project.fiscal_year_be}\n"
-            f"{project.agency.name_en or project.agency.name_th} submitted {project.standard.label} for certification.\n\n"
-            f"{link}\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
+def reviewers(project: Project):
+    """Committee members who may review the project: not its agency's members."""
+    return (
+        get_user_model()
+        .objects.filter(institute_roles__role=InstituteRole.Role.COMMITTEE)
+        .exclude(memberships__agency_id=project.agency_id)
     )
 
 
-def project_decided(project: Project, decision) -> None:
-    recipients = _head_emails(project)
-    if not recipients:
-        return
-    link = settings.SITE_URL + reverse("assessment:project", args=[project.pk])
-    subject = DECISION_SUBJECTS[decision.kind]
-    body = [f"{project.agency.name_th} · {project.standard.label} · {project.fiscal_year_be}", subject]
-    if decision.reason:
-        body.append(decision.reason)
-    body.append(link)
-    send_mail(
-        subject=f"[P.S.O.] {project.standard.label} {subject}",
-        message="\n\n".join(body) + "\n",
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-    )
+def project_submitted(project: Project, *, base_url: str = "") -> int:
+    asked = project.decisions.filter(kind=Decision.Kind.REQUEST_CHANGES).order_by("-decided_at").first()
+    changes = []
+    if asked is not None:
+        changes = list(agency_changes_since(project, asked)[: CHANGES_LISTED + 1])
+    context = {
+        "project": project,
+        "resubmitted": asked is not None,
+        "asked": asked,
+        "changes": history.shown(changes[:CHANGES_LISTED]),
+        "more_changes": len(changes) > CHANGES_LISTED,
+    }
+    path = reverse("certification:review", args=[project.pk])
+    return notify(reviewers(project), "project_submitted", context, path=path, base_url=base_url)
 
 
-def certificate_expiring(certificate, days_left: int) -> None:
-    """To the agency's heads: the certificate ends soon; start the renewal."""
+def project_decided(project: Project, decision, *, base_url: str = "") -> int:
+    if decision.kind == Decision.Kind.REQUEST_CHANGES:
+        path = reverse("certification:committee_view", args=[project.pk])
+    elif decision.kind == Decision.Kind.CERTIFY:
+        path = reverse("certification:certificate", args=[project.pk])
+    else:
+        path = reverse("assessment:project", args=[project.pk])
+    context = {"project": project, "decision": decision}
+    return notify(agency_people(project), "project_decided", context, path=path, base_url=base_url)
+
+
+def certificate_expiring(certificate, days_left: int, *, base_url: str = "") -> int:
     project = certificate.project
-    recipients = _head_emails(project)
-    if not recipients:
-        return
-    link = settings.SITE_URL + reverse("assessment:project", args=[project.pk])
-    until_th = format_date(certificate.valid_until, language="th")
-    until_en = format_date(certificate.valid_until, language="en")
-    send_mail(
-        subject=f"[P.S.O.] {project.standard.label} ใบรับรอง {certificate.number} จะสิ้นอายุในอีก {days_left} วัน",
-        message=(
-            f"{project.agency.name_th}: ใบรับรอง {certificate.number} ({project.standard.label} "
-            f"{project.standard.name_th}) ใช้ได้ถึง {until_th} อีก {days_left} วัน "
-            "โปรดเริ่มรอบการรับรองใหม่ (ต่ออายุ) จากหน้าโครงการ\n"
-            f"{project.agency.name_en or project.agency.name_th}: certificate {certificate.number} "
-            f"is valid until {until_en}, {days_left} days from today. Start the renewal from the project page.\n\n"
-            f"{link}\n"
-        ),
-        from_email=settings.DEFAULT_FROM_EMAIL,
-        recipient_list=recipients,
-    )
+    context = {"project": project, "certificate": certificate, "days_left": days_left, "ended": days_left < 0}
+    path = reverse("assessment:project", args=[project.pk])
+    return notify(agency_people(project), "certificate_expiring", context, path=path, base_url=base_url)

@@ -1,6 +1,7 @@
-"""Reminders before a certificate expires: the agency's heads hear 180, 90
-and 30 days before, once each, unless the agency has already started the
-next cycle of that standard. Run daily by the task worker
+"""Reminders before a certificate expires: the agency's head and editors
+hear 180, 90 and 30 days before, and once it has ended (the day after its
+last day, or within a week if the worker was down), once each, unless the
+agency has already started the next cycle of that standard. Run daily by the task worker
 (``manage.py send_reminders`` enqueues the task; a cron line or systemd
 timer calls it)."""
 
@@ -15,10 +16,16 @@ from certification import notifications
 from certification.models import Certificate
 
 REMINDER_DAYS = (180, 90, 30)
+# ``reminded_before_days`` once the "it has ended" notice is sent.
+ENDED = 0
+ENDED_NOTICE_WITHIN = datetime.timedelta(days=7)
 
 
 def threshold_for(days_left: int) -> int | None:
-    """The smallest reminder point not yet passed: 170 days left → 180."""
+    """The smallest reminder point not yet passed: 170 days left → 180;
+    ``ENDED`` once the certificate's last day is over."""
+    if days_left < 0:
+        return ENDED
     due = [days for days in REMINDER_DAYS if days_left <= days]
     return min(due) if due else None
 
@@ -34,10 +41,10 @@ def due_certificates(today: datetime.date):
     return (
         Certificate.objects.filter(
             revoked_at__isnull=True,
-            valid_until__gte=today,
+            valid_until__gte=today - ENDED_NOTICE_WITHIN,
             valid_until__lte=today + datetime.timedelta(days=max(REMINDER_DAYS)),
         )
-        .filter(Q(reminded_before_days__isnull=True) | Q(reminded_before_days__gt=min(REMINDER_DAYS)))
+        .filter(Q(reminded_before_days__isnull=True) | Q(reminded_before_days__gt=ENDED))
         .exclude(Exists(later_cycle))
         .select_related("project__agency", "project__standard")
         .order_by("valid_until", "pk")

@@ -34,3 +34,18 @@ def open_requests(project_ids) -> dict[int, int]:
         .annotate(count=Count("pk"))
     )
     return {row["review__project_id"]: row["count"] for row in rows}
+
+
+def agency_changes_since(project, asked):
+    """What the agency changed after the committee asked for changes
+    (``asked``, a decision) and before it submitted again, newest first: the
+    project's readable history without the committee's own entries (the
+    decision) and the resubmission itself."""
+    from assessment import history
+
+    changes = (
+        history.project_changes(project).filter(at__gt=asked.decided_at).exclude(user_id=asked.decided_by_id)
+    )
+    if project.submitted_at and project.submitted_at > asked.decided_at:
+        changes = changes.filter(at__lt=project.submitted_at)
+    return changes

@@ -44,6 +44,7 @@ from certification.models import (
 from certification.readiness import project_readiness
 from plans.services import plans_copy
 from pso_site.lib.dates import add_years, buddhist_year, current_fiscal_year
+from pso_site.lib.site import base_url
 
 VALIDITY_YEARS = 3
 
@@ -79,7 +80,8 @@ def project_submit(*, project_id: int, user, submitted_at=None) -> Project:
         dossier_issue(
             project=project, occasion=IssuedDossier.Occasion.SUBMISSION, issued_at=project.submitted_at
         )
-        transaction.on_commit(lambda: tasks.mail_project_submitted.enqueue(project.pk))
+        link_base = base_url()
+        transaction.on_commit(lambda: tasks.mail_project_submitted.enqueue(project.pk, link_base))
         return project
 
 
@@ -279,7 +281,8 @@ def project_decide(
             decision=decision,
             issued_at=decision.decided_at,
         )
-        transaction.on_commit(lambda: tasks.mail_project_decided.enqueue(decision.pk))
+        link_base = base_url()
+        transaction.on_commit(lambda: tasks.mail_project_decided.enqueue(decision.pk, link_base))
         progress_store(project)
         return decision
 

@@ -20,17 +20,17 @@ def build_draft_dossier(draft_id: int) -> str:
 
 
 @task(queue_name="mail")
-def mail_project_submitted(project_id: int) -> None:
+def mail_project_submitted(project_id: int, base_url: str = "") -> None:
     from assessment.models import Project
     from certification import notifications
 
     project = Project.objects.select_related("agency", "standard").filter(pk=project_id).first()
     if project is not None:
-        notifications.project_submitted(project)
+        notifications.project_submitted(project, base_url=base_url)
 
 
 @task(queue_name="mail")
-def mail_project_decided(decision_id: int) -> None:
+def mail_project_decided(decision_id: int, base_url: str = "") -> None:
     from certification import notifications
     from certification.models import Decision
 
@@ -38,7 +38,7 @@ def mail_project_decided(decision_id: int) -> None:
         Decision.objects.select_related("project__agency", "project__standard").filter(pk=decision_id).first()
     )
     if decision is not None:
-        notifications.project_decided(decision.project, decision)
+        notifications.project_decided(decision.project, decision, base_url=base_url)
 
 
 @task(queue_name="mail")

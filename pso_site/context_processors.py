@@ -1,5 +1,5 @@
 from agencies.access import person_roles
-from agencies.models import InstituteRole
+from agencies.models import InstituteRole, Notification
 
 
 def navigation(request):
@@ -10,6 +10,7 @@ def navigation(request):
         return {}
     roles = person_roles(user)
     return {
+        "nav_unread": Notification.objects.filter(user=user, read_at__isnull=True).count(),
         "nav_memberships": roles.memberships,
         "nav_is_committee": InstituteRole.Role.COMMITTEE in roles.institute_roles,
         "nav_is_auditor": InstituteRole.Role.AUDITOR in roles.institute_roles,

@@ -12,7 +12,7 @@ urlpatterns = [
     path("", include("certification.urls")),
     path("", include("agencies.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
-    path("i18n/", include("django.conf.urls.i18n")),
+    path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("verify/", verify_lookup, name="verify_lookup"),
     path("verify/<str:token>/", verify, name="verify"),

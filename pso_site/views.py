@@ -6,10 +6,12 @@ from django.http import HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
+from django.views.i18n import set_language as django_set_language
 
 from agencies.access import person_roles
 from agencies.catalogue import catalogue_steps
 from agencies.models import InstituteRole
+from agencies.notify import language_remember
 from agencies.selectors import standards_with_criteria
 from agencies.services import pending_invitations
 from assessment.frame import step_address
@@ -76,3 +78,12 @@ def security_txt(request):
         f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+
+
+def set_language(request):
+    """Django's language switch; a signed-in person's choice is also kept
+    for the e-mails they receive."""
+    response = django_set_language(request)
+    if request.method == "POST":
+        language_remember(request.user, request.POST.get("language", ""))
+    return response

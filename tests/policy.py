@@ -118,6 +118,8 @@ POLICY = {
     "agencies:invitation_answer": POST_ONLY_SIGNED_IN,
     "agencies:people_history": row("login", 404, 404, 404, 404, 404, 404, 404, 200),
     # Everyone's own two-step sign-in (tests/agencies/test_two_factor.py checks who must have it).
+    "agencies:notifications": SIGNED_IN,
+    "agencies:notifications_read": POST_ONLY_SIGNED_IN,
     "agencies:two_factor": SIGNED_IN,
     "agencies:two_factor_setup": SIGNED_IN,
     # Nothing to verify once verified (or for staff without an authenticator): on to the home page.

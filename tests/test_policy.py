@@ -160,6 +160,8 @@ def world(
         "agencies:first_head": {"code": agency_a.code},
         "agencies:invitation_answer": {"invitation_id": invitation.pk},
         "agencies:people_history": {},
+        "agencies:notifications": {},
+        "agencies:notifications_read": {},
         "agencies:two_factor": {},
         "agencies:two_factor_setup": {},
         "agencies:two_factor_verify": {},

@@ -17,9 +17,10 @@ from tests.utils import review_form
 
 pytestmark = pytest.mark.django_db
 
-# 16: a page of the institute's people reads their second factor's device
-# (agencies/twofactor.py) on top of the session, the user and the roles.
-CAP = 16
+# 17: a page of the institute's people reads their second factor's device
+# (agencies/twofactor.py) on top of the session, the user and the roles, and
+# every page counts the person's unread notifications for the navigation.
+CAP = 17
 # The whole record as one download (the archive: steps 1–9, plans, the
 # committee, the certificate, dossiers, files) reads every kind of row once:
 # its own absolute cap, the same at any size.

@@ -25,7 +25,7 @@ from certification.forms import (
     RevokeForm,
 )
 from certification.models import Certificate, Decision
-from certification.selectors import projects_with_submitted_total
+from certification.selectors import agency_changes_since, projects_with_submitted_total
 from certification.workbooks import list_download
 
 PAGE_SIZE = 20
@@ -144,7 +144,7 @@ def changes_since_asked(project, decisions: list) -> dict:
     asked = next((d for d in reversed(decisions) if d.kind == Decision.Kind.REQUEST_CHANGES), None)
     if asked is None:
         return {"asked": None}
-    since = history.project_changes(project).filter(at__gt=asked.decided_at)
+    since = agency_changes_since(project, asked)
     entries = list(since[: CHANGES_SHOWN + 1])
     return {
         "asked": asked,

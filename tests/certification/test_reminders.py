@@ -1,5 +1,6 @@
-"""Reminders before a certificate ends: 180, 90 and 30 days, once each, to
-the agency's heads, not after a renewal has started, as a task."""
+"""Reminders before a certificate ends: 180, 90 and 30 days and once it has
+ended, once each, to the agency's head and editors in their language (and
+in the app), not after a renewal has started, as a task."""
 
 import datetime
 import io
@@ -41,11 +42,15 @@ def test_each_reminder_point_is_sent_once(certificate):
     assert reminders.send_expiry_reminders(days_before_end(certificate, 85)) == 1
     assert reminders.send_expiry_reminders(days_before_end(certificate, 20)) == 1
     assert reminders.send_expiry_reminders(days_before_end(certificate, 5)) == 0
-    assert reminders.send_expiry_reminders(certificate.valid_until + datetime.timedelta(days=1)) == 0
-    assert [message.to for message in mail.outbox] == [["head@lampang.go.th"]] * 3
-    first = mail.outbox[0]
+    assert reminders.send_expiry_reminders(certificate.valid_until) == 0  # its last day
+    assert reminders.send_expiry_reminders(certificate.valid_until + datetime.timedelta(days=1)) == 1  # ended
+    assert reminders.send_expiry_reminders(certificate.valid_until + datetime.timedelta(days=2)) == 0
+    assert [message.to for message in mail.outbox] == [["head@lampang.go.th"]] * 4
+    first, ended = mail.outbox[0], mail.outbox[-1]
     assert certificate.number in first.subject and "170 วัน" in first.subject
-    assert "8 ตุลาคม 2571" in first.body and "8 October 2028" in first.body
+    assert "8 ตุลาคม 2571" in first.body
+    assert "สิ้นสุดแล้ว" in ended.subject
+    assert first.alternatives[0][1] == "text/html" and "<a href=" in first.alternatives[0][0]
 
 
 def test_a_late_start_sends_only_the_nearest_reminder(certificate):
@@ -80,3 +85,8 @@ def test_the_daily_command_queues_the_task_and_the_task_sends(certificate):
     call_command("send_reminders", stdout=io.StringIO())  # the suite runs tasks at once
     assert len(mail.outbox) == 1
     assert Certificate.objects.get(pk=certificate.pk).reminded_before_days == 90
+
+
+def test_an_old_certificate_gets_no_ended_notice(certificate):
+    """Past the week after its end (a new installation, a long outage) nothing is sent."""
+    assert reminders.send_expiry_reminders(certificate.valid_until + datetime.timedelta(days=8)) == 0
