@@ -49,7 +49,7 @@ def two_factor_setup(request):
     user = request.user
     if not user.is_verified() and twofactor.totp_device(user) is not None:
         return redirect(f"{reverse('agencies:two_factor_verify')}?next={_next(request)}")
-    form = SecondFactorForm(request.POST or None)
+    form = SecondFactorForm(request.POST if request.method == "POST" else None)
     next_url = _next(request)
     if request.method == "POST" and form.is_valid():
         codes = twofactor.setup_confirm(request, form.cleaned_data["code"])
@@ -87,7 +87,7 @@ def two_factor_verify(request):
         return redirect(next_url or "home")
     if not twofactor.has_device(user):
         return redirect(f"{reverse('agencies:two_factor_setup')}?next={next_url}")
-    form = SecondFactorForm(request.POST or None)
+    form = SecondFactorForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             device = twofactor.verify(request, form.cleaned_data["code"])

@@ -27,7 +27,7 @@ def _invited_message(username: str) -> str:
 @login_required
 def members(request, code: str):
     agency = get_agency_for_user(request.user, code, head=request.method == "POST")
-    form = InvitationForm(request.POST or None)
+    form = InvitationForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.invitation_create(
@@ -119,7 +119,7 @@ def first_head(request, code: str):
     """The standards administrator invites the head of an agency without one."""
     require_institute_role(request.user, InstituteRole.Role.STANDARDS_ADMIN)
     agency = get_object_or_404(Agency, code=code)
-    form = FirstHeadForm(request.POST or None)
+    form = FirstHeadForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         try:
             services.first_head_invite(agency=agency, username=form.cleaned_data["username"], by=request.user)

@@ -30,3 +30,11 @@ class AssessmentConfig(AppConfig):
         post_delete.connect(
             history.round_deletion_ended, sender=assessment_round, dispatch_uid="pso-history-round-deleted"
         )
+        for name in ("Mission", "Indicator"):
+            model = self.get_model(name)
+            pre_delete.connect(
+                history.row_deletion_started, sender=model, dispatch_uid=f"pso-history-{name}-deleting"
+            )
+            post_delete.connect(
+                history.row_deletion_ended, sender=model, dispatch_uid=f"pso-history-{name}-deleted"
+            )

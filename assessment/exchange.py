@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Standard, UltimateOutcome
 from assessment import results, rules, services
-from assessment.progress import progress_store
 from assessment.document import FORMAT, ProjectDocument, iso
 from assessment.models import (
     Assessment,
@@ -32,6 +31,7 @@ from assessment.models import (
     ProjectCriterion,
 )
 from assessment.people import People, usernames_in
+from assessment.progress import progress_store
 from assessment.scoring import to_display
 from pso_site.lib.dates import buddhist_year
 from pso_site.lib.schema import DocumentProblem, parse

@@ -13,6 +13,7 @@ from assessment import rules
 from assessment.models import Indicator, Mission, MissionCategory, Project, ProjectCriterion
 from assessment.services import IndicatorRow, MissionRow
 from pso_site.lib.dates import buddhist_year, current_fiscal_year, gregorian_year
+from pso_site.lib.fields import BoundedModelMultipleChoiceField, FiniteDecimalField
 from pso_site.lib.text import TextProblem, clean_text
 
 POINTS_FIELD = {"max_digits": 5, "decimal_places": 2}
@@ -155,7 +156,7 @@ class MissionStatementForm(forms.Form):
 
 
 def _budget_field(label):
-    return forms.DecimalField(
+    return FiniteDecimalField(
         label=label,
         min_value=Decimal(0),
         max_value=HUNDRED,
@@ -212,6 +213,7 @@ class MissionForm(forms.ModelForm):
     class Meta:
         model = Mission
         fields = ["code", "name", "category", "points", "legal_basis", "responsible_unit", "outcomes"]
+        field_classes = {"points": FiniteDecimalField, "outcomes": BoundedModelMultipleChoiceField}
         widgets = {
             "code": forms.TextInput(attrs={"class": "form-control form-control-sm input-code"}),
             "name": forms.TextInput(attrs={"class": "form-control form-control-sm input-name"}),
@@ -382,7 +384,7 @@ class WeightsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.criteria = criteria
         for criterion in criteria:
-            self.fields[f"weight_{criterion.code}"] = forms.DecimalField(
+            self.fields[f"weight_{criterion.code}"] = FiniteDecimalField(
                 label=criterion.name,
                 required=False,
                 initial=criterion.weight,
@@ -407,6 +409,7 @@ class IndicatorForm(forms.ModelForm):
     class Meta:
         model = Indicator
         fields = ["criterion", "name", "weight", "level_0", "level_1", "level_2", "level_3"]
+        field_classes = {"weight": FiniteDecimalField}
         widgets = {
             "criterion": forms.Select(attrs={"class": "form-select"}),
             "name": forms.TextInput(attrs={"class": "form-control"}),

@@ -96,12 +96,43 @@ def register_history_source(source: HistorySource) -> None:
     _sources[source.model] = source
 
 
+# While a mission or an indicator is removed with its cells: the names of
+# the project's rounds, missions and indicators, read once, so that the
+# removal of each cell is recorded without reading its row again.
+cell_labels: ContextVar[dict | None] = ContextVar("cell_labels", default=None)
+
+
+def row_deletion_started(sender, instance, **kwargs) -> None:
+    """``pre_delete`` of Mission and Indicator (before their cells go)."""
+    project_id = instance.project_id
+    cell_labels.set(
+        {
+            "rounds": dict(AssessmentRound.objects.filter(project_id=project_id).values_list("pk", "number")),
+            "missions": {
+                m.pk: str(m) for m in Mission.objects.filter(project_id=project_id).only("code", "name")
+            },
+            "indicators": dict(Indicator.objects.filter(project_id=project_id).values_list("pk", "name")),
+        }
+    )
+
+
+def row_deletion_ended(sender, instance, **kwargs) -> None:
+    cell_labels.set(None)
+
+
 def _cell_subject(cell: Assessment) -> str:
-    return _("Round %(round)s · %(mission)s × %(indicator)s") % {
-        "round": cell.round.number,
-        "mission": str(cell.mission),
-        "indicator": cell.indicator.name,
-    }
+    labels = cell_labels.get()
+    if labels is not None and cell.round_id in labels["rounds"]:
+        numbers = (
+            labels["rounds"][cell.round_id],
+            labels["missions"].get(cell.mission_id, ""),
+            labels["indicators"].get(cell.indicator_id, ""),
+        )
+    else:
+        numbers = (cell.round.number, str(cell.mission), cell.indicator.name)
+    return _("Round %(round)s · %(mission)s × %(indicator)s") % dict(
+        zip(("round", "mission", "indicator"), numbers, strict=True)
+    )
 
 
 def register_assessment_sources() -> None:

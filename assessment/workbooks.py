@@ -251,12 +251,15 @@ def read_grid_workbook(data: bytes, *, project, assessment_round) -> Reading:
                 % {"theirs": header.get("number"), "ours": assessment_round.number}
             ]
         )
-    key_rows = [
-        [int(r[0]), int(r[1]), int(r[2]), "" if r[3] in (None, "") else int(r[3]), r[4] or ""]
-        for r in key.iter_rows(min_row=2, max_col=5, values_only=True)
-        if r[0] is not None
-    ]
-    if _digest(key_rows) != header.get("digest"):
+    try:
+        key_rows = [
+            [int(r[0]), int(r[1]), int(r[2]), "" if r[3] in (None, "") else int(r[3]), r[4] or ""]
+            for r in key.iter_rows(min_row=2, max_col=5, values_only=True)
+            if r[0] is not None
+        ]
+    except (TypeError, ValueError):
+        key_rows = None
+    if key_rows is None or _digest(key_rows) != header.get("digest"):
         raise WorkbookRefused([_("The workbook's hidden key was changed; download the round again.")])
     # The first two sheets, by position: a person may rename them.
     levels, justifications = workbook.worksheets[0], workbook.worksheets[1]

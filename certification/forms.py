@@ -17,6 +17,7 @@ from assessment.scoring import to_display
 from certification.models import Decision
 from certification.services import ReviewLevel
 from pso_site.lib.dates import format_date
+from pso_site.lib.fields import FiniteDecimalField
 from pso_site.lib.thaidate import ThaiDateField
 
 
@@ -40,7 +41,7 @@ class ReviewForm(forms.Form):
         for row in rows:
             code = row.criterion.code
             agency = self.agency_display(row)
-            self.fields[f"level_{code}"] = forms.DecimalField(
+            self.fields[f"level_{code}"] = FiniteDecimalField(
                 label=row.criterion.name,
                 required=False,
                 min_value=Decimal(0),

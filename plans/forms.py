@@ -12,6 +12,7 @@ from assessment.models import LEVEL_CHOICES, ProjectCriterion
 from plans.models import Activity, Plan, ProgressUpdate
 from plans.rules import date_problem
 from plans.services import ActivityInput
+from pso_site.lib.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField, FiniteDecimalField
 from pso_site.lib.thaidate import ThaiDateField
 
 
@@ -45,6 +46,7 @@ class PlanForm(forms.ModelForm):
     class Meta:
         model = Plan
         fields = ["name", "approach", "criteria"]
+        field_classes = {"criteria": BoundedModelMultipleChoiceField}
         widgets = {"approach": forms.Textarea(attrs={"rows": 3}), "criteria": forms.CheckboxSelectMultiple}
 
     def __init__(self, *args, project, **kwargs):
@@ -76,7 +78,13 @@ class ActivityForm(forms.ModelForm):
             "budget",
             "expected_result",
         ]
-        field_classes = {"start_date": ThaiDateField, "end_date": ThaiDateField}
+        field_classes = {
+            "start_date": ThaiDateField,
+            "end_date": ThaiDateField,
+            "plan": BoundedModelChoiceField,
+            "responsible_user": BoundedModelChoiceField,
+            "budget": FiniteDecimalField,
+        }
         widgets = {
             "description": forms.Textarea(attrs={"rows": 2}),
             "expected_result": forms.Textarea(attrs={"rows": 2}),

@@ -110,7 +110,7 @@ def _form_page(request, project, template, context):
 def plan_create(request, pk: int):
     # A form to add: only for those who may add, to a project that may change.
     project = get_project_for_user(request.user, pk, write=True)
-    form = forms.PlanForm(request.POST or None, project=project)
+    form = forms.PlanForm(request.POST if request.method == "POST" else None, project=project)
     if request.method == "POST" and form.is_valid():
         plan = services.plan_create(
             project_id=project.pk,
@@ -180,7 +180,9 @@ def activity_create(request, pk: int):
     plan_id = request.GET.get("plan", "")
     if plan_id.isascii() and plan_id.isdigit():
         initial["plan"] = get_object_or_404(Plan, pk=int(plan_id), project=project)
-    form = forms.ActivityForm(request.POST or None, project=project, initial=initial)
+    form = forms.ActivityForm(
+        request.POST if request.method == "POST" else None, project=project, initial=initial
+    )
     if request.method == "POST" and form.is_valid():
         activity = services.activity_create(
             project_id=project.pk, user=request.user, values=form.activity_input()
@@ -240,9 +242,11 @@ def activity_delete(request, pk: int, activity_id: int):
 def activity_detail(request, pk: int, activity_id: int):
     activity = get_activity_for_user(request.user, pk, activity_id, write=request.method == "POST")
     project = activity.plan.project
-    form = forms.ProgressForm(request.POST or None, project=project)
+    form = forms.ProgressForm(request.POST if request.method == "POST" else None, project=project)
     evidence_form = forms.ProgressEvidenceForm(
-        request.POST or None, request.FILES or None, too_large=too_large(request)
+        request.POST if request.method == "POST" else None,
+        request.FILES if request.method == "POST" else None,
+        too_large=too_large(request),
     )
     if request.method == "POST" and form.is_valid() and evidence_form.is_valid():
         upload = evidence_form.cleaned_data.get("file")

@@ -20,7 +20,7 @@ HISTORY_PAGE_SIZE = 50
 @login_required
 def project_create(request, code: str):
     agency = get_agency_for_user(request.user, code, write=True)
-    form = ProjectCreateForm(request.POST or None, agency=agency)
+    form = ProjectCreateForm(request.POST if request.method == "POST" else None, agency=agency)
     if request.method == "POST" and form.is_valid():
         try:
             project = services.project_create(

@@ -231,17 +231,15 @@ def round_grid(request, pk: int, number: int):
             levels=Count("pk", filter=Q(level__isnull=False)), texts=Count("pk", filter=~Q(justification=""))
         )
     }
+    # A refused save (errors, a conflict, a stale page) shows what was typed again.
+    refused = bool(fill_errors or errors or conflicts or conflict)
     for indicator in grid["indicators"]:
         # What a column fill would replace, in every block of the round.
         indicator.filled_levels = filled.get(indicator.pk, {}).get("levels", 0)
         indicator.filled_texts = filled.get(indicator.pk, {}).get("texts", 0)
         indicator.fill_error = fill_errors.get(indicator.pk, "")
-        indicator.fill_level = (
-            request.POST.get(f"fill-level-{indicator.pk}", "") if fill_errors or errors else ""
-        )
-        indicator.fill_just = (
-            request.POST.get(f"fill-just-{indicator.pk}", "") if fill_errors or errors else ""
-        )
+        indicator.fill_level = request.POST.get(f"fill-level-{indicator.pk}", "") if refused else ""
+        indicator.fill_just = request.POST.get(f"fill-just-{indicator.pk}", "") if refused else ""
     context = project_frame(request, project, current_step=6)
     context.update(grid)
     context.update(

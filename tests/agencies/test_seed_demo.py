@@ -19,7 +19,10 @@ def test_seed_demo_builds_the_demo_and_can_run_twice(settings):
     lampang = Agency.objects.get(name_th="สำนักงานจังหวัดลำปาง")
     assert lampang.name_en == "Lampang Provincial Office"
     assert lampang.parent.name_th == "กระทรวงมหาดไทย"
-    assert set(cohort.agencies.all()) == {lampang, Agency.objects.get(code="lampang-treasury")}  # no cohort asked
+    assert set(cohort.agencies.all()) == {
+        lampang,
+        Agency.objects.get(code="lampang-treasury"),
+    }  # no cohort asked
     roles = dict(Membership.objects.filter(agency=lampang).values_list("user__username", "role"))
     assert roles == {"lampang_head": "head", "lampang_editor": "editor", "lampang_viewer": "viewer"}
     assert Membership.objects.get(user__username="treasury_editor").agency.code == "lampang-treasury"
