@@ -30,8 +30,9 @@ class BoundedModelMultipleChoiceField(forms.ModelMultipleChoiceField):
 
 
 def _beyond_range(value) -> bool:
-    text = str(value).strip()
-    return bool(re.fullmatch(r"-?[0-9]+", text)) and abs(int(text)) > BIGGEST_ID
+    digits = re.fullmatch(r"-?0*([0-9]+)", str(value).strip())
+    # Longer than the biggest id's 19 digits is beyond it (and too long to convert safely).
+    return bool(digits) and (len(digits.group(1)) > 19 or int(digits.group(1)) > BIGGEST_ID)
 
 
 class BoundedModelChoiceField(forms.ModelChoiceField):
