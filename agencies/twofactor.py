@@ -29,6 +29,7 @@ PENDING = "pso_second_factor_pending"
 # The secret of an authenticator being set up, until a code confirms it.
 SETUP_KEY = "pso_totp_setup_key"
 RECOVERY_CODES = 10
+SIX_DIGITS = re.compile(r"[0-9]{6}")
 
 
 def required(user) -> bool:
@@ -87,7 +88,7 @@ def setup_confirm(request, code: str) -> list[str] | None:
     person had none, else an empty list; None for a wrong code."""
     key = request.session.get(SETUP_KEY)
     code = clean_code(code)
-    if not key or not code.isdigit():
+    if not key or not SIX_DIGITS.fullmatch(code):
         return None
     totp = TOTP(binascii.unhexlify(key))
     if not totp.verify(int(code), tolerance=1):
@@ -142,7 +143,7 @@ def verify(request, code: str):
     wrong) otherwise."""
     code = clean_code(code)
     user = request.user
-    wanted = TOTPDevice if code.isdigit() and len(code) == 6 else StaticDevice
+    wanted = TOTPDevice if SIX_DIGITS.fullmatch(code) else StaticDevice
     verified, refusal = None, Refused()
     # The count of wrong codes must be kept: no exception inside the transaction.
     with transaction.atomic():

@@ -547,11 +547,22 @@ def round_score_store(*, assessment_round: AssessmentRound) -> AssessmentRound:
     """Compute the round with the scoring engine and store its total and
     criterion levels, so lists and dashboards read them instead of recomputing."""
     score = results.round_score(assessment_round)
-    assessment_round.total_score = results.display(score.total)
+    # Weights saved as a draft that do not add up to 100 give a meaningless
+    # total (beyond 100, even): the round keeps the total of its last valid
+    # weights and counts as incomplete until the weights add up again.
+    weights = assessment_round.project.criteria.values_list("weight", flat=True)
+    total_valid = not rules.weight_problems(list(weights)) and 0 <= score.total <= 100
+    if total_valid:
+        assessment_round.total_score = results.display(score.total)
     assessment_round.criterion_levels = {
         key: str(results.display(level)) for key, level in score.criterion_level.items()
     }
-    complete = score.is_complete and not score.criteria_without_indicators and bool(score.mission_score)
+    complete = (
+        total_valid
+        and score.is_complete
+        and not score.criteria_without_indicators
+        and bool(score.mission_score)
+    )
     if complete and not results.round_has_missing_justification(assessment_round):
         if assessment_round.completed_at is None:
             assessment_round.completed_at = timezone.now()

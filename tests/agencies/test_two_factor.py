@@ -206,3 +206,17 @@ def test_an_operator_resets_a_lost_phone(client, committee_member):
     assert twofactor.recovery_codes_left(committee_member) == 0
     sign_in(client, committee_member)
     assert client.get(reverse("home"))["Location"].startswith(SETUP)
+
+
+@pytest.mark.parametrize("typed", ["²²²²²²", "１２３４５６", "1" * 5000, "", "\u0000"])
+def test_odd_codes_are_refused_with_a_message(client, committee_member, typed):
+    sign_in(client, committee_member)
+    assert client.post(VERIFY, {"code": typed}).status_code == 200
+    client.get(SETUP)  # someone with an authenticator is sent to give its code
+    client.logout()
+    newcomer = make_user("newcomer2")
+    institute_role_grant(user=newcomer, role=InstituteRole.Role.AUDITOR)
+    sign_in(client, newcomer)
+    client.get(SETUP)
+    assert client.post(SETUP, {"code": typed}).status_code == 200
+    assert not TOTPDevice.objects.filter(user=newcomer).exists()
