@@ -6,6 +6,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
@@ -135,8 +136,11 @@ class InstituteRole(models.Model):
 
 class Invitation(models.Model):
     """A role in an agency offered to a person, who accepts or declines it:
-    roles are given, never taken. Invitations name a username; an answer
-    never says whether such an account exists."""
+    roles are given, never taken. Invitations name a username (an answer
+    never says whether such an account exists) or an e-mail address: the
+    person without an account follows the link sent to it, chooses a
+    username and a password and lands on the agency. An e-mailed link works
+    until ``expires_at``; only its hash is stored."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for an answer")
@@ -159,8 +163,13 @@ class Invitation(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
     created_at = models.DateTimeField(_("invited on"), auto_now_add=True)
     answered_at = models.DateTimeField(_("answered on"), null=True, blank=True)
+    # E-mail invitations: the address (also in ``username`` until accepted),
+    # the SHA-256 of the link's secret, and when the link stops working.
+    email = models.EmailField(_("e-mail"), blank=True)
+    token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    expires_at = models.DateTimeField(_("link valid until"), null=True, blank=True)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(excluded_fields=["token_hash"])
 
     class Meta:
         verbose_name = _("invitation")
@@ -176,6 +185,10 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.username} · {self.agency} · {self.get_role_display()}"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.expires_at is not None and self.expires_at <= timezone.now()
 
 
 class Standard(BilingualName):

@@ -48,3 +48,15 @@ def language_remember(user, language: str) -> None:
     """The language a person chose in the app, for their e-mails."""
     if user.is_authenticated and language in Person.Language.values:
         Person.objects.update_or_create(user=user, defaults={"language": language})
+
+
+def mail_address(address: str, name: str, context: dict, *, path: str, base_url: str = "") -> None:
+    """Send ``name`` to an address with no account behind it yet, in the
+    language of the page that sent it."""
+    data = {**context, "link": (base_url or settings.SITE_URL).rstrip("/") + path}
+    subject = " ".join(render_to_string(f"email/{name}_subject.txt", data).split())
+    message = EmailMultiAlternatives(
+        subject, render_to_string(f"email/{name}.txt", data), settings.DEFAULT_FROM_EMAIL, [address]
+    )
+    message.attach_alternative(render_to_string(f"email/{name}.html", data), "text/html")
+    message.send()

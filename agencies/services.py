@@ -7,13 +7,24 @@ removal is recorded (django-simple-history on Membership, InstituteRole and
 Invitation; ``people_history`` reads it).
 """
 
+import datetime
+import hashlib
+import secrets
+
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group, Permission
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.http import Http404
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agencies.access import institute_role_now
 from agencies.models import Agency, InstituteRole, Invitation, Membership
+from agencies.notify import mail_address
+from pso_site.lib.site import base_url as site_base_url
 
 STANDARDS_ADMIN_GROUP = "standards_admin"
 # What a standards administrator manages in the Django admin (domain.md §5):
@@ -134,10 +145,42 @@ def membership_remove(*, agency: Agency, membership_id: int, by) -> Membership:
 # Invitations ----------------------------------------------------------------------
 
 
-def invitation_create(*, agency: Agency, username: str, role: str, by) -> Invitation:
+INVITATION_DAYS = 14
+
+
+def _hash(secret: str) -> str:
+    return hashlib.sha256(secret.encode()).hexdigest()
+
+
+def _link_send(invitation: Invitation, *, base_url: str = "") -> None:
+    """A new secret link for an e-mail invitation (the earlier one stops
+    working), mailed once the transaction commits. The secret is never
+    stored, and never queued: only its hash is kept."""
+    secret = secrets.token_urlsafe(32)
+    invitation.token_hash = _hash(secret)
+    invitation.expires_at = timezone.now() + datetime.timedelta(days=INVITATION_DAYS)
+    invitation.save(update_fields=["token_hash", "expires_at"])
+    context = {"invitation": invitation, "agency": invitation.agency, "days": INVITATION_DAYS}
+    path = reverse("agencies:invitation_welcome", args=[secret])
+    link_base = base_url or site_base_url()
+    transaction.on_commit(
+        lambda: mail_address(invitation.email, "invitation", context, path=path, base_url=link_base)
+    )
+
+
+def invitation_create(*, agency: Agency, username: str, role: str, by, base_url: str = "") -> Invitation:
     """Invite ``username`` to the agency with ``role``. The same answer
-    whether or not such an account exists; it is the person who accepts."""
+    whether or not such an account exists; it is the person who accepts.
+    An e-mail address instead of a username mails a link with which a
+    person without an account makes one and joins."""
     username = username.strip()
+    email = ""
+    if "@" in username:
+        try:
+            validate_email(username)
+        except ValidationError:
+            raise RoleRefused(_("This is not an e-mail address.")) from None
+        email = username = username.lower()
     if username == by.get_username():
         raise RoleRefused(_("Nobody gives themselves a role: another person must do it."))
     if Membership.objects.filter(agency=agency, user__username=username).exists():
@@ -153,11 +196,71 @@ def invitation_create(*, agency: Agency, username: str, role: str, by) -> Invita
             if not created and (invitation.role, invitation.invited_by_id) != (role, by.pk):
                 invitation.role, invitation.invited_by = role, by
                 invitation.save(update_fields=["role", "invited_by"])
+            if email and (created or invitation.is_expired):
+                invitation.email = email
+                invitation.save(update_fields=["email"])
+                _link_send(invitation, base_url=base_url)
     except IntegrityError:  # the same invitation, made a moment ago
         invitation = Invitation.objects.get(
             agency=agency, username=username, status=Invitation.Status.PENDING
         )
     return invitation
+
+
+@transaction.atomic
+def invitation_resend(*, agency: Agency, invitation_id: int, by, base_url: str = "") -> Invitation:
+    """A new link for a pending e-mail invitation (head, or the standards
+    administrator for a first head)."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("agency")
+        .filter(pk=invitation_id, agency=agency, status=Invitation.Status.PENDING)
+        .exclude(email="")
+        .first()
+    )
+    if invitation is None or not _may_manage_invitations(agency, by, invitation):
+        raise Http404("No such invitation.")
+    _link_send(invitation, base_url=base_url)
+    return invitation
+
+
+def _may_manage_invitations(agency: Agency, by, invitation: Invitation) -> bool:
+    if Membership.objects.filter(agency=agency, user=by, role=Membership.Role.HEAD).exists():
+        return True
+    return invitation.role == Membership.Role.HEAD and institute_role_now(
+        by, InstituteRole.Role.STANDARDS_ADMIN
+    )
+
+
+def invitation_by_link(secret: str) -> Invitation | None:
+    """The pending, unexpired invitation of an e-mailed link, or None."""
+    invitation = (
+        Invitation.objects.select_related("agency")
+        .filter(token_hash=_hash(secret), status=Invitation.Status.PENDING)
+        .exclude(token_hash="")
+        .first()
+    )
+    return None if invitation is None or invitation.is_expired else invitation
+
+
+@transaction.atomic
+def invitation_join(*, secret: str, user_values: dict) -> Membership:
+    """A person without an account follows the e-mailed link: their account
+    is made with the username, name and password they chose, and the role
+    accepted. The link works once."""
+    invitation = invitation_by_link(secret)
+    if invitation is None:
+        raise Http404("No such invitation.")
+    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING:
+        raise Http404("No such invitation.")
+    user = get_user_model().objects.create_user(email=invitation.email, **user_values)
+    invitation.username = user.get_username()
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.answered_at = timezone.now()
+    invitation.token_hash = ""
+    invitation.save(update_fields=["username", "status", "answered_at", "token_hash"])
+    return membership_set(agency=invitation.agency, user=user, role=invitation.role, by=invitation.invited_by)
 
 
 def first_head_invite(*, agency: Agency, username: str, by) -> Invitation:
@@ -198,16 +301,15 @@ def invitation_decline(*, invitation_id: int, user) -> Invitation:
 
 @transaction.atomic
 def invitation_withdraw(*, agency: Agency, invitation_id: int, by) -> Invitation:
-    if not Membership.objects.filter(agency=agency, user=by, role=Membership.Role.HEAD).exists():
-        raise Http404("No such agency.")
     invitation = Invitation.objects.filter(
         pk=invitation_id, agency=agency, status=Invitation.Status.PENDING
     ).first()
-    if invitation is None:
+    if invitation is None or not _may_manage_invitations(agency, by, invitation):
         raise Http404("No such invitation.")
     invitation.status = Invitation.Status.WITHDRAWN
     invitation.answered_at = timezone.now()
-    invitation.save(update_fields=["status", "answered_at"])
+    invitation.token_hash = ""
+    invitation.save(update_fields=["status", "answered_at", "token_hash"])
     return invitation
 
 

@@ -12,7 +12,13 @@ urlpatterns = [
         views.invitation_withdraw,
         name="invitation_withdraw",
     ),
+    path(
+        "agencies/<slug:code>/invitations/<int:invitation_id>/resend/",
+        views.invitation_resend,
+        name="invitation_resend",
+    ),
     path("agencies/<slug:code>/first-head/", views.first_head, name="first_head"),
+    path("invitations/welcome/<str:secret>/", views.invitation_welcome, name="invitation_welcome"),
     path("invitations/<int:invitation_id>/", views.invitation_answer, name="invitation_answer"),
     path("people/history/", views.people_history, name="people_history"),
     path("notifications/", views.notifications, name="notifications"),

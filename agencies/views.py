@@ -3,17 +3,19 @@ and manages them; invited people accept or decline; the standards
 administrator invites an agency's first head and reads who granted what."""
 
 from django.contrib import messages
+from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from agencies import services
 from agencies.access import get_agency_for_user, membership_for, require_institute_role
-from agencies.forms import FirstHeadForm, InvitationForm, MemberRoleForm
+from agencies.forms import FirstHeadForm, InvitationForm, JoinForm, MemberRoleForm
 from agencies.models import Agency, InstituteRole, Invitation, Membership, Notification
 
 
@@ -174,3 +176,34 @@ def notifications_read(request):
         return redirect(item.url if url_has_allowed_host_and_scheme(item.url, allowed_hosts=None) else "home")
     mine.update(read_at=timezone.now())
     return redirect("agencies:notifications")
+
+
+@login_required
+@require_POST
+def invitation_resend(request, code: str, invitation_id: int):
+    """A new e-mailed link (the earlier one stops working)."""
+    agency = get_object_or_404(Agency, code=code)
+    invitation = services.invitation_resend(agency=agency, invitation_id=invitation_id, by=request.user)
+    messages.success(request, _("A new link was sent to %(email)s.") % {"email": invitation.email})
+    if membership_for(request.user, agency) is None:
+        return redirect("agencies:people_history")
+    return redirect("agencies:members", code=code)
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_welcome(request, secret: str):
+    """The e-mailed link: choose a username and a password, join the agency."""
+    invitation = services.invitation_by_link(secret)
+    if invitation is None:
+        return render(request, "agencies/invitation_gone.html", status=404)
+    form = JoinForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        membership = services.invitation_join(secret=secret, user_values=form.user_values())
+        login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+        messages.success(
+            request,
+            _("Welcome. You are now %(role)s of %(agency)s.")
+            % {"role": membership.get_role_display(), "agency": membership.agency.name},
+        )
+        return redirect(reverse("home") + f"#agency-{membership.agency.code}")
+    return render(request, "agencies/invitation_welcome.html", {"invitation": invitation, "form": form})

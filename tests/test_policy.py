@@ -159,6 +159,8 @@ def world(
         "agencies:invitation_withdraw": {"code": agency_a.code, "invitation_id": invitation.pk},
         "agencies:first_head": {"code": agency_a.code},
         "agencies:invitation_answer": {"invitation_id": invitation.pk},
+        "agencies:invitation_resend": {"code": agency_a.code, "invitation_id": invitation.pk},
+        "agencies:invitation_welcome": {"secret": "no-such-link"},
         "agencies:people_history": {},
         "agencies:notifications": {},
         "agencies:notifications_read": {},
