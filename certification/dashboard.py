@@ -5,12 +5,14 @@ and certified. Each figure is one query, whatever the number of projects."""
 
 import datetime
 from dataclasses import dataclass
+from fractions import Fraction
 
-from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, Q
+from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F, OuterRef, Q, Subquery
 from django.utils import timezone
 
 from assessment.models import Project
-from certification.models import Certificate, Decision
+from certification.models import Certificate, Decision, IssuedDossier
+from pso_site.lib.bilingual import pick_language
 
 SOON = (90, 180)
 
@@ -74,4 +76,40 @@ def by_year(projects) -> list[dict]:
             certified=Count("pk", filter=Q(status=Project.Status.CERTIFIED)),
         )
         .order_by("-fiscal_year")
+    )
+
+
+@dataclass
+class CohortChart:
+    labels: list[str]
+    average: list[Fraction]
+    lowest: list[Fraction]
+    projects: int
+
+
+def criterion_levels(projects) -> CohortChart | None:
+    """Each criterion's level across the projects, as they submitted them
+    (the latest submission's figures): the average and the lowest. Only when
+    the projects share one standard's criteria (one query)."""
+    latest = IssuedDossier.objects.filter(
+        project=OuterRef("pk"), occasion=IssuedDossier.Occasion.SUBMISSION
+    ).order_by("-issued_at", "-pk")
+    chosen = projects.order_by().annotate(latest=Subquery(latest.values("pk")[:1])).values("latest")
+    figures = [
+        f
+        for f in IssuedDossier.objects.filter(pk__in=chosen).values_list("figures", flat=True)
+        if f.get("criteria")
+    ]
+    if not figures:
+        return None
+    codes = {tuple(c["code"] for c in f["criteria"]) for f in figures}
+    if len(codes) != 1:
+        return None
+    columns = list(zip(*[[Fraction(c["level"] or 0) for c in f["criteria"]] for f in figures], strict=True))
+    first = figures[0]["criteria"]
+    return CohortChart(
+        labels=[pick_language(c["name_th"], c["name_en"]) for c in first],
+        average=[sum(column, Fraction(0)) / len(column) for column in columns],
+        lowest=[min(column) for column in columns],
+        projects=len(figures),
     )

@@ -20,6 +20,7 @@ from certification.access import REVIEWABLE, projects_for_committee_member, proj
 from certification.models import Certificate
 from certification.selectors import open_requests
 from plans.selectors import overdue_counts
+from pso_site.lib.site import base_url
 
 
 @login_required
@@ -75,7 +76,7 @@ def security_txt(request):
         f"Contact: {settings.SECURITY_CONTACT}",
         f"Expires: {expires.isoformat().replace('+00:00', 'Z')}",
         "Preferred-Languages: th, en",
-        f"Canonical: {settings.SITE_URL}/.well-known/security.txt",
+        f"Canonical: {base_url()}/.well-known/security.txt",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 

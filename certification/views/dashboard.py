@@ -2,6 +2,7 @@
 
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from agencies.access import person_roles
@@ -11,6 +12,7 @@ from certification import dashboard
 from certification.forms import DashboardFilterForm
 from certification.selectors import projects_with_submitted_total
 from certification.views.review import project_list
+from pso_site.lib.charts import RadarSeries, radar_svg
 
 READERS = {InstituteRole.Role.COMMITTEE, InstituteRole.Role.STANDARDS_ADMIN}
 
@@ -35,6 +37,15 @@ def institute_dashboard(request):
         "workload": dashboard.workload(projects, counts),
         "years": dashboard.by_year(projects),
     }
+    chart = dashboard.criterion_levels(projects)
+    if chart is not None:
+        figures["chart"] = radar_svg(
+            labels=chart.labels,
+            series=[
+                RadarSeries(_("Average of %(count)s submissions") % {"count": chart.projects}, chart.average),
+                RadarSeries(_("Lowest"), chart.lowest, dashed=True),
+            ],
+        )
     return project_list(
         request,
         form=form,

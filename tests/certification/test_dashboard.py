@@ -3,6 +3,7 @@ filters that narrow them, the table's export, and the query cap."""
 
 import datetime
 import io
+from fractions import Fraction
 
 import pytest
 from django.contrib.auth import get_user_model
@@ -10,7 +11,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from agencies.models import Agency, Cohort
+from agencies.models import Agency, Cohort, Standard
 from assessment import services
 from assessment.models import Project
 from certification.models import Certificate
@@ -120,10 +121,11 @@ def test_the_dashboard_stays_within_its_cap_at_any_size(
     assert Certificate.objects.count() == 1
 
 
-# The dashboard's own absolute cap (the pages' is 16): the filter's four
-# lists of choices, five figures, the page of projects and its count, on top
-# of the session, the person and their second factor (19 measured).
-DASHBOARD_CAP = 20
+# The dashboard's own absolute cap (the pages' is 17): the filter's four
+# lists of choices, six figures (the chart's included), the page of projects
+# and its count, on top of the session, the person, their second factor and
+# the unread notifications (21 measured).
+DASHBOARD_CAP = 21
 
 
 def test_the_demo_cohort_as_counted_by_hand(client):
@@ -151,3 +153,20 @@ def test_the_demo_cohort_as_counted_by_hand(client):
     assert years[2001] == (1, 1, 1)
     statuses = [c.status for c in Certificate.objects.all()]
     assert statuses.count("expired") == 2  # the demo office's and the B.E. 2544 certificate
+    # 8 of the cohort's projects were submitted (3 waiting, 1 sent back, 4
+    # certified) with the Lampang figures, and the B.E. 2544 project with its
+    # own: the chart averages the nine submissions, criterion by criterion.
+    page = client.get(DASHBOARD, {"cohort": cohort.pk, "standard": Standard.objects.get(code="1101").pk})
+    assert 'id="cohort-chart"' in page.content.decode()
+    assert "ค่าเฉลี่ยของ 9 การยื่น" in page.content.decode()  # average of 9 submissions
+
+
+def test_the_chart_averages_the_submitted_levels(submitted_project, agency_b, head_a):
+    from certification.dashboard import criterion_levels
+    from certification.models import IssuedDossier
+
+    chart = criterion_levels(Project.objects.all())
+    figures = IssuedDossier.objects.get(project=submitted_project, occasion="submission").figures
+    assert chart.projects == 1
+    assert chart.average == [Fraction(c["level"]) for c in figures["criteria"]]
+    assert chart.average == chart.lowest
