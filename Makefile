@@ -10,7 +10,7 @@ TEST_PACKAGES := chromium poppler-utils
 export DJANGO_DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint fuzz messages clean bench bench-pages bench-load bench-restart backup-drill
+.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint fuzz screenshots messages clean bench bench-pages bench-load bench-restart backup-drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -100,6 +100,11 @@ FUZZ_EXAMPLES ?= 500
 fuzz: install-dev
 	env -u DATABASE_URL PSO_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) $(BIN)/python -m pytest tests/test_fuzz_forms.py \
 		-p tests.fuzz -n $(TEST_WORKERS) --no-migrations -q
+
+# The user guide's pictures (templates/guide/), taken by headless Chromium
+# from a throwaway demo database, in Thai and English, into static/guide/.
+screenshots: install-dev
+	$(BIN)/python scripts/screenshots.py
 
 lint: install-dev
 	$(BIN)/ruff check .

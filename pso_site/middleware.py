@@ -101,6 +101,8 @@ class SecondFactorMiddleware:
             "health",
             "health_live",
             "security_txt",
+            "guide_home",
+            "guide",
             "password_reset",
             "password_reset_done",
             "password_reset_confirm",

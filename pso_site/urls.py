@@ -19,4 +19,6 @@ urlpatterns = [
     path("health/", health.health, name="health"),
     path("health/live/", health.live, name="health_live"),
     path(".well-known/security.txt", views.security_txt, name="security_txt"),
+    path("guide/", views.guide, name="guide_home"),
+    path("guide/<slug:role>/", views.guide, name="guide"),
 ]

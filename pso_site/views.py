@@ -2,9 +2,10 @@ import datetime
 
 from django.conf import settings
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import get_language, gettext_lazy
 from django.views.decorators.http import require_safe
 from django.views.i18n import set_language as django_set_language
 
@@ -35,7 +36,9 @@ def home(request):
         [project.pk for listed in projects.values() for project in listed], field_name="project_id"
     )
     ids = [project.pk for listed in projects.values() for project in listed]
-    overdue, requests = overdue_counts(ids), open_requests(ids)
+    # Overdue work concerns projects the agency is working on, not decided ones.
+    working = [project.pk for listed in projects.values() for project in listed if project.is_editable]
+    overdue, requests = overdue_counts(working), open_requests(ids)
     steps = catalogue_steps() if ids else {}
     for listed in projects.values():
         for project in listed:
@@ -88,3 +91,28 @@ def set_language(request):
     if request.method == "POST":
         language_remember(request.user, request.POST.get("language", ""))
     return response
+
+
+GUIDE_ROLES = {
+    "agency": gettext_lazy("Agency heads and editors"),
+    "committee": gettext_lazy("The committee"),
+    "auditor": gettext_lazy("Auditors"),
+    "standards-admin": gettext_lazy("The standards administrator"),
+}
+
+
+@require_safe
+def guide(request, role: str = "agency"):
+    """The user guide, one page per role, in the page's language, with the
+    pictures ``make screenshots`` takes from the demo. Public: people read
+    it before they have an account."""
+    if role not in GUIDE_ROLES:
+        raise Http404("No such guide.")
+    language = "en" if (get_language() or "th").startswith("en") else "th"
+    context = {
+        "role": role,
+        "roles": list(GUIDE_ROLES.items()),
+        "language": language,
+        "template": f"guide/{language}/{role}.html",
+    }
+    return render(request, "guide/base.html", context)

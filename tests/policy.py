@@ -66,6 +66,8 @@ POLICY = {
     "health": PUBLIC,
     "health_live": PUBLIC,
     "security_txt": PUBLIC,
+    "guide_home": PUBLIC,
+    "guide": PUBLIC,
     "verify_lookup": PUBLIC,
     "assessment:project_create": row("login", 200, 200, 404, 404, 404, 404, 404, 404),
     "assessment:project": READ,

@@ -130,6 +130,8 @@ def world(
         "health": {},
         "health_live": {},
         "security_txt": {},
+        "guide_home": {},
+        "guide": {"role": "committee"},
         "verify_lookup": {},
         "assessment:project_create": {"code": agency_a.code},
         "assessment:step": {"pk": pk, "number": 1},

@@ -70,5 +70,13 @@ def test_every_page_as_each_person(live_server, page, certified, committee_membe
     visit_all(page, live_server, [reverse("certification:certificate", args=[certified.pk])], phone=phone)
     page.context.clear_cookies()
     visit_all(
-        page, live_server, [reverse("verify", args=[certificate.token]), "/accounts/login/"], phone=phone
+        page,
+        live_server,
+        [
+            reverse("verify", args=[certificate.token]),
+            "/accounts/login/",
+            reverse("guide_home"),
+            reverse("guide", args=["committee"]),
+        ],
+        phone=phone,
     )
