@@ -45,6 +45,17 @@ def expiring(projects, today: datetime.date | None = None):
     )
 
 
+def expiring_counts(projects, today: datetime.date | None = None) -> dict[int, int]:
+    """How many valid certificates end within 90 and within 180 days (one query)."""
+    today = today or timezone.localdate()
+    return expiring(projects, today).aggregate(
+        **{
+            f"within_{days}": Count("pk", filter=Q(valid_until__lte=today + datetime.timedelta(days=days)))
+            for days in SOON
+        }
+    )
+
+
 def workload(projects, counts: dict[str, int]) -> Workload:
     """Projects waiting for the committee, in review, sent back; and the
     average days from the latest submission to the decision that followed it."""

@@ -34,6 +34,7 @@ def institute_dashboard(request):
         "total": sum(counts.values()),
         "statuses": Project.Status.choices,
         "expiring": list(dashboard.expiring(projects)[:10]),
+        "ending": dashboard.expiring_counts(projects),
         "workload": dashboard.workload(projects, counts),
         "years": dashboard.by_year(projects),
     }
