@@ -83,6 +83,8 @@ def member_change(request, code: str, membership_id: int):
                 messages.success(
                     request, _("Role of %(username)s changed.") % {"username": membership.user.username}
                 )
+            else:
+                messages.error(request, _("Choose one of the roles offered: nothing was changed."))
     except services.RoleRefused as refusal:
         messages.error(request, refusal.message)
     return redirect("agencies:members", code=code)

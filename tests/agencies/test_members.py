@@ -138,3 +138,20 @@ def test_an_invitation_offers_the_least_powerful_role_first():
 
     form = InvitationForm()
     assert form.fields["role"].initial == "viewer" and form.fields["role"].choices[0][0] == "viewer"
+
+
+def test_a_role_that_is_not_offered_is_said_so(client, head_a, viewer_a, agency_a):
+    from django.urls import reverse
+
+    from agencies.models import Membership
+
+    membership = Membership.objects.get(user=viewer_a, agency=agency_a)
+    client.force_login(head_a)
+    response = client.post(
+        reverse("agencies:member_change", args=[agency_a.code, membership.pk]),
+        {"role": "emperor"},
+        follow=True,
+    )
+    assert "ไม่มีการเปลี่ยนแปลง" in response.content.decode()  # nothing was changed
+    membership.refresh_from_db()
+    assert membership.role == Membership.Role.VIEWER
