@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg2
+from load import wait_for  # bench/load.py: the same wait for a server to answer
 from psycopg2 import sql
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -384,18 +385,6 @@ class Client(threading.Thread):
 
 def csrf(html: str) -> str:
     return re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', html).group(1)
-
-
-def wait_for(url: str, seconds: float = 60) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} did not answer")
 
 
 # What the database holds --------------------------------------------------------

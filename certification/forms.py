@@ -255,7 +255,6 @@ class DashboardFilterForm(ProjectFilterForm):
 
     SORTS = {
         **ProjectFilterForm.SORTS,
-        "agency": ("agency__name_th", "-fiscal_year", "pk"),
         "step": (KT("progress__done").asc(nulls_first=True), "agency__name_th", "pk"),
         "expiry": (F("certificate__valid_until").asc(nulls_last=True), "agency__name_th", "pk"),
     }
