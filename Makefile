@@ -10,7 +10,7 @@ TEST_PACKAGES := chromium poppler-utils
 export DJANGO_DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint fuzz screenshots messages clean bench bench-pages bench-load bench-restart backup-drill
+.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint fuzz screenshots messages clean bench bench-pages bench-load bench-signing bench-restart backup-drill
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -75,13 +75,18 @@ $(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-dev
 	$(BIN)/pip install -q -r requirements-bench.txt
 	touch $@
 
-bench: bench-pages bench-load
+bench: bench-pages bench-load bench-signing
 
 bench-pages: install-dev
 	$(BIN)/python bench/run.py
 
 bench-load: install-dev $(VENV)/.installed-bench
 	$(BIN)/python bench/load.py
+
+# Signing an issued dossier against rendering it (bench/signing.py): no
+# server needed, a throwaway SQLite demo.
+bench-signing: install-dev
+	$(BIN)/python bench/signing.py
 
 # Faults survived (docs/operations.md), each on throwaway PostgreSQL clusters
 # of its own (no server needed): a database restart under load, and the

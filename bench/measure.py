@@ -173,7 +173,8 @@ def dossier(repeat=3):
     WeasyPrint alone rendering the same HTML."""
     from weasyprint import HTML
 
-    from certification.dossier import dossier_html, html_to_pdf
+    from certification.dossier import dossier_html
+    from certification.rendering import html_to_pdf
 
     demo = Project.objects.filter(agency__generated=False).order_by("pk").first()
     if demo is None:

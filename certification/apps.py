@@ -11,7 +11,7 @@ class CertificationConfig(AppConfig):
         and its records in the project's history (``assessment.frame``,
         ``assessment.history``)."""
         from assessment import frame
-        from certification import history, readiness
+        from certification import checks, history, readiness  # noqa: F401 (checks registers itself)
         from certification.frame import frame_extension, overview_extension
 
         frame.register_step(readiness.STEP)

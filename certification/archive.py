@@ -88,7 +88,10 @@ class CertificatePart(Strict):
 
 
 class DossierPart(Strict):
-    occasion: Literal["submission", "decision"]
+    kind: Literal["dossier", "certificate"] = "dossier"
+    occasion: Literal["submission", "decision", "revocation"]
+    replaces: Annotated[int, Field(ge=0)] | None = None  # position of an earlier entry in ``dossiers``
+    signer: Sha256 | Literal[""] = ""  # the SHA-256 fingerprint of the signing certificate
     decision: Annotated[int, Field(ge=0)] | None = None  # position in ``decisions``
     status: Literal["pending", "ready", "failed"]
     sha256: Sha256 | Literal[""] = ""
@@ -206,10 +209,14 @@ def archive_export(project: Project) -> Archive:
     }
     dossiers = list(IssuedDossier.objects.filter(project=project).order_by("issued_at", "pk"))
     lost = {dossier.pk for dossier in dossiers if dossier.is_ready and not in_storage(dossier.file)}
+    order = {dossier.pk: index for index, dossier in enumerate(dossiers)}
     document["dossiers"] = [
         {
             **({"missing": True} if dossier.pk in lost else {}),
+            "kind": dossier.kind,
             "occasion": dossier.occasion,
+            "replaces": order.get(dossier.replaces_id),
+            "signer": dossier.signer,
             "decision": position.get(dossier.decision_id),
             "status": dossier.status,
             "sha256": dossier.sha256,
@@ -223,6 +230,36 @@ def archive_export(project: Project) -> Archive:
     ]
     files.update({d.sha256: d.file for d in dossiers if d.is_ready and d.pk not in lost})
     return Archive(document=document, files=files)
+
+
+def record_document(project: Project, *, issued: IssuedDossier) -> dict:
+    """The project archive's document as carried inside a document the
+    institute issues: the record as it stands, the documents issued before
+    this one, and every file named by its SHA-256 but not included (marked
+    ``missing``: the evidence stays in the installation, and the document is
+    the PDF that carries it). It imports on its own, to the same figures."""
+    archive = archive_export(project)
+    document = archive.document
+    # Entries are in issue order and only name earlier ones: the prefix
+    # before this document is a whole record of its own.
+    order = list(
+        IssuedDossier.objects.filter(project=project).order_by("issued_at", "pk").values_list("pk", flat=True)
+    )
+    document["dossiers"] = document["dossiers"][: order.index(issued.pk)]
+    _by_reference(document, set(archive.files))
+    return document
+
+
+def _by_reference(value, shas: set) -> None:
+    """Mark every file entry whose bytes the archive would carry as missing."""
+    if isinstance(value, dict):
+        if value.get("sha256") in shas:
+            value["missing"] = True
+        for item in value.values():
+            _by_reference(item, shas)
+    elif isinstance(value, list):
+        for item in value:
+            _by_reference(item, shas)
 
 
 def agency_export(agency: Agency) -> Archive:
@@ -293,6 +330,10 @@ def record_problems(document: ProjectArchive, files: dict) -> list[str]:
     for index, dossier in enumerate(document.dossiers):
         if dossier.decision is not None and dossier.decision >= len(document.decisions):
             problems.append(_("dossiers[%(index)s].decision: there is no such decision.") % {"index": index})
+        if dossier.replaces is not None and dossier.replaces >= index:
+            problems.append(
+                _("dossiers[%(index)s].replaces: it must name an earlier document.") % {"index": index}
+            )
         if (
             dossier.status == "ready"
             and not dossier.missing
@@ -389,10 +430,14 @@ def _record_import(checked: Checked, *, agency: Agency, files: dict, user=None) 
         )
         people.note(certificate, "revoked_by", part.revoked_by)
         _sequence_follow(part.number)
+    issued = []
     for item in document.dossiers:
         dossier = IssuedDossier(
             project=project,
+            kind=item.kind,
             occasion=item.occasion,
+            replaces=None if item.replaces is None else issued[item.replaces],
+            signer=item.signer,
             decision=None if item.decision is None else decisions[item.decision],
             status=item.status,
             sha256=item.sha256,
@@ -407,6 +452,7 @@ def _record_import(checked: Checked, *, agency: Agency, files: dict, user=None) 
         elif item.status == IssuedDossier.Status.READY:
             dossier.file.save(f"{item.sha256}.pdf", ContentFile(files[item.sha256]), save=False)
         dossier.save()
+        issued.append(dossier)
     people.save()
     progress_store(project)
     return project

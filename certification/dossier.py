@@ -1,20 +1,25 @@
 """The certification dossier (domain.md §6): one HTML template rendered to
 PDF by WeasyPrint, always in Thai.
 
-Drafts are rendered on demand and watermarked. At submission and at each
-decision a dossier is *issued*: the record is created in the deciding
-transaction and the PDF is built after that transaction commits, from the
-committed record — never under the project's lock, and a rendering failure
-never undoes the decision (the record is marked failed and can be retried).
-Once built its bytes are stored under their SHA-256 and never change.
+Drafts are built on request, unsigned and marked as drafts on every page.
+At submission, at each decision and at a revocation a dossier is *issued*
+(and at certification and revocation the printable certificate too): the
+record is created in the deciding transaction and the PDF is built by the
+task worker after that transaction commits, from the committed record —
+never under the project's lock. It is rendered as PDF/A-3b carrying the
+project's record (``project.json``) and signed by the institute (PAdES,
+pso_site.lib.signing); a failure of either never undoes the decision (the
+document is marked failed and can be built again). Once built its bytes are
+stored under their SHA-256 and never change: a later document names the
+one it replaces (docs/dossier.md).
 """
 
 import hashlib
+import json
 import logging
-from pathlib import Path
 
+from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
-from django.contrib.staticfiles import finders
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.template.loader import render_to_string
@@ -23,36 +28,20 @@ from django.utils import timezone, translation
 from assessment import history, results, scoring
 from assessment.frame import ProjectState
 from assessment.models import Assessment, ChangeEntry, EvidenceFile, Project
-from certification import tasks
+from certification import archive, printing, tasks
 from certification.models import Certificate, Decision, DraftDossier, IssuedDossier
+from certification.rendering import font_faces, html_to_archival_pdf, html_to_pdf, keep_mai_yamok
 from plans.models import ActivityEvidence
 from plans.rules import plan_window
 from plans.steps import plan_data
 from plans.timeline import project_timeline_svg
+from pso_site.lib import signing
 from pso_site.lib.charts import RadarSeries, radar_svg
-from pso_site.lib.pdf import render_pdf
+from pso_site.lib.dates import format_date
+from pso_site.lib.pdf import EmbeddedFile
 from pso_site.lib.qr import qr_svg
 
 logger = logging.getLogger(__name__)
-
-FONT_FILES = {
-    ("normal", 400): "fonts/sarabun/Sarabun_400Regular.ttf",
-    ("normal", 700): "fonts/sarabun/Sarabun_700Bold.ttf",
-    ("italic", 400): "fonts/sarabun/Sarabun_400Regular_Italic.ttf",
-    ("italic", 700): "fonts/sarabun/Sarabun_700Bold_Italic.ttf",
-}
-
-
-def font_faces() -> list[dict]:
-    """@font-face sources as file:// URLs found by the static finders: a font
-    WeasyPrint cannot load is only a warning, so the path must be right."""
-    faces = []
-    for (style, weight), name in FONT_FILES.items():
-        path = finders.find(name)
-        if path is None:
-            raise FileNotFoundError(f"Font {name} not found by the static finders")
-        faces.append({"style": style, "weight": weight, "url": Path(path).resolve().as_uri()})
-    return faces
 
 
 def _grid(state: ProjectState) -> dict:
@@ -82,7 +71,7 @@ def _grid(state: ProjectState) -> dict:
     return {"indicators": indicators, "rows": rows}
 
 
-def dossier_context(project: Project, *, draft: bool, issued_at=None) -> dict:
+def dossier_context(project: Project, *, draft: bool, issued_at=None, issued=None) -> dict:
     from certification.services import committee_levels, committee_total, current_review, review_rows
 
     state = ProjectState(project, AnonymousUser())
@@ -97,6 +86,9 @@ def dossier_context(project: Project, *, draft: bool, issued_at=None) -> dict:
         "rounds": state.rounds,
         "round": latest,
         "grid": _grid(state),
+        "issued": issued,
+        "replaces": issued.replaces if issued is not None else None,
+        "record_name": RECORD_NAME,
     }
     score = state.latest_score
     review = current_review(project)
@@ -166,7 +158,7 @@ def dossier_context(project: Project, *, draft: bool, issued_at=None) -> dict:
     return context
 
 
-def dossier_html(project: Project, *, draft: bool, issued_at=None) -> str:
+def dossier_html(project: Project, *, draft: bool, issued_at=None, issued=None) -> str:
     """The dossier's HTML, always in Thai. A draft is dated by the project's
     latest change, so the same project gives the same HTML (and hash)."""
     if issued_at is None and draft:
@@ -176,19 +168,10 @@ def dossier_html(project: Project, *, draft: bool, issued_at=None) -> str:
         issued_at = latest or project.updated_at
     with translation.override("th"):
         html = render_to_string(
-            "certification/dossier.html", dossier_context(project, draft=draft, issued_at=issued_at)
+            "certification/dossier.html",
+            dossier_context(project, draft=draft, issued_at=issued_at, issued=issued),
         )
     return keep_mai_yamok(html)
-
-
-def keep_mai_yamok(html: str) -> str:
-    """Thai writes ``ต่าง ๆ`` with a space before the repetition mark; a line
-    must not start with ๆ, so that space becomes a no-break space."""
-    return html.replace(" ๆ", "\u00a0ๆ")
-
-
-def html_to_pdf(html: str) -> bytes:
-    return render_pdf(html, base_url=str(Path(finders.find("css/app.css")).parent))
 
 
 def dossier_pdf(project: Project, *, draft: bool, issued_at=None) -> bytes:
@@ -291,14 +274,22 @@ def issued_figures(project: Project) -> dict:
 
 
 def dossier_issue(
-    *, project: Project, occasion: str, decision: Decision | None = None, issued_at=None
+    *,
+    project: Project,
+    occasion: str,
+    decision: Decision | None = None,
+    issued_at=None,
+    kind: str = IssuedDossier.Kind.DOSSIER,
+    replaces: IssuedDossier | None = None,
 ) -> IssuedDossier:
-    """Record a dossier issued now; it is built once the caller's transaction
-    commits (see the module's docstring)."""
+    """Record a document issued now; it is built once the caller's
+    transaction commits (see the module's docstring)."""
     issued = IssuedDossier.objects.create(
         project=project,
+        kind=kind,
         occasion=occasion,
         decision=decision,
+        replaces=replaces,
         issued_at=issued_at or timezone.now(),
         figures=issued_figures(project),
     )
@@ -306,30 +297,102 @@ def dossier_issue(
     return issued
 
 
+def latest_issued(project: Project, kind: str) -> IssuedDossier | None:
+    """The project's latest document of this kind (a new one replaces it)."""
+    return IssuedDossier.objects.filter(project=project, kind=kind).order_by("-issued_at", "-pk").first()
+
+
+RECORD_NAME = "project.json"
+
+
+def issued_html(issued: IssuedDossier) -> str:
+    if issued.kind == IssuedDossier.Kind.CERTIFICATE:
+        return printing.certificate_html(issued.project.certificate, issued=issued)
+    return dossier_html(issued.project, draft=False, issued_at=issued.issued_at, issued=issued)
+
+
+def issued_render(issued: IssuedDossier) -> bytes:
+    """The document as PDF/A-3b with the project's record inside, unsigned."""
+    record = archive.record_document(issued.project, issued=issued)
+    content = (json.dumps(record, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+    files = [
+        EmbeddedFile(
+            name=RECORD_NAME,
+            content=content,
+            description="P.S.O. project record (project archive, version 2): import_project reads it",
+        )
+    ]
+    return html_to_archival_pdf(issued_html(issued), files)
+
+
+def issued_metadata(issued: IssuedDossier) -> signing.Metadata:
+    """Title, agency, standard, certificate number and issue date, in the
+    XMP's standard properties: dc:title, dc:creator, dc:description and
+    xmp:CreateDate (no extension schema needed for PDF/A; pyHanko writes
+    pdf:Keywords as ``pdf:keywords``, which PDF/A does not define, so no
+    keywords)."""
+    project = issued.project
+    certificate = Certificate.objects.filter(project=project).first()
+    issued_on = timezone.localdate(issued.issued_at)
+    what = "ใบรับรอง" if issued.kind == IssuedDossier.Kind.CERTIFICATE else "แฟ้มเอกสารขอการรับรอง"
+    title = f"{what} {project.standard.label} · {project.agency.name_th}"
+    facts = [
+        f"หน่วยงาน: {project.agency.name_th} ({project.agency.code})",
+        f"มาตรฐาน: {project.standard.label} {project.standard.name_th}",
+        f"ปีงบประมาณ: {project.fiscal_year_be}",
+        f"เลขที่ใบรับรอง: {certificate.number if certificate else '—'}",
+        f"ออกเมื่อ: {format_date(issued_on, language='th')} ({issued_on.isoformat()})",
+        f"โอกาส: {issued.get_occasion_display()}",
+    ]
+    return signing.Metadata(
+        title=title,
+        author=ISSUER,
+        subject="; ".join(facts),
+        created=issued.issued_at,
+    )
+
+
+ISSUER = "สถาบันรับรองมาตรฐาน P.S.O. (P.S.O. certification institute)"
+
+
+def issued_sign(issued: IssuedDossier, pdf: bytes) -> bytes:
+    with translation.override("th"):
+        metadata = issued_metadata(issued)
+    reason = f"ออกโดยสถาบัน: {issued.get_kind_display()} · {issued.get_occasion_display()}"
+    return signing.sign_pdf(pdf, metadata=metadata, reason=reason, location=settings.SIGNING_LOCATION)
+
+
 def dossier_build(*, issued_id: int) -> IssuedDossier:
-    """Render and store an issued dossier that is pending or failed. A
-    failure is recorded on the dossier, never raised to the caller."""
+    """Render, sign and store an issued document that is pending or failed.
+    A failure of either step is recorded on the document, never raised to
+    the caller: the decision stands and the document can be built again."""
     issued = IssuedDossier.objects.select_related("project__agency", "project__standard").get(pk=issued_id)
     if issued.is_ready:
         return issued
+    stage = "rendering"
     try:
-        pdf = html_to_pdf(dossier_html(issued.project, draft=False, issued_at=issued.issued_at))
-    except Exception as error:  # any rendering failure must leave the decision standing
-        logger.exception("Dossier %s could not be built", issued_id)
+        pdf = issued_render(issued)
+        stage = "signing"
+        with translation.override("th"):
+            pdf = issued_sign(issued, pdf)
+        signer = signing.identity().fingerprint
+    except Exception as error:  # any failure must leave the decision standing
+        logger.exception("Issued document %s could not be built (%s)", issued_id, stage)
         IssuedDossier.objects.filter(pk=issued_id).update(
-            status=IssuedDossier.Status.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+            status=IssuedDossier.Status.FAILED, error=f"{stage}: {type(error).__name__}: {error}"[:2000]
         )
         issued.refresh_from_db()
         return issued
     digest = hashlib.sha256(pdf).hexdigest()
     issued.sha256 = digest
     issued.size = len(pdf)
+    issued.signer = signer
     issued.file.save(f"{digest}.pdf", ContentFile(pdf), save=False)
     issued.status = IssuedDossier.Status.READY
     issued.built_at = timezone.now()
     issued.error = ""
     try:
-        issued.save(update_fields=["file", "sha256", "size", "status", "built_at", "error"])
+        issued.save(update_fields=["file", "sha256", "size", "signer", "status", "built_at", "error"])
     except Exception:
         issued.file.delete(save=False)  # no orphan file when the record cannot say it exists
         raise

@@ -19,6 +19,7 @@ from certification.services import ReviewLevel
 from pso_site.lib.dates import format_date
 from pso_site.lib.fields import FiniteDecimalField
 from pso_site.lib.thaidate import ThaiDateField
+from pso_site.lib.uploads import upload_limit
 
 
 class ReviewForm(forms.Form):
@@ -186,6 +187,32 @@ class CertificateLookupForm(forms.Form):
 
     def clean_number(self) -> str:
         return "".join(self.cleaned_data["number"].split()).upper()
+
+
+class DocumentCheckForm(forms.Form):
+    """The public check of a PDF file: a dossier or certificate as downloaded."""
+
+    document = forms.FileField(
+        label=gettext_lazy("PDF file"),
+        help_text=gettext_lazy("A dossier or printable certificate downloaded from this system."),
+        error_messages={
+            "required": gettext_lazy("Choose the PDF file to check."),
+            "empty": gettext_lazy("The file is empty."),
+        },
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def clean_document(self):
+        document = self.cleaned_data["document"]
+        if document.size > upload_limit():
+            raise forms.ValidationError(
+                _("The file is larger than %(size)s MB.") % {"size": upload_limit() // (1024 * 1024)}
+            )
+        head = document.read(5)
+        document.seek(0)
+        if head != b"%PDF-":
+            raise forms.ValidationError(_("The file is not a PDF."))
+        return document
 
 
 class RevokeForm(forms.Form):

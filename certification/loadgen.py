@@ -43,7 +43,6 @@ from assessment.models import (
     ProjectCriterion,
 )
 from assessment.services import catalogue_budgets, criterion_copy
-from certification.dossier import font_faces, html_to_pdf
 from certification.models import (
     Certificate,
     CertificateSequence,
@@ -52,6 +51,7 @@ from certification.models import (
     Review,
     ReviewCriterion,
 )
+from certification.rendering import font_faces, html_to_pdf
 from certification.services import certificate_number, validity_end
 from pso_site.lib.dates import buddhist_year
 

@@ -199,13 +199,21 @@ def dossier_path(instance, filename: str) -> str:
 
 
 class IssuedDossier(models.Model):
-    """A dossier issued at submission or at a decision. It is recorded in the
-    deciding transaction and built after it commits, from the committed
-    record; once built its bytes never change."""
+    """A document the institute issues: the dossier (at submission, at each
+    decision, at a revocation) or the printable certificate (at certification
+    and at its revocation). It is recorded in the deciding transaction and
+    built after it commits, from the committed record: rendered as PDF/A-3b
+    with the project's record inside and signed by the institute. Once built
+    its bytes never change; a later document names the one it replaces."""
+
+    class Kind(models.TextChoices):
+        DOSSIER = "dossier", _("Dossier")
+        CERTIFICATE = "certificate", _("Certificate")
 
     class Occasion(models.TextChoices):
         SUBMISSION = "submission", _("Submission")
         DECISION = "decision", _("Decision")
+        REVOCATION = "revocation", _("Revocation")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Being prepared")
@@ -213,7 +221,11 @@ class IssuedDossier(models.Model):
         FAILED = "failed", _("Failed")
 
     project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dossiers")
+    kind = models.CharField(_("document"), max_length=12, choices=Kind.choices, default=Kind.DOSSIER)
     occasion = models.CharField(_("issued at"), max_length=12, choices=Occasion.choices)
+    replaces = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="replaced_by"
+    )
     decision = models.ForeignKey(
         "Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="dossiers"
     )
@@ -224,6 +236,8 @@ class IssuedDossier(models.Model):
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
+    # The SHA-256 fingerprint of the certificate that signed the stored bytes.
+    signer = models.CharField(_("signed by (certificate SHA-256)"), max_length=64, blank=True)
     # The figures of the record as issued (total, target, per criterion), so
     # the institute reads them while the agency revises the project.
     figures = models.JSONField(_("figures as issued"), default=dict, blank=True)
@@ -236,6 +250,7 @@ class IssuedDossier(models.Model):
         ordering = ["project", "issued_at", "id"]
         indexes = [
             models.Index(fields=["project", "occasion", "-issued_at"], name="dossier_project_occasion"),
+            models.Index(fields=["sha256"], name="dossier_sha256"),
         ]
         constraints = [
             models.CheckConstraint(
@@ -245,7 +260,10 @@ class IssuedDossier(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.project} · {self.get_occasion_display()} · {self.sha256[:12] or self.status}"
+        return (
+            f"{self.project} · {self.get_kind_display()} · {self.get_occasion_display()}"
+            f" · {self.sha256[:12] or self.status}"
+        )
 
     @property
     def is_ready(self) -> bool:

@@ -1,30 +1,42 @@
 """The certificate as people print and frame it: one A4 page in Thai with
 the agency, the standard, the number, the validity in the Buddhist era and
-the QR code of its public verification page."""
+the QR code of its public verification page. It is issued as a signed
+document (certification.dossier) at certification and at revocation."""
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
-from certification.dossier import font_faces, html_to_pdf
 from certification.models import Certificate
+from certification.rendering import font_faces
 from pso_site.lib.qr import qr_svg
 
 
-def certificate_html(certificate: Certificate) -> str:
+def certificate_html(certificate: Certificate, *, issued) -> str:
+    """The certificate as it stood when ``issued`` (an IssuedDossier) was issued."""
     url = certificate.verification_url()
+    issued_on = timezone.localdate(issued.issued_at)
     with translation.override("th"):
         return render_to_string(
             "certification/certificate_print.html",
             {
                 "certificate": certificate,
+                "status": _status_when(certificate, issued),
                 "project": certificate.project,
                 "fonts": font_faces(),
                 "qr": qr_svg(url, box_size=6),
                 "verify_url": url,
-                "today": timezone.localdate(),
+                "issued": issued,
+                "issued_on": issued_on,
+                "replaces": issued.replaces,
             },
         )
 
 
-def certificate_pdf(certificate: Certificate) -> bytes:
-    return html_to_pdf(certificate_html(certificate))
+def _status_when(certificate: Certificate, issued) -> str:
+    """Valid, expired or revoked on the day the document was issued: a
+    document built late (a retry) still speaks for its own day."""
+    if certificate.revoked_at is not None and certificate.revoked_at <= issued.issued_at:
+        return Certificate.Status.REVOKED
+    if timezone.localdate(issued.issued_at) > certificate.valid_until:
+        return Certificate.Status.EXPIRED
+    return Certificate.Status.VALID

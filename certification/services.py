@@ -32,7 +32,7 @@ from assessment.writes import (
 )
 from certification import tasks
 from certification.access import REVIEWABLE
-from certification.dossier import dossier_issue
+from certification.dossier import dossier_issue, latest_issued
 from certification.models import (
     Certificate,
     CertificateSequence,
@@ -281,6 +281,15 @@ def project_decide(
             decision=decision,
             issued_at=decision.decided_at,
         )
+        if kind == Decision.Kind.CERTIFY:
+            dossier_issue(
+                project=project,
+                kind=IssuedDossier.Kind.CERTIFICATE,
+                occasion=IssuedDossier.Occasion.DECISION,
+                decision=decision,
+                issued_at=decision.decided_at,
+                replaces=previous_certificate_document(project),
+            )
         link_base = base_url()
         transaction.on_commit(lambda: tasks.mail_project_decided.enqueue(decision.pk, link_base))
         progress_store(project)
@@ -329,7 +338,32 @@ def certificate_revoke(*, certificate_id: int, user, reason: str) -> Certificate
             certificate.revoked_by = user
             certificate.revoked_reason = reason
             certificate.save(update_fields=["revoked_at", "revoked_by", "revoked_reason"])
+            # Issued documents never change: new ones say it, naming those they replace.
+            for kind in (IssuedDossier.Kind.DOSSIER, IssuedDossier.Kind.CERTIFICATE):
+                dossier_issue(
+                    project=certificate.project,
+                    kind=kind,
+                    occasion=IssuedDossier.Occasion.REVOCATION,
+                    decision=certificate.decision,
+                    issued_at=certificate.revoked_at,
+                    replaces=latest_issued(certificate.project, kind),
+                )
         return certificate
+
+
+def previous_certificate_document(project: Project) -> IssuedDossier | None:
+    """The printable certificate of the agency's previous cycle of the same
+    standard, which a renewal's certificate replaces."""
+    return (
+        IssuedDossier.objects.filter(
+            kind=IssuedDossier.Kind.CERTIFICATE,
+            project__agency_id=project.agency_id,
+            project__standard_id=project.standard_id,
+            project__fiscal_year__lt=project.fiscal_year,
+        )
+        .order_by("-project__fiscal_year", "-issued_at", "-pk")
+        .first()
+    )
 
 
 # Renewal -------------------------------------------------------------------------

@@ -98,6 +98,8 @@ class SecondFactorMiddleware:
             "set_language",
             "verify",
             "verify_lookup",
+            "verify_document",
+            "institute_certificate",
             "health",
             "health_live",
             "security_txt",

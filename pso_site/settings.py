@@ -177,6 +177,17 @@ EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"] or None
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pso@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
+# The institute's signing identity (docs/dossier.md): issued dossiers and
+# certificates are signed with the key and certificate of this PKCS#12 file.
+# ``seed_demo`` creates a self-signed demo identity here when none exists;
+# production names the institute's own file and passphrase. An optional RFC
+# 3161 time-stamp server adds a trusted time to each signature.
+SIGNING_KEY_FILE = Path(
+    env_str("DJANGO_SIGNING_KEY_FILE", str(BASE_DIR / "var" / "signing" / "demo-institute.p12"))
+)
+SIGNING_KEY_PASSPHRASE = env_str("DJANGO_SIGNING_KEY_PASSPHRASE", "demo-only" if DEBUG else "")
+SIGNING_TIMESTAMP_URL = env_str("DJANGO_SIGNING_TIMESTAMP_URL", "")
+SIGNING_LOCATION = env_str("DJANGO_SIGNING_LOCATION", "Bangkok, Thailand")
 # Where vulnerabilities are reported (/.well-known/security.txt, docs/security.md).
 SECURITY_CONTACT = env_str("DJANGO_SECURITY_CONTACT", f"mailto:{DEFAULT_FROM_EMAIL}")
 

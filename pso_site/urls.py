@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from certification.views.certificates import verify, verify_lookup
+from certification.views.certificates import institute_certificate, verify, verify_document, verify_lookup
 from pso_site import health, views
 
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("i18n/setlang/", views.set_language, name="set_language"),
     path("admin/", admin.site.urls),
     path("verify/", verify_lookup, name="verify_lookup"),
+    path("verify/document/", verify_document, name="verify_document"),
+    path("verify/institute.pem", institute_certificate, name="institute_certificate"),
     path("verify/<str:token>/", verify, name="verify"),
     path("health/", health.health, name="health"),
     path("health/live/", health.live, name="health_live"),

@@ -68,11 +68,40 @@ def media_in_tmp(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
 
 
-def _stand_in_pdf(html: str, *, base_url=None, stylesheets=None) -> bytes:
-    """A few bytes that differ when the HTML differs: enough for every test
-    that does not read the PDF itself."""
+def _stand_in_pdf(html: str, *, base_url=None, stylesheets=None, **options) -> bytes:
+    """A one-page blank PDF that differs when the HTML differs: enough for
+    every test that does not read the PDF itself, and real enough to sign."""
     digest = hashlib.sha256(html.encode("utf-8")).hexdigest()
-    return f"%PDF-1.7\n% stand-in for tests {digest}\n%%EOF\n".encode()
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
+    ]
+    out = bytearray(b"%PDF-1.7\n% stand-in for tests " + digest.encode() + b"\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    for offset in offsets:
+        out += b"%010d 00000 n \n" % offset
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    return bytes(out)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def signing_identity(tmp_path_factory):
+    """A demo signing identity of the test session's own (one per worker)."""
+    from django.test import override_settings
+
+    from pso_site.lib.signing import demo_identity_create
+
+    path = demo_identity_create(tmp_path_factory.mktemp("signing") / "institute.p12", "test-passphrase")
+    with override_settings(
+        SIGNING_KEY_FILE=path, SIGNING_KEY_PASSPHRASE="test-passphrase", SIGNING_TIMESTAMP_URL=""
+    ):
+        yield path
 
 
 @pytest.fixture(autouse=True)

@@ -69,6 +69,8 @@ POLICY = {
     "guide_home": PUBLIC,
     "guide": PUBLIC,
     "verify_lookup": PUBLIC,
+    "verify_document": PUBLIC,
+    "institute_certificate": PUBLIC,
     "assessment:project_create": row("login", 200, 200, 404, 404, 404, 404, 404, 404),
     "assessment:project": READ,
     "assessment:history": READ,

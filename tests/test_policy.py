@@ -65,7 +65,8 @@ def bring_to(state: str, project, *, head, committee, client, capture) -> None:
     with capture(execute=True):
         project_decide(project_id=project.pk, user=committee, kind=kind, reason="เหตุผลของคณะกรรมการ")
     if state == "revoked":
-        certificate_revoke(certificate_id=project.certificate.pk, user=committee, reason="ยกเลิกตามคำสั่ง")
+        with capture(execute=True):  # the documents issued again at the revocation are built
+            certificate_revoke(certificate_id=project.certificate.pk, user=committee, reason="ยกเลิกตามคำสั่ง")
 
 
 @pytest.fixture
@@ -133,6 +134,8 @@ def world(
         "guide_home": {},
         "guide": {"role": "committee"},
         "verify_lookup": {},
+        "verify_document": {},
+        "institute_certificate": {},
         "assessment:project_create": {"code": agency_a.code},
         "assessment:step": {"pk": pk, "number": 1},
         "plans:step": {"pk": pk, "number": 7},

@@ -59,7 +59,7 @@ def dossier_latest(request, pk: int):
         context = project_frame(request, project)
         context["draft"] = draft
         return render(request, "certification/draft_status.html", context)
-    issued = project.dossiers.order_by("-issued_at", "-pk").first()
+    issued = dossier.latest_issued(project, IssuedDossier.Kind.DOSSIER)
     if issued is None or not issued.is_ready:
         messages.info(request, _("The dossier is being prepared; it appears on this page when it is ready."))
         return redirect("assessment:project", pk=pk)
@@ -121,17 +121,23 @@ def dossier_retry(request, pk: int, dossier_id: int):
     return redirect("assessment:project", pk=pk)
 
 
-def _stored(request, project, issued: IssuedDossier):
+def stored_response(request, project, issued: IssuedDossier, *, filename: str, action: str):
+    """The stored bytes of an issued document, exactly as signed."""
     try:
         handle = issued.file.open("rb")
     except (FileNotFoundError, ValueError):
-        raise Http404("The stored dossier file is missing.") from None
-    audit.record(request, AccessEvent.Action.DOSSIER, f"{project} · {issued.sha256[:12]}")
-    response = FileResponse(
-        handle,
-        as_attachment=True,
-        content_type="application/pdf",
-        filename=_filename(project, f"-{issued.sha256[:8]}"),
-    )
+        raise Http404("The stored document file is missing.") from None
+    audit.record(request, action, f"{project} · {issued.sha256[:12]}")
+    response = FileResponse(handle, as_attachment=True, content_type="application/pdf", filename=filename)
     response["X-Content-SHA256"] = issued.sha256
     return response
+
+
+def _stored(request, project, issued: IssuedDossier):
+    return stored_response(
+        request,
+        project,
+        issued,
+        filename=_filename(project, f"-{issued.sha256[:8]}"),
+        action=AccessEvent.Action.DOSSIER,
+    )

@@ -17,6 +17,7 @@ import io
 import re
 import subprocess
 import threading
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -24,7 +25,7 @@ import pydyf
 import weasyprint
 import weasyprint.draw
 from django.conf import settings
-from weasyprint import HTML
+from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher
 
 SUPPORTED_WEASYPRINT = "70."
@@ -96,7 +97,43 @@ def render_pdf(html: str, *, base_url: str | None = None, stylesheets: list | No
     return _render_with_weasyprint(html, base_url=base_url, stylesheets=stylesheets)
 
 
-def _render_with_weasyprint(html: str, *, base_url: str | None, stylesheets: list | None) -> bytes:
+@dataclass(frozen=True)
+class EmbeddedFile:
+    """A file carried inside an archival PDF (PDF/A-3 associated file)."""
+
+    name: str
+    content: bytes
+    description: str
+    # PDF/A-3's AFRelationship: "Source" is what the document was made from.
+    relationship: str = "Source"
+
+
+ARCHIVAL_VARIANT = "pdf/a-3b"
+
+
+def render_archival_pdf(html: str, *, base_url: str | None = None, files: list[EmbeddedFile] = ()) -> bytes:
+    """PDF/A-3b: every font embedded, the sRGB output intent, XMP metadata
+    with the PDF/A identification, and ``files`` embedded as associated
+    files. No document information dictionary: the XMP alone describes the
+    document, so signing it later (pyHanko updates the XMP) keeps the two
+    from disagreeing, which PDF/A forbids.
+
+    Not tagged (``pdf_tags``): WeasyPrint's structure tree carries the
+    glyphs' own Unicode mapping, so a screen reader following it reads Thai
+    wrongly (สำนักงำน for สำนักงาน); the /ActualText spans that mend copying
+    sit inside the tagged content and are not used there (docs/dossier.md)."""
+    return _render_with_weasyprint(
+        html, base_url=base_url, stylesheets=None, archival=True, files=tuple(files)
+    )
+
+
+def _drop_information_dictionary(document, pdf) -> None:
+    pdf.info.clear()
+
+
+def _render_with_weasyprint(
+    html: str, *, base_url: str | None, stylesheets: list | None, archival: bool = False, files=()
+) -> bytes:
     # The one place WeasyPrint runs: the test suite replaces it with a cheap
     # stand-in unless a test is marked ``pdf`` (tests/conftest.py).
     install_actual_text()
@@ -105,7 +142,20 @@ def _render_with_weasyprint(html: str, *, base_url: str | None, stylesheets: lis
     )
     document.metadata.created = None
     document.metadata.modified = None
-    return document.write_pdf(pdf_identifier=b"pso-dossier")
+    if not archival:
+        return document.write_pdf(pdf_identifier=b"pso-dossier")
+    attachments = [
+        Attachment(
+            string=item.content, name=item.name, description=item.description, relationship=item.relationship
+        )
+        for item in files
+    ]
+    return document.write_pdf(
+        pdf_identifier=b"pso-dossier",
+        pdf_variant=ARCHIVAL_VARIANT,
+        attachments=attachments,
+        finisher=_drop_information_dictionary,
+    )
 
 
 def extract_text(pdf_bytes: bytes) -> str:

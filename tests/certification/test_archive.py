@@ -96,7 +96,8 @@ def test_every_demo_project_goes_round_trip_into_an_empty_installation(demo):
         for update in a["updates"]
     )
     assert all(sha == digest for sha, digest in hashes(before[0]).items())
-    assert len(before[0].files) == 4  # two dossiers (submission, decision), a photo, the minutes
+    # two dossiers (submission, decision), the signed certificate, a photo, the minutes
+    assert len(before[0].files) == 5
     assert '"id"' not in json.dumps(certified)  # people by username and name, never ids
     assert certified["decisions"][0]["decided_by"]["username"] == "committee"
 
@@ -111,7 +112,7 @@ def test_every_demo_project_goes_round_trip_into_an_empty_installation(demo):
         assert hashes(new) == hashes(old)
     imported = Project.objects.get(fiscal_year=2001)
     assert imported.certificate.number == "PSO-1101-2544-0001"
-    assert imported.dossiers.filter(status="ready").count() == 2
+    assert imported.dossiers.filter(status="ready").count() == 3  # with the signed certificate
     # The next certificate of that year does not take the imported number.
     assert (
         next_certificate_number(standard_code="1101", day=datetime.date(2001, 12, 1)) == "PSO-1101-2544-0002"

@@ -30,7 +30,9 @@ def demo(django_capture_on_commit_callbacks, monkeypatch):
         patch.setattr("pso_site.lib.pdf._render_with_weasyprint", _stand_in_pdf)
         with django_capture_on_commit_callbacks(execute=True):
             demo = demo_seed(password="pw")
-    issued = demo["historic"].dossiers.get(occasion=IssuedDossier.Occasion.DECISION)
+    issued = demo["historic"].dossiers.get(
+        occasion=IssuedDossier.Occasion.DECISION, kind=IssuedDossier.Kind.DOSSIER
+    )
     issued.file.delete(save=False)
     IssuedDossier.objects.filter(pk=issued.pk).update(
         status=IssuedDossier.Status.PENDING, sha256="", size=None
@@ -41,7 +43,7 @@ def demo(django_capture_on_commit_callbacks, monkeypatch):
 
 def test_the_demo_dossiers_issued_and_draft(client, demo, tmp_path):
     historic = demo["historic"]
-    issued = historic.dossiers.get(occasion=IssuedDossier.Occasion.DECISION)
+    issued = historic.dossiers.get(occasion=IssuedDossier.Occasion.DECISION, kind=IssuedDossier.Kind.DOSSIER)
     data = issued.file.read()
     assert hashlib.sha256(data).hexdigest() == issued.sha256
 

@@ -7,9 +7,9 @@ from django.db import connection
 from django.urls import reverse
 
 from assessment.models import Project
-from certification import dossier as dossier_module
-from certification import services
+from certification import rendering, services
 from certification.models import Decision, IssuedDossier
+from tests.conftest import _stand_in_pdf
 
 pytestmark = pytest.mark.django_db
 
@@ -39,8 +39,8 @@ def test_a_rendering_failure_leaves_the_decision_recorded_and_the_dossier_failed
     def broken(*args, **kwargs):
         raise RuntimeError("renderer out of memory")
 
-    working = dossier_module.render_pdf
-    monkeypatch.setattr(dossier_module, "render_pdf", broken)
+    working = rendering.render_archival_pdf
+    monkeypatch.setattr(rendering, "render_archival_pdf", broken)
     with django_capture_on_commit_callbacks(execute=True):
         decision = services.project_decide(
             project_id=submitted_project.pk, user=committee_member, kind="certify"
@@ -48,15 +48,15 @@ def test_a_rendering_failure_leaves_the_decision_recorded_and_the_dossier_failed
     submitted_project.refresh_from_db()
     assert submitted_project.status == Project.Status.CERTIFIED
     assert Decision.objects.filter(pk=decision.pk).exists()
-    issued = IssuedDossier.objects.get(decision=decision)
+    issued = IssuedDossier.objects.get(decision=decision, kind=IssuedDossier.Kind.DOSSIER)
     assert issued.status == IssuedDossier.Status.FAILED
-    assert "renderer out of memory" in issued.error
+    assert "renderer out of memory" in issued.error and issued.error.startswith("rendering:")
     assert not issued.file
     media = settings.MEDIA_ROOT / "dossiers" / str(submitted_project.pk)
     assert len(list(media.iterdir())) == 1  # the submission's dossier only: no orphan
 
     # The project page says so, and the head can try again once rendering works.
-    monkeypatch.setattr(dossier_module, "render_pdf", working)
+    monkeypatch.setattr(rendering, "render_archival_pdf", working)
     client.force_login(head_a)
     page = client.get(reverse("assessment:project", args=[submitted_project.pk])).content.decode()
     assert "จัดทำไม่สำเร็จ" in page
@@ -101,10 +101,10 @@ def test_no_pdf_is_rendered_inside_a_transaction(ready_project, head_a, committe
 
     def watch(html, **kwargs):
         seen.append(connection.in_atomic_block)
-        return b"%PDF-1.7 watched"
+        return _stand_in_pdf(html)
 
-    monkeypatch.setattr(dossier_module, "render_pdf", watch)
+    monkeypatch.setattr(rendering, "render_archival_pdf", watch)
     services.project_submit(project_id=ready_project.pk, user=head_a)
     services.project_decide(project_id=ready_project.pk, user=committee_member, kind="certify")
-    assert seen == [False, False]
-    assert IssuedDossier.objects.filter(project=ready_project, status=IssuedDossier.Status.READY).count() == 2
+    assert seen == [False, False, False]  # the submission's dossier, the decision's, the certificate
+    assert IssuedDossier.objects.filter(project=ready_project, status=IssuedDossier.Status.READY).count() == 3

@@ -69,8 +69,11 @@ def test_submit_request_changes_resubmit_certify(
     assert certificate.number == f"PSO-1101-{today.year + 543}-0001"
     assert certificate.valid_until == review.validity_end(today)
     assert [d.kind for d in project.decisions.order_by("decided_at")] == ["request_changes", "certify"]
-    occasions = list(IssuedDossier.objects.filter(project=project).values_list("occasion", flat=True))
+    occasions = list(
+        IssuedDossier.objects.filter(project=project, kind="dossier").values_list("occasion", flat=True)
+    )
     assert occasions.count("submission") == 2 and occasions.count("decision") == 2
+    assert IssuedDossier.objects.get(project=project, kind="certificate").occasion == "decision"
 
 
 def test_not_certifying_needs_a_reason(client, submitted_project, committee_member):

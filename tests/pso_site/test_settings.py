@@ -95,17 +95,43 @@ PRODUCTION = {
 }
 
 
-def test_check_deploy_is_clean_with_the_production_settings():
-    """The production example of the README: `check --deploy` has nothing to say."""
+def check_deploy(**environment):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
-    result = subprocess.run(
+    return subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
         cwd=ROOT,
-        env={**clean, **PRODUCTION},
+        env={**clean, **PRODUCTION, **environment},
         capture_output=True,
         text=True,
     )
+
+
+@pytest.fixture
+def institute_key(tmp_path):
+    from pso_site.lib.signing import identity_create
+
+    path = identity_create(
+        tmp_path / "institute.p12", "s3cret", organisation="P.S.O. Institute", common_name="P.S.O. Institute"
+    )
+    return {"DJANGO_SIGNING_KEY_FILE": str(path), "DJANGO_SIGNING_KEY_PASSPHRASE": "s3cret"}
+
+
+def test_check_deploy_is_clean_with_the_production_settings(institute_key):
+    """The production example of the README: `check --deploy` has nothing to say."""
+    result = check_deploy(**institute_key)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_check_deploy_wants_the_institutes_own_signing_key(institute_key, tmp_path):
+    missing = check_deploy(DJANGO_SIGNING_KEY_FILE=str(tmp_path / "none.p12"))
+    assert missing.returncode != 0 and "pso.E016" in missing.stderr
+    wrong = check_deploy(**{**institute_key, "DJANGO_SIGNING_KEY_PASSPHRASE": "wrong"})
+    assert wrong.returncode != 0 and "pso.E016" in wrong.stderr
+    from pso_site.lib.signing import demo_identity_create
+
+    demo = demo_identity_create(tmp_path / "demo.p12", "demo")
+    warned = check_deploy(DJANGO_SIGNING_KEY_FILE=str(demo), DJANGO_SIGNING_KEY_PASSPHRASE="demo")
+    assert warned.returncode != 0 and "pso.W016" in warned.stderr
 
 
 @pytest.mark.django_db

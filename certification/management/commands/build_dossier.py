@@ -10,7 +10,7 @@ from certification.models import IssuedDossier
 class Command(BaseCommand):
     help = (
         "Write the certification dossier of a project as PDF (the same document the site serves); "
-        "with --pending, build the issued dossiers that are still pending or failed."
+        "with --pending, build (render and sign) the issued documents that are still pending or failed."
     )
 
     def add_arguments(self, parser):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             waiting = IssuedDossier.objects.exclude(status=IssuedDossier.Status.READY).order_by("pk")
             for issued in waiting.values_list("pk", flat=True):
                 result = dossier.dossier_build(issued_id=issued)
-                self.stdout.write(f"Dossier {issued}: {result.get_status_display()}")
+                self.stdout.write(f"{result.get_kind_display()} {issued}: {result.get_status_display()}")
             return
         if id is None or output is None:
             raise CommandError("Give a project id and --output, or --pending.")
@@ -35,7 +35,11 @@ class Command(BaseCommand):
         if dossier.is_draft(project):
             pdf = dossier.dossier_pdf(project, draft=True)
         else:
-            issued = project.dossiers.filter(status=IssuedDossier.Status.READY).order_by("-issued_at").first()
+            issued = (
+                project.dossiers.filter(status=IssuedDossier.Status.READY, kind=IssuedDossier.Kind.DOSSIER)
+                .order_by("-issued_at", "-pk")
+                .first()
+            )
             pdf = issued.file.read() if issued else dossier.dossier_pdf(project, draft=False)
         output.write_bytes(pdf)
         self.stdout.write(f"Wrote {output} ({len(pdf)} bytes)")

@@ -7,6 +7,7 @@ from django.test.utils import override_settings
 
 from pso_site.demo import demo_seed
 from pso_site.demo_cohort import demo_cohort_seed
+from pso_site.lib import signing
 
 DEFAULT_DEMO_PASSWORD = "pso-demo-2543"
 
@@ -35,6 +36,7 @@ class Command(BaseCommand):
                     "while DEBUG is off: set DEMO_PASSWORD or pass --password."
                 )
             password = DEFAULT_DEMO_PASSWORD
+        self._signing_identity()
         # The demo's back-dated submission and decision need no e-mails, and
         # its dossiers are built now, so the demo is complete when this ends.
         with override_settings(
@@ -66,5 +68,23 @@ class Command(BaseCommand):
                 f"The cohort ลำปาง 2543: {len(cohort) + 2} agencies; the other offices' heads are "
                 "lampang-demo-01-head … lampang-demo-33-head."
             )
+        self.stdout.write(
+            f"Issued documents are signed with {settings.SIGNING_KEY_FILE} ({signing.identity().name})."
+        )
         shown = password if password == DEFAULT_DEMO_PASSWORD or settings.DEBUG else "(from DEMO_PASSWORD)"
         self.stdout.write(f"Password for all of them: {shown}")
+
+    def _signing_identity(self) -> None:
+        """The demo's issued documents are signed too: with a self-signed
+        identity named as a demo, made here when none is configured."""
+        path = settings.SIGNING_KEY_FILE
+        if path.exists():
+            signing.identity()  # refuse a file that cannot be used before any decision is recorded
+            return
+        if not settings.DEBUG:
+            raise CommandError(
+                f"No signing key file at {path}: set DJANGO_SIGNING_KEY_FILE and "
+                "DJANGO_SIGNING_KEY_PASSPHRASE to the institute's PKCS#12 file (docs/dossier.md)."
+            )
+        signing.demo_identity_create(path, settings.SIGNING_KEY_PASSPHRASE)
+        self.stdout.write(f"Created a self-signed DEMO signing identity at {path}.")

@@ -1,0 +1,287 @@
+"""The institute's signature on the PDFs it issues, and its check, with
+pyHanko (docs/dossier.md).
+
+A document is signed once, after rendering, with a PAdES signature (B-B, or
+B-T when a time-stamp server is configured) made with the key and certificate
+of a PKCS#12 file named in the settings. Checking a file answers four
+questions, each on its own: is it signed, are the signed bytes unchanged
+(intact and cryptographically valid), does the signature cover the whole
+file (nothing appended after signing), and which certificate signed it (by
+its SHA-256 fingerprint, which the caller compares with the institute's).
+
+``demo_identity_create`` makes a self-signed identity whose names say DEMO,
+for ``seed_demo`` and the tests; production uses the institute's own.
+"""
+
+import datetime
+import hashlib
+import io
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from asn1crypto import x509 as asn1_x509
+from django.conf import settings
+
+# Names a demo identity carries in its subject: the deploy check and the
+# verification page look for it.
+DEMO_MARK = "DEMO"
+SIGNATURE_FIELD = "InstituteSignature"
+# The signature's room in the file (a CMS with the certificate; with a
+# time-stamp token and its authority's certificates, more).
+RESERVED_BYTES = 16 * 1024
+RESERVED_BYTES_WITH_TIME_STAMP = 48 * 1024
+
+
+class SigningUnavailable(RuntimeError):
+    """The signing identity cannot be used (missing file, wrong passphrase)."""
+
+
+@dataclass(frozen=True)
+class Identity:
+    signer: object  # pyhanko.sign.signers.SimpleSigner
+    certificate: asn1_x509.Certificate
+
+    @property
+    def fingerprint(self) -> str:
+        return fingerprint(self.certificate)
+
+    @property
+    def name(self) -> str:
+        return self.certificate.subject.human_friendly
+
+    @property
+    def is_demo(self) -> bool:
+        return DEMO_MARK in self.name
+
+
+def fingerprint(certificate: asn1_x509.Certificate) -> str:
+    return hashlib.sha256(certificate.dump()).hexdigest()
+
+
+_cache_lock = threading.Lock()
+_cache: dict[tuple, Identity] = {}
+
+
+def identity() -> Identity:
+    """The configured identity, loaded once per file version."""
+    path = Path(settings.SIGNING_KEY_FILE)
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise SigningUnavailable(f"The signing key file {path} cannot be read: {error.strerror}") from None
+    passphrase = settings.SIGNING_KEY_PASSPHRASE.encode("utf-8") or None
+    key = (str(path), stat.st_mtime_ns, stat.st_size, passphrase)
+    with _cache_lock:
+        if key not in _cache:
+            _cache.clear()
+            _cache[key] = _load(path, passphrase)
+        return _cache[key]
+
+
+def _load(path: Path, passphrase: bytes | None) -> Identity:
+    from pyhanko.sign import signers
+
+    try:
+        signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=passphrase)
+    except Exception as error:  # pyHanko raises several kinds for a bad file or passphrase
+        raise SigningUnavailable(f"The signing key file {path} cannot be opened: {error}") from None
+    if signer is None or signer.signing_cert is None:
+        raise SigningUnavailable(f"The signing key file {path} holds no key and certificate.")
+    return Identity(signer=signer, certificate=signer.signing_cert)
+
+
+@dataclass(frozen=True)
+class Metadata:
+    """The document's XMP metadata, written with the signature (pyHanko keeps
+    the XMP and the PDF/A identification consistent)."""
+
+    title: str
+    author: str
+    subject: str
+    keywords: list[str] = field(default_factory=list)
+    created: datetime.datetime | None = None
+
+
+def sign_pdf(pdf: bytes, *, metadata: Metadata, reason: str, location: str = "") -> bytes:
+    """The PDF with the institute's signature added as an incremental update."""
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+    from pyhanko.sign import fields, signers, timestamps
+
+    signing = identity()
+    writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
+    meta = writer.document_meta
+    meta.title = metadata.title
+    meta.author = metadata.author
+    meta.subject = metadata.subject
+    meta.keywords = list(metadata.keywords)
+    meta.created = metadata.created
+    timestamper = None
+    if settings.SIGNING_TIMESTAMP_URL:
+        timestamper = timestamps.HTTPTimeStamper(settings.SIGNING_TIMESTAMP_URL, timeout=20)
+    signature = signers.PdfSignatureMetadata(
+        field_name=SIGNATURE_FIELD,
+        subfilter=fields.SigSeedSubFilter.PADES,
+        md_algorithm="sha256",
+        reason=reason,
+        location=location or None,
+        name=signing.name,
+    )
+    # Room for the signature given up front: pyHanko would otherwise sign
+    # once more, as a trial, to measure it (half the time of a signature).
+    reserved = RESERVED_BYTES_WITH_TIME_STAMP if timestamper else RESERVED_BYTES
+    output = signers.sign_pdf(
+        writer, signature, signer=signing.signer, timestamper=timestamper, bytes_reserved=reserved
+    )
+    return output.getvalue()
+
+
+@dataclass
+class SignatureCheck:
+    signed: bool = False
+    intact: bool = False
+    valid: bool = False
+    whole_file: bool = False
+    signer_fingerprint: str = ""
+    signer_name: str = ""
+    signed_at: datetime.datetime | None = None
+    timestamped: bool = False
+    readable: bool = True
+
+    @property
+    def sound(self) -> bool:
+        """Signed, unchanged since, and nothing added after the signature."""
+        return self.signed and self.intact and self.valid and self.whole_file
+
+
+def check_signature(pdf: bytes) -> SignatureCheck:
+    """The last signature of the PDF, checked cryptographically (see the
+    module's docstring). Never raises for a bad file: it says unreadable."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.validation import validate_pdf_signature
+    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko_certvalidator import ValidationContext
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        signatures = reader.embedded_signatures
+    except Exception:  # any parse failure: not a PDF we can read
+        return SignatureCheck(readable=False)
+    if not signatures:
+        return SignatureCheck()
+    embedded = signatures[-1]
+    result = SignatureCheck(signed=True)
+    try:
+        certificate = embedded.signer_cert
+        result.signer_fingerprint = fingerprint(certificate)
+        result.signer_name = certificate.subject.human_friendly
+        # Trust is decided by the caller from the fingerprint; the context
+        # only lets pyHanko finish without fetching anything.
+        context = ValidationContext(trust_roots=[certificate], allow_fetching=False)
+        status = validate_pdf_signature(embedded, context)
+    except Exception:  # an uploaded file may break the validator in any way: not valid
+        return result
+    result.intact = bool(status.intact)
+    result.valid = bool(status.valid)
+    result.whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    result.signed_at = status.signer_reported_dt
+    result.timestamped = status.timestamp_validity is not None
+    return result
+
+
+def embedded_files(pdf: bytes) -> dict[str, bytes]:
+    """The files embedded in the PDF's name tree, by name (flat trees only,
+    which is what WeasyPrint writes)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    try:
+        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
+    except Exception:  # no name tree, or not a PDF
+        return {}
+    found = {}
+    for index in range(0, len(names) - 1, 2):
+        try:
+            spec = names[index + 1].get_object()
+            stream = spec["/EF"]["/F"].get_object()
+            found[str(spec.get("/UF", names[index]))] = stream.data
+        except (KeyError, TypeError, ValueError):
+            continue
+    return found
+
+
+def demo_identity_create(path: Path, passphrase: str, *, days: int = 3650) -> Path:
+    """A self-signed identity, named as a demo, written as PKCS#12."""
+    return identity_create(
+        path,
+        passphrase,
+        organisation=f"P.S.O. Institute ({DEMO_MARK})",
+        common_name=f"{DEMO_MARK} P.S.O. Institute - not for real documents",
+        days=days,
+    )
+
+
+def identity_create(
+    path: Path, passphrase: str, *, organisation: str, common_name: str, days: int = 3650
+) -> Path:
+    """A self-signed identity written as PKCS#12 (the demo's, and the tests'
+    stand-in for the institute's own). Its key is ECDSA P-256, which PDF
+    readers accept and which loads at once: pyHanko loads the key again for
+    every signature, and an RSA key's checks take about 50 ms each time."""
+    from cryptography import x509
+    from cryptography.hazmat.primitives import hashes, serialization
+    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.serialization import pkcs12
+    from cryptography.x509.oid import NameOID
+
+    key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name(
+        [
+            x509.NameAttribute(NameOID.COUNTRY_NAME, "TH"),
+            x509.NameAttribute(NameOID.ORGANIZATION_NAME, organisation),
+            x509.NameAttribute(NameOID.COMMON_NAME, common_name),
+        ]
+    )
+    now = datetime.datetime.now(datetime.UTC)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - datetime.timedelta(days=1))
+        .not_valid_after(now + datetime.timedelta(days=days))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.KeyUsage(
+                digital_signature=True,
+                content_commitment=True,
+                key_encipherment=False,
+                data_encipherment=False,
+                key_agreement=False,
+                key_cert_sign=True,
+                crl_sign=False,
+                encipher_only=False,
+                decipher_only=False,
+            ),
+            critical=True,
+        )
+        .sign(key, hashes.SHA256())
+    )
+    encryption = (
+        serialization.BestAvailableEncryption(passphrase.encode("utf-8"))
+        if passphrase
+        else serialization.NoEncryption()
+    )
+    data = pkcs12.serialize_key_and_certificates(b"pso-institute", key, certificate, None, encryption)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+    path.chmod(0o600)
+    return path
+
+
+def certificate_pem(certificate: asn1_x509.Certificate) -> str:
+    """The certificate as PEM, for auditors to trust in their PDF reader."""
+    from asn1crypto import pem
+
+    return pem.armor("CERTIFICATE", certificate.dump()).decode("ascii")
