@@ -32,8 +32,9 @@ def register() -> None:
         HistorySource(
             IssuedDossier,
             lambda d: d.project_id,
-            lambda d: _("Dossier issued at %(occasion)s") % {"occasion": d.get_occasion_display()},
-            frozenset({"file", "size", "figures", "issued_at", "occasion"}),
+            lambda d: _("%(document)s issued at %(occasion)s")
+            % {"document": d.get_kind_display(), "occasion": d.get_occasion_display()},
+            frozenset({"file", "size", "figures", "issued_at", "occasion", "kind", "replaces", "signer"}),
         ),
     ):
         register_history_source(source)

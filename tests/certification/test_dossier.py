@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from certification import dossier
 from certification.models import IssuedDossier
 from pso_site.demo import demo_seed
+from pso_site.lib import signing
 from pso_site.lib.pdf import embedded_fonts, extract_text
 
 pytestmark = [pytest.mark.django_db, pytest.mark.pdf]
@@ -22,22 +23,21 @@ def squeeze(text: str) -> str:
 
 @pytest.fixture
 def demo(django_capture_on_commit_callbacks, monkeypatch):
-    """The demo, seeded with the cheap PDF stand-in; then the one dossier the
-    test reads is built again with WeasyPrint."""
+    """The demo, seeded with the cheap PDF stand-in; then the documents the
+    tests read are built again with WeasyPrint."""
     from tests.conftest import _stand_in_pdf
 
     with monkeypatch.context() as patch:
         patch.setattr("pso_site.lib.pdf._render_with_weasyprint", _stand_in_pdf)
         with django_capture_on_commit_callbacks(execute=True):
             demo = demo_seed(password="pw")
-    issued = demo["historic"].dossiers.get(
-        occasion=IssuedDossier.Occasion.DECISION, kind=IssuedDossier.Kind.DOSSIER
-    )
-    issued.file.delete(save=False)
-    IssuedDossier.objects.filter(pk=issued.pk).update(
-        status=IssuedDossier.Status.PENDING, sha256="", size=None
-    )
-    dossier.dossier_build(issued_id=issued.pk)
+    # The decision's dossier and certificate, rendered for real.
+    for issued in demo["historic"].dossiers.filter(occasion=IssuedDossier.Occasion.DECISION):
+        issued.file.delete(save=False)
+        IssuedDossier.objects.filter(pk=issued.pk).update(
+            status=IssuedDossier.Status.PENDING, sha256="", size=None
+        )
+        dossier.dossier_build(issued_id=issued.pk)
     return demo
 
 
@@ -62,6 +62,9 @@ def test_the_demo_dossiers_issued_and_draft(client, demo, tmp_path):
     ):
         assert expected in text, expected
     assert any("Sarabun" in name for name in embedded_fonts(data))
+    # Signed by the institute, PDF/A-3b, with the project's record inside.
+    assert signing.check_signature(data).sound and issued.signer == signing.identity().fingerprint
+    assert "project.json" in signing.embedded_files(data)
     pages = len(PdfReader(issued.file.path).pages)
     # No draft watermark (the word appears only where the history says the
     # status left "draft"), and the cover says the dossier was issued.
@@ -77,6 +80,22 @@ def test_the_demo_dossiers_issued_and_draft(client, demo, tmp_path):
     output = tmp_path / "dossier.pdf"
     call_command("build_dossier", str(historic.pk), output=output)
     assert output.read_bytes() == data
+
+
+def test_the_demo_certificate_is_signed_and_reads_back_in_thai(demo):
+    issued = demo["historic"].dossiers.get(kind=IssuedDossier.Kind.CERTIFICATE)
+    data = issued.file.read()
+    assert signing.check_signature(data).sound and issued.signer == signing.identity().fingerprint
+    text = squeeze(extract_text(data))
+    for expected in (
+        "ใบรับรองมาตรฐาน",
+        "สำนักงานจังหวัดลำปาง",
+        "PSO-1101-2544-0001",
+        "9 ตุลาคม 2544",
+        "8 ตุลาคม 2547",
+    ):
+        assert expected in text, expected
+    assert "ออกเมื่อ 9 ตุลาคม 2544" in text and "ลงลายมือชื่ออิเล็กทรอนิกส์โดยสถาบัน" in text
 
 
 def test_a_draft_is_watermarked_on_every_page_and_not_issued(

@@ -346,3 +346,37 @@ def test_the_auditors_command_line_validates_with_the_published_certificate(cert
     genuine = validate("dossier.pdf")
     assert genuine.returncode == 0 and ":INTACT:TRUSTED,UNTOUCHED" in genuine.stdout
     assert validate("changed.pdf").returncode != 0
+
+
+def test_the_archive_keeps_which_document_replaces_which(
+    certified, committee_member, django_capture_on_commit_callbacks
+):
+    from certification.archive import archive_export
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.certificate_revoke(
+            certificate_id=certified.certificate.pk, user=committee_member, reason="ยกเลิกตามคำสั่ง"
+        )
+    exported = archive_export(certified)
+    entries = exported.document["dossiers"]
+    assert [(e["kind"], e["occasion"], e["replaces"]) for e in entries] == [
+        ("dossier", "submission", None),
+        ("dossier", "decision", None),
+        ("certificate", "decision", None),
+        ("dossier", "revocation", 1),
+        ("certificate", "revocation", 2),
+    ]
+    assert all(e["signer"] == signing.identity().fingerprint for e in entries)
+    payload = exported.content()
+    empty_installation()
+    (imported,) = project_archive_import(payload)
+    again = IssuedDossier.objects.filter(project=imported, occasion="revocation").select_related("replaces")
+    assert {(d.kind, d.replaces.occasion, d.replaces.kind) for d in again} == {
+        ("dossier", "decision", "dossier"),
+        ("certificate", "decision", "certificate"),
+    }
+    # Imported documents are the same bytes, so they still verify.
+    first = IssuedDossier.objects.get(project=imported, kind="certificate", occasion="decision")
+    from certification.verification import check_document
+
+    assert check_document(first.file.read()).genuine
