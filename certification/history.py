@@ -32,8 +32,10 @@ def register() -> None:
         HistorySource(
             IssuedDossier,
             lambda d: d.project_id,
-            lambda d: _("%(document)s issued at %(occasion)s")
-            % {"document": d.get_kind_display(), "occasion": d.get_occasion_display()},
+            lambda d: (
+                _("%(document)s issued at %(occasion)s")
+                % {"document": d.get_kind_display(), "occasion": d.get_occasion_display()}
+            ),
             frozenset({"file", "size", "figures", "issued_at", "occasion", "kind", "replaces", "signer"}),
         ),
     ):

@@ -13,6 +13,8 @@ its SHA-256 fingerprint, which the caller compares with the institute's).
 for ``seed_demo`` and the tests; production uses the institute's own.
 """
 
+import asyncio
+import concurrent.futures
 import datetime
 import hashlib
 import io
@@ -53,6 +55,18 @@ class Identity:
     @property
     def is_demo(self) -> bool:
         return DEMO_MARK in self.name
+
+
+def outside_event_loop(function, *args, **kwargs):
+    """Call one of pyHanko's synchronous functions, which run their own event
+    loop (``asyncio.run``) and so fail in a thread that already runs one (an
+    async caller, the browser tests' main thread): there, in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args, **kwargs)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args, **kwargs).result()
 
 
 def fingerprint(certificate: asn1_x509.Certificate) -> str:
@@ -130,8 +144,13 @@ def sign_pdf(pdf: bytes, *, metadata: Metadata, reason: str, location: str = "")
     # Room for the signature given up front: pyHanko would otherwise sign
     # once more, as a trial, to measure it (half the time of a signature).
     reserved = RESERVED_BYTES_WITH_TIME_STAMP if timestamper else RESERVED_BYTES
-    output = signers.sign_pdf(
-        writer, signature, signer=signing.signer, timestamper=timestamper, bytes_reserved=reserved
+    output = outside_event_loop(
+        signers.sign_pdf,
+        writer,
+        signature,
+        signer=signing.signer,
+        timestamper=timestamper,
+        bytes_reserved=reserved,
     )
     return output.getvalue()
 
@@ -178,7 +197,7 @@ def check_signature(pdf: bytes) -> SignatureCheck:
         # Trust is decided by the caller from the fingerprint; the context
         # only lets pyHanko finish without fetching anything.
         context = ValidationContext(trust_roots=[certificate], allow_fetching=False)
-        status = validate_pdf_signature(embedded, context)
+        status = outside_event_loop(validate_pdf_signature, embedded, context)
     except Exception:  # an uploaded file may break the validator in any way: not valid
         return result
     result.intact = bool(status.intact)

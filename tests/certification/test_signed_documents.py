@@ -380,3 +380,18 @@ def test_the_archive_keeps_which_document_replaces_which(
     from certification.verification import check_document
 
     assert check_document(first.file.read()).genuine
+
+
+def test_signing_and_checking_work_where_an_event_loop_runs(certified):
+    """pyHanko runs its own event loop: an async caller must not break it."""
+    import asyncio
+
+    pdf = dossier.dossier_pdf(certified, draft=True)
+
+    async def inside():
+        signed = signing.sign_pdf(
+            pdf, metadata=signing.Metadata(title="t", author="a", subject="s"), reason="r"
+        )
+        return signing.check_signature(signed)
+
+    assert asyncio.run(inside()).sound

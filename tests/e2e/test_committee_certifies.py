@@ -128,3 +128,17 @@ def test_review_request_changes_resubmit_certify_download_verify(
     expect(page.locator("#certificate-status")).to_have_text("มีผล")
     expect(page.locator("#verification")).to_contain_text(certificate.number)
     screenshot("verify")
+
+    # Anyone can check the downloaded file, and a changed copy is refused.
+    page.goto(f"{live_server.url}/verify/document/")
+    page.locator("input[type=file]").set_input_files(str(path))
+    page.get_by_role("button", name="ตรวจสอบแฟ้ม").click()
+    expect(page.locator("#verdict")).to_contain_text("ของจริง")
+    expect(page.locator("#record")).to_contain_text(certificate.number)
+    screenshot("verify-document")
+    changed = tmp_path / "changed.pdf"
+    changed.write_bytes(data + b"\n% a line added later\n")
+    page.locator("input[type=file]").set_input_files(str(changed))
+    page.get_by_role("button", name="ตรวจสอบแฟ้ม").click()
+    expect(page.locator("#verdict")).to_contain_text("ยืนยันไม่ได้")
+    expect(page.locator("#verdict")).to_contain_text("มีการเพิ่มเนื้อหาในแฟ้มหลังลงลายมือชื่อ")
