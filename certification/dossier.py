@@ -303,6 +303,7 @@ def latest_issued(project: Project, kind: str) -> IssuedDossier | None:
 
 
 RECORD_NAME = "project.json"
+ISSUER = "สถาบันรับรองมาตรฐาน P.S.O. (P.S.O. certification institute)"
 
 
 def issued_html(issued: IssuedDossier) -> str:
@@ -352,9 +353,6 @@ def issued_metadata(issued: IssuedDossier) -> signing.Metadata:
     )
 
 
-ISSUER = "สถาบันรับรองมาตรฐาน P.S.O. (P.S.O. certification institute)"
-
-
 def issued_sign(issued: IssuedDossier, pdf: bytes) -> bytes:
     with translation.override("th"):
         metadata = issued_metadata(issued)
@@ -373,8 +371,7 @@ def dossier_build(*, issued_id: int) -> IssuedDossier:
     try:
         pdf = issued_render(issued)
         stage = "signing"
-        with translation.override("th"):
-            pdf = issued_sign(issued, pdf)
+        pdf = issued_sign(issued, pdf)
         signer = signing.identity().fingerprint
     except Exception as error:  # any failure must leave the decision standing
         logger.exception("Issued document %s could not be built (%s)", issued_id, stage)

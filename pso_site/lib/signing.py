@@ -19,7 +19,7 @@ import datetime
 import hashlib
 import io
 import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
@@ -108,12 +108,12 @@ def _load(path: Path, passphrase: bytes | None) -> Identity:
 @dataclass(frozen=True)
 class Metadata:
     """The document's XMP metadata, written with the signature (pyHanko keeps
-    the XMP and the PDF/A identification consistent)."""
+    the XMP and the PDF/A identification consistent). No keywords: pyHanko
+    writes them as ``pdf:keywords``, a property PDF/A does not define."""
 
     title: str
     author: str
     subject: str
-    keywords: list[str] = field(default_factory=list)
     created: datetime.datetime | None = None
 
 
@@ -128,7 +128,6 @@ def sign_pdf(pdf: bytes, *, metadata: Metadata, reason: str, location: str = "")
     meta.title = metadata.title
     meta.author = metadata.author
     meta.subject = metadata.subject
-    meta.keywords = list(metadata.keywords)
     meta.created = metadata.created
     timestamper = None
     if settings.SIGNING_TIMESTAMP_URL:
