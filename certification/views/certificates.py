@@ -61,7 +61,10 @@ def certificate_download(request, pk: int):
     project = get_project_for_user(request.user, pk)
     certificate = get_object_or_404(Certificate, project=project)
     issued = latest_issued(project, IssuedDossier.Kind.CERTIFICATE)
-    if issued is None or not issued.is_ready:
+    if issued is None:
+        messages.warning(request, _("No signed printable certificate was issued for this certificate."))
+        return redirect("certification:certificate", pk=pk)
+    if not issued.is_ready:
         messages.info(
             request,
             _("The signed certificate is being prepared; download it from this page when it is ready."),

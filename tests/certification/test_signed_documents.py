@@ -395,3 +395,11 @@ def test_signing_and_checking_work_where_an_event_loop_runs(certified):
         return signing.check_signature(signed)
 
     assert asyncio.run(inside()).sound
+
+
+def test_a_certificate_without_a_signed_document_says_so(certified, client, head_a):
+    """An archive from before signing: no printable certificate to give."""
+    IssuedDossier.objects.filter(project=certified, kind="certificate").delete()
+    client.force_login(head_a)
+    response = client.get(reverse("certification:certificate_pdf", args=[certified.pk]), follow=True)
+    assert "ไม่มีใบรับรองฉบับพิมพ์ที่ลงลายมือชื่อสำหรับใบรับรองนี้" in response.content.decode()
