@@ -202,12 +202,25 @@ class DocumentCheckForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
     )
 
+    def __init__(self, *args, too_large: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.too_large = too_large  # the body was over the upload limit: its file was dropped unread
+
+    @staticmethod
+    def _too_large_message() -> str:
+        return _("The file is larger than %(size)s MB.") % {"size": upload_limit() // (1024 * 1024)}
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.too_large:
+            self.errors.pop("document", None)
+            self.add_error("document", self._too_large_message())
+        return cleaned
+
     def clean_document(self):
         document = self.cleaned_data["document"]
         if document.size > upload_limit():
-            raise forms.ValidationError(
-                _("The file is larger than %(size)s MB.") % {"size": upload_limit() // (1024 * 1024)}
-            )
+            raise forms.ValidationError(self._too_large_message())
         head = document.read(5)
         document.seek(0)
         if head != b"%PDF-":

@@ -21,7 +21,7 @@ from certification.views.dossiers import stored_response
 from pso_site.lib import ratelimit, signing
 from pso_site.lib.clientip import client_ip
 from pso_site.lib.qr import qr_svg
-from pso_site.lib.uploads import too_large, upload_limit
+from pso_site.lib.uploads import too_large
 
 
 @login_required
@@ -125,7 +125,7 @@ def verify_document(request):
     context = {"form": DocumentCheckForm(), "institute": _institute_identity()}
     if request.method != "POST":
         return render(request, "certification/verify_document.html", context)
-    form = DocumentCheckForm(request.POST, request.FILES)
+    form = DocumentCheckForm(request.POST, request.FILES, too_large=too_large(request))
     context["form"] = form
     if not ratelimit.allow(
         f"verify-document:{client_ip(request)}",
@@ -135,11 +135,7 @@ def verify_document(request):
         response = render(request, "certification/verify_document.html", {**context, "too_many": True})
         response.status_code = 429
         return response
-    if too_large(request):
-        form.add_error(
-            "document", _("The file is larger than %(size)s MB.") % {"size": upload_limit() // (1024 * 1024)}
-        )
-    elif form.is_valid():
+    if form.is_valid():
         check = verification.check_document(form.cleaned_data["document"].read())
         context.update(
             {

@@ -403,3 +403,9 @@ def test_a_certificate_without_a_signed_document_says_so(certified, client, head
     client.force_login(head_a)
     response = client.get(reverse("certification:certificate_pdf", args=[certified.pk]), follow=True)
     assert "ไม่มีใบรับรองฉบับพิมพ์ที่ลงลายมือชื่อสำหรับใบรับรองนี้" in response.content.decode()
+
+
+def test_a_file_over_the_upload_limit_is_refused_with_the_limit(certified, client, settings):
+    settings.UPLOAD_MAX_BYTES = 1024 * 1024
+    page = check(client, b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 1)).content.decode()
+    assert "แฟ้มมีขนาดเกิน 1 MB" in page and "data-verdict" not in page
