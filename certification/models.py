@@ -156,8 +156,10 @@ class Certificate(models.Model):
     def __str__(self) -> str:
         return self.number
 
-    def status_on(self, day) -> str:
-        if self.revoked_at is not None:
+    def status_on(self, day, *, at=None) -> str:
+        """Valid, expired or revoked on ``day``; given ``at`` (a moment), a
+        revocation made after it does not count yet."""
+        if self.revoked_at is not None and (at is None or self.revoked_at <= at):
             return self.Status.REVOKED
         if day > self.valid_until:
             return self.Status.EXPIRED

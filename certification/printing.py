@@ -20,7 +20,8 @@ def certificate_html(certificate: Certificate, *, issued) -> str:
             "certification/certificate_print.html",
             {
                 "certificate": certificate,
-                "status": _status_when(certificate, issued),
+                # As it stood when issued: a document built late (a retry) speaks for its own day.
+                "status": certificate.status_on(issued_on, at=issued.issued_at),
                 "project": certificate.project,
                 "fonts": font_faces(),
                 "qr": qr_svg(url, box_size=6),
@@ -31,12 +32,3 @@ def certificate_html(certificate: Certificate, *, issued) -> str:
             },
         )
 
-
-def _status_when(certificate: Certificate, issued) -> str:
-    """Valid, expired or revoked on the day the document was issued: a
-    document built late (a retry) still speaks for its own day."""
-    if certificate.revoked_at is not None and certificate.revoked_at <= issued.issued_at:
-        return Certificate.Status.REVOKED
-    if timezone.localdate(issued.issued_at) > certificate.valid_until:
-        return Certificate.Status.EXPIRED
-    return Certificate.Status.VALID

@@ -409,3 +409,20 @@ def test_a_file_over_the_upload_limit_is_refused_with_the_limit(certified, clien
     settings.UPLOAD_MAX_BYTES = 1024 * 1024
     page = check(client, b"%PDF-1.7\n" + b"0" * (1024 * 1024 + 1)).content.decode()
     assert "แฟ้มมีขนาดเกิน 1 MB" in page and "data-verdict" not in page
+
+
+def test_a_certificate_document_built_after_a_revocation_speaks_for_its_own_day(certified, committee_member):
+    """A retry after the revocation: the decision's certificate is not stamped revoked."""
+    from certification.printing import certificate_html
+
+    first = IssuedDossier.objects.get(project=certified, kind="certificate", occasion="decision")
+    services.certificate_revoke(
+        certificate_id=certified.certificate.pk, user=committee_member, reason="ยกเลิก"
+    )
+    certificate = certified.certificate
+    certificate.refresh_from_db()
+    assert certificate.status_on(certificate.valid_from, at=first.issued_at) == "valid"
+    assert certificate.status_on(certificate.valid_from) == "revoked"
+    assert "ถูกเพิกถอน" not in certificate_html(certificate, issued=first)
+    again = IssuedDossier.objects.get(project=certified, kind="certificate", occasion="revocation")
+    assert "ใบรับรองนี้ถูกเพิกถอนเมื่อ" in certificate_html(certificate, issued=again)
