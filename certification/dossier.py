@@ -353,11 +353,13 @@ def issued_metadata(issued: IssuedDossier) -> signing.Metadata:
     )
 
 
-def issued_sign(issued: IssuedDossier, pdf: bytes) -> bytes:
+def issued_sign(issued: IssuedDossier, pdf: bytes, identity: signing.Identity | None = None) -> bytes:
     with translation.override("th"):
         metadata = issued_metadata(issued)
     reason = f"ออกโดยสถาบัน: {issued.get_kind_display()} · {issued.get_occasion_display()}"
-    return signing.sign_pdf(pdf, metadata=metadata, reason=reason, location=settings.SIGNING_LOCATION)
+    return signing.sign_pdf(
+        pdf, metadata=metadata, reason=reason, location=settings.SIGNING_LOCATION, signing=identity
+    )
 
 
 def dossier_build(*, issued_id: int) -> IssuedDossier:
@@ -371,8 +373,9 @@ def dossier_build(*, issued_id: int) -> IssuedDossier:
     try:
         pdf = issued_render(issued)
         stage = "signing"
-        pdf = issued_sign(issued, pdf)
-        signer = signing.identity().fingerprint
+        # One identity signs and is recorded, even if the key file changes meanwhile.
+        identity = signing.identity()
+        pdf = issued_sign(issued, pdf, identity)
     except Exception as error:  # any failure must leave the decision standing
         logger.exception("Issued document %s could not be built (%s)", issued_id, stage)
         IssuedDossier.objects.filter(pk=issued_id).update(
@@ -383,7 +386,7 @@ def dossier_build(*, issued_id: int) -> IssuedDossier:
     digest = hashlib.sha256(pdf).hexdigest()
     issued.sha256 = digest
     issued.size = len(pdf)
-    issued.signer = signer
+    issued.signer = identity.fingerprint
     issued.file.save(f"{digest}.pdf", ContentFile(pdf), save=False)
     issued.status = IssuedDossier.Status.READY
     issued.built_at = timezone.now()

@@ -31,4 +31,3 @@ def certificate_html(certificate: Certificate, *, issued) -> str:
                 "replaces": issued.replaces,
             },
         )
-

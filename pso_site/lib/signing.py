@@ -117,12 +117,15 @@ class Metadata:
     created: datetime.datetime | None = None
 
 
-def sign_pdf(pdf: bytes, *, metadata: Metadata, reason: str, location: str = "") -> bytes:
-    """The PDF with the institute's signature added as an incremental update."""
+def sign_pdf(
+    pdf: bytes, *, metadata: Metadata, reason: str, location: str = "", signing: Identity | None = None
+) -> bytes:
+    """The PDF with the institute's signature added as an incremental update,
+    made with ``signing`` (the configured identity unless given)."""
     from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
     from pyhanko.sign import fields, signers, timestamps
 
-    signing = identity()
+    signing = signing or identity()
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = writer.document_meta
     meta.title = metadata.title
