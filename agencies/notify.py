@@ -13,31 +13,43 @@ from django.utils import translation
 from agencies.models import Notification, Person
 
 
+def _rendered(name: str, data: dict) -> tuple[str, str, str]:
+    """The e-mail ``name`` in the active language: subject (one line), text, HTML."""
+    return (
+        " ".join(render_to_string(f"email/{name}_subject.txt", data).split()),
+        render_to_string(f"email/{name}.txt", data),
+        render_to_string(f"email/{name}.html", data),
+    )
+
+
+def _message(rendered: tuple[str, str, str], address: str) -> EmailMultiAlternatives:
+    subject, text, html = rendered
+    message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [address])
+    message.attach_alternative(html, "text/html")
+    return message
+
+
+def _link(path: str, base_url: str) -> str:
+    return (base_url or settings.SITE_URL).rstrip("/") + path
+
+
 def notify(users, name: str, context: dict, *, path: str, base_url: str = "") -> int:
     """Send ``name`` to the active ``users``; returns how many were told."""
     people = list(users.filter(is_active=True).distinct().order_by("pk"))
     if not people:
         return 0
     languages = dict(Person.objects.filter(user__in=people).values_list("user_id", "language"))
-    link = (base_url or settings.SITE_URL).rstrip("/") + path
+    data = {**context, "link": _link(path, base_url)}
     rendered = {}
     notes, messages = [], []
     for person in people:
         language = languages.get(person.pk, Person.Language.THAI)
         if language not in rendered:
             with translation.override(language):
-                data = {**context, "link": link}
-                rendered[language] = (
-                    " ".join(render_to_string(f"email/{name}_subject.txt", data).split()),
-                    render_to_string(f"email/{name}.txt", data),
-                    render_to_string(f"email/{name}.html", data),
-                )
-        subject, text, html = rendered[language]
-        notes.append(Notification(user=person, title=subject[:300], url=path[:300]))
+                rendered[language] = _rendered(name, data)
+        notes.append(Notification(user=person, title=rendered[language][0][:300], url=path[:300]))
         if person.email:
-            message = EmailMultiAlternatives(subject, text, settings.DEFAULT_FROM_EMAIL, [person.email])
-            message.attach_alternative(html, "text/html")
-            messages.append(message)
+            messages.append(_message(rendered[language], person.email))
     Notification.objects.bulk_create(notes)
     if messages:
         get_connection().send_messages(messages)
@@ -53,10 +65,4 @@ def language_remember(user, language: str) -> None:
 def mail_address(address: str, name: str, context: dict, *, path: str, base_url: str = "") -> None:
     """Send ``name`` to an address with no account behind it yet, in the
     language of the page that sent it."""
-    data = {**context, "link": (base_url or settings.SITE_URL).rstrip("/") + path}
-    subject = " ".join(render_to_string(f"email/{name}_subject.txt", data).split())
-    message = EmailMultiAlternatives(
-        subject, render_to_string(f"email/{name}.txt", data), settings.DEFAULT_FROM_EMAIL, [address]
-    )
-    message.attach_alternative(render_to_string(f"email/{name}.html", data), "text/html")
-    message.send()
+    _message(_rendered(name, {**context, "link": _link(path, base_url)}), address).send()
