@@ -32,23 +32,21 @@ def home(request):
     roles = person.institute_roles
     memberships = person.memberships
     projects = projects_by_agency([m.agency_id for m in memberships])
-    certificates = Certificate.objects.in_bulk(
-        [project.pk for listed in projects.values() for project in listed], field_name="project_id"
-    )
-    ids = [project.pk for listed in projects.values() for project in listed]
+    every = [project for listed in projects.values() for project in listed]
+    ids = [project.pk for project in every]
+    certificates = Certificate.objects.in_bulk(ids, field_name="project_id")
     # Overdue work concerns projects the agency is working on, not decided ones.
-    working = [project.pk for listed in projects.values() for project in listed if project.is_editable]
+    working = [project.pk for project in every if project.is_editable]
     overdue, requests = overdue_counts(working), open_requests(ids)
     steps = catalogue_steps() if ids else {}
-    for listed in projects.values():
-        for project in listed:
-            project.certificate_today = certificates.get(project.pk)
-            project.overdue = overdue.get(project.pk, 0)
-            project.open_requests = requests.get(project.pk, 0)
-            number = (project.progress or {}).get("next")
-            if number:
-                project.next_step_name = steps[number].name if number in steps else ""
-                project.next_step_url = step_address(project, number)
+    for project in every:
+        project.certificate_today = certificates.get(project.pk)
+        project.overdue = overdue.get(project.pk, 0)
+        project.open_requests = requests.get(project.pk, 0)
+        number = (project.progress or {}).get("next")
+        if number:
+            project.next_step_name = steps[number].name if number in steps else ""
+            project.next_step_url = step_address(project, number)
     for membership in memberships:
         membership.projects = projects.get(membership.agency_id, [])
     context = {
