@@ -10,6 +10,7 @@ the median of each, and signing as a share of rendering; the goal is under
 10 % (issue 16, docs/performance.md). Written to test-artifacts/signing.json.
 """
 
+import io
 import json
 import os
 import statistics
@@ -43,7 +44,7 @@ def main() -> int:
     from certification.models import IssuedDossier
 
     call_command("migrate", verbosity=0)
-    call_command("seed_demo", "--without-cohort", verbosity=0, stdout=open(os.devnull, "w"))
+    call_command("seed_demo", "--without-cohort", verbosity=0, stdout=io.StringIO())
     issued = IssuedDossier.objects.select_related("project__agency", "project__standard").get(
         kind=IssuedDossier.Kind.DOSSIER, occasion=IssuedDossier.Occasion.DECISION, project__fiscal_year=2001
     )
