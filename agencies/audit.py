@@ -3,6 +3,7 @@ download of a dossier, evidence file, archive or workbook, and decision."""
 
 from agencies.models import AccessEvent
 from pso_site.lib.clientip import client_ip
+from pso_site.lib.secrets_in_paths import redact
 
 
 def record(request, action: str, subject: str = "", *, username: str = "", user=None) -> None:
@@ -14,7 +15,7 @@ def record(request, action: str, subject: str = "", *, username: str = "", user=
         username=(user.get_username() if signed_in else username)[:150],
         action=action,
         subject=str(subject)[:300],
-        path=request.get_full_path()[:300],
+        path=redact(request.get_full_path())[:300],
         ip=ip,
     )
 

@@ -32,6 +32,7 @@ DEMO_USERS = [
     DemoUser("committee", "ประเสริฐ", "ตรวจดี", "Committee member", institute_role=InstituteRole.Role.COMMITTEE),
     DemoUser("auditor", "อรุณี", "สอบทาน", "Auditor", institute_role=InstituteRole.Role.AUDITOR),
     DemoUser("stdadmin", "กมล", "มาตรฐาน", "Standards administrator", institute_role=InstituteRole.Role.STANDARDS_ADMIN),
+    DemoUser("stdadmin2", "ปรีดา", "ยืนยันดี", "Second standards administrator (confirms a first head another one invites)", institute_role=InstituteRole.Role.STANDARDS_ADMIN),
 ]  # fmt: skip
 
 

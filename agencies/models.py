@@ -137,10 +137,15 @@ class InstituteRole(models.Model):
 class Invitation(models.Model):
     """A role in an agency offered to a person, who accepts or declines it:
     roles are given, never taken. Invitations name a username (an answer
-    never says whether such an account exists) or an e-mail address: the
-    person without an account follows the link sent to it, chooses a
-    username and a password and lands on the agency. An e-mailed link works
-    until ``expires_at``; only its hash is stored."""
+    never says whether such an account exists) or an e-mail address.
+
+    A username invitation is bound to the account that had the username
+    when it was made (``user``), and only that account answers it; a
+    username taken later does not inherit it. An e-mail invitation is
+    answered only through the link sent to the address, whoever is signed
+    in: the person without an account chooses a username and a password
+    and lands on the agency, a person with one accepts with it. An e-mailed
+    link works until ``expires_at``; only its hash is stored."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("Waiting for an answer")
@@ -168,6 +173,29 @@ class Invitation(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
     expires_at = models.DateTimeField(_("link valid until"), null=True, blank=True)
+    # A username invitation belongs to the account that had the username
+    # when it was made (none: nobody can answer it); an e-mail invitation
+    # is answered only through its link.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("invited account"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="invitations_received",
+    )
+    # A first head invited by the standards administrator waits for a
+    # second institute person's confirmation before anyone can answer it.
+    needs_confirmation = models.BooleanField(_("needs a second person's confirmation"), default=False)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("confirmed by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    confirmed_at = models.DateTimeField(_("confirmed on"), null=True, blank=True)
 
     history = HistoricalRecords(excluded_fields=["token_hash"])
 
@@ -189,6 +217,10 @@ class Invitation(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.expires_at is not None and self.expires_at <= timezone.now()
+
+    @property
+    def awaiting_confirmation(self) -> bool:
+        return self.needs_confirmation and self.confirmed_at is None
 
 
 class Standard(BilingualName):

@@ -16,6 +16,7 @@ from django.contrib.auth.models import Group, Permission
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 from django.http import Http404
 from django.urls import reverse
 from django.utils import timezone
@@ -168,11 +169,20 @@ def _link_send(invitation: Invitation, *, base_url: str = "") -> None:
     )
 
 
-def invitation_create(*, agency: Agency, username: str, role: str, by, base_url: str = "") -> Invitation:
+def _same_address(user, address: str) -> bool:
+    return bool(user is not None and user.email and user.email.strip().lower() == address)
+
+
+def invitation_create(
+    *, agency: Agency, username: str, role: str, by, base_url: str = "", needs_confirmation: bool = False
+) -> Invitation:
     """Invite ``username`` to the agency with ``role``. The same answer
     whether or not such an account exists; it is the person who accepts.
-    An e-mail address instead of a username mails a link with which a
-    person without an account makes one and joins."""
+    A username invitation belongs to the account that has the username now
+    (none: nobody can answer it). An e-mail address instead of a username
+    mails a link with which its holder joins, with a new account or their
+    own. ``needs_confirmation``: nothing is sent, and nobody can answer it,
+    until a second institute person confirms it (``invitation_confirm``)."""
     username = username.strip()
     email = ""
     if "@" in username:
@@ -181,24 +191,34 @@ def invitation_create(*, agency: Agency, username: str, role: str, by, base_url:
         except ValidationError:
             raise RoleRefused(_("This is not an e-mail address.")) from None
         email = username = username.lower()
-    if username == by.get_username():
+    if username == by.get_username() or _same_address(by, email):
         raise RoleRefused(_("Nobody gives themselves a role: another person must do it."))
     if Membership.objects.filter(agency=agency, user__username=username).exists():
         raise RoleRefused(_("%(username)s is already a member of this agency.") % {"username": username})
+    account = None if email else get_user_model().objects.filter(username=username).first()
     try:
         with transaction.atomic():
             invitation, created = Invitation.objects.get_or_create(
                 agency=agency,
                 username=username,
                 status=Invitation.Status.PENDING,
-                defaults={"role": role, "invited_by": by},
+                defaults={
+                    "role": role,
+                    "invited_by": by,
+                    "user": account,
+                    "email": email,
+                    "needs_confirmation": needs_confirmation,
+                },
             )
             if not created and (invitation.role, invitation.invited_by_id) != (role, by.pk):
+                # Another person's offer, changed: it needs confirming again if it ever did.
                 invitation.role, invitation.invited_by = role, by
-                invitation.save(update_fields=["role", "invited_by"])
-            if email and (created or invitation.is_expired):
-                invitation.email = email
-                invitation.save(update_fields=["email"])
+                invitation.needs_confirmation = invitation.needs_confirmation or needs_confirmation
+                invitation.confirmed_by, invitation.confirmed_at = None, None
+                invitation.save(
+                    update_fields=["role", "invited_by", "needs_confirmation", "confirmed_by", "confirmed_at"]
+                )
+            if email and not invitation.awaiting_confirmation and (created or invitation.is_expired):
                 _link_send(invitation, base_url=base_url)
     except IntegrityError:  # the same invitation, made a moment ago
         invitation = Invitation.objects.get(
@@ -210,7 +230,7 @@ def invitation_create(*, agency: Agency, username: str, role: str, by, base_url:
 @transaction.atomic
 def invitation_resend(*, agency: Agency, invitation_id: int, by, base_url: str = "") -> Invitation:
     """A new link for a pending e-mail invitation (head, or the standards
-    administrator for a first head)."""
+    administrator for a first head), once it is confirmed if it must be."""
     invitation = (
         Invitation.objects.select_for_update()
         .select_related("agency")
@@ -220,6 +240,8 @@ def invitation_resend(*, agency: Agency, invitation_id: int, by, base_url: str =
     )
     if invitation is None or not _may_manage_invitations(agency, by, invitation):
         raise Http404("No such invitation.")
+    if invitation.awaiting_confirmation:
+        raise RoleRefused(_("This invitation waits for a second person's confirmation; nothing was sent."))
     _link_send(invitation, base_url=base_url)
     return invitation
 
@@ -232,15 +254,49 @@ def _may_manage_invitations(agency: Agency, by, invitation: Invitation) -> bool:
     )
 
 
+def _answerable() -> QuerySet:
+    """Pending invitations anyone may answer now: not waiting for a confirmation."""
+    return Invitation.objects.filter(status=Invitation.Status.PENDING).exclude(
+        needs_confirmation=True, confirmed_at__isnull=True
+    )
+
+
 def invitation_by_link(secret: str) -> Invitation | None:
     """The pending, unexpired invitation of an e-mailed link, or None."""
+    if not secret:
+        return None
     invitation = (
-        Invitation.objects.select_related("agency")
-        .filter(token_hash=_hash(secret), status=Invitation.Status.PENDING)
+        _answerable()
+        .select_related("agency", "invited_by")
+        .filter(token_hash=_hash(secret))
         .exclude(token_hash="")
         .first()
     )
     return None if invitation is None or invitation.is_expired else invitation
+
+
+def _invitation_by_link_locked(secret: str) -> Invitation:
+    invitation = invitation_by_link(secret)
+    if invitation is None:
+        raise Http404("No such invitation.")
+    invitation = Invitation.objects.select_for_update().select_related("agency").get(pk=invitation.pk)
+    if invitation.status != Invitation.Status.PENDING or invitation.token_hash != _hash(secret):
+        raise Http404("No such invitation.")
+    return invitation
+
+
+def _accepted(invitation: Invitation, user) -> Membership:
+    """Inside the caller's transaction: the invitation answered by ``user``,
+    who becomes a member. The link stops working."""
+    if user.pk in (invitation.invited_by_id, invitation.confirmed_by_id):
+        raise RoleRefused(_("Nobody gives themselves a role: another person must do it."))
+    invitation.user = user
+    invitation.username = user.get_username()
+    invitation.status = Invitation.Status.ACCEPTED
+    invitation.answered_at = timezone.now()
+    invitation.token_hash = ""
+    invitation.save(update_fields=["user", "username", "status", "answered_at", "token_hash"])
+    return membership_set(agency=invitation.agency, user=user, role=invitation.role, by=invitation.invited_by)
 
 
 @transaction.atomic
@@ -248,39 +304,98 @@ def invitation_join(*, secret: str, user_values: dict) -> Membership:
     """A person without an account follows the e-mailed link: their account
     is made with the username, name and password they chose, and the role
     accepted. The link works once."""
-    invitation = invitation_by_link(secret)
-    if invitation is None:
-        raise Http404("No such invitation.")
-    invitation = Invitation.objects.select_for_update().get(pk=invitation.pk)
-    if invitation.status != Invitation.Status.PENDING:
-        raise Http404("No such invitation.")
+    invitation = _invitation_by_link_locked(secret)
     user = get_user_model().objects.create_user(email=invitation.email, **user_values)
-    invitation.username = user.get_username()
-    invitation.status = Invitation.Status.ACCEPTED
-    invitation.answered_at = timezone.now()
-    invitation.token_hash = ""
-    invitation.save(update_fields=["username", "status", "answered_at", "token_hash"])
-    return membership_set(agency=invitation.agency, user=user, role=invitation.role, by=invitation.invited_by)
+    return _accepted(invitation, user)
 
 
-def first_head_invite(*, agency: Agency, username: str, by) -> Invitation:
+@transaction.atomic
+def invitation_accept_by_link(*, secret: str, user) -> Membership:
+    """A person who has an account follows the e-mailed link signed in and
+    accepts with that account. The link works once."""
+    invitation = _invitation_by_link_locked(secret)
+    if Membership.objects.filter(agency=invitation.agency, user=user).exists():
+        raise RoleRefused(_("You are already a member of this agency."))
+    return _accepted(invitation, user)
+
+
+def first_head_invite(*, agency: Agency, username: str, by, base_url: str = "") -> Invitation:
     """The standards administrator invites the first head of an agency that
-    has none — never itself."""
+    has none — never itself, and only with a second institute person's
+    confirmation (``invitation_confirm``): one person alone cannot make
+    anyone, a second account of their own included, an agency's head."""
     if Membership.objects.filter(agency=agency, role=Membership.Role.HEAD).exists():
         raise RoleRefused(_("This agency has a head already: the head invites the members."))
-    return invitation_create(agency=agency, username=username, role=Membership.Role.HEAD, by=by)
+    return invitation_create(
+        agency=agency,
+        username=username,
+        role=Membership.Role.HEAD,
+        by=by,
+        base_url=base_url,
+        needs_confirmation=True,
+    )
 
 
-def _answer(*, invitation_id: int, user, status: str) -> Invitation:
+def may_confirm(user) -> bool:
+    """Who confirms a first head: a standards administrator or the site's superuser."""
+    return user.is_authenticated and (
+        user.is_superuser or institute_role_now(user, InstituteRole.Role.STANDARDS_ADMIN)
+    )
+
+
+def awaiting_confirmation():
+    return (
+        Invitation.objects.filter(
+            status=Invitation.Status.PENDING, needs_confirmation=True, confirmed_at__isnull=True
+        )
+        .select_related("agency", "invited_by", "user")
+        .order_by("created_at", "pk")
+    )
+
+
+@transaction.atomic
+def invitation_confirm(*, invitation_id: int, by, base_url: str = "") -> Invitation:
+    """A second institute person confirms a first head's invitation: never
+    the one who made it, nor the person invited. An e-mail invitation's link
+    is sent now."""
+    if not may_confirm(by):
+        raise Http404("No such invitation.")
     invitation = (
         Invitation.objects.select_for_update()
         .select_related("agency")
-        .filter(pk=invitation_id, username=user.get_username(), status=Invitation.Status.PENDING)
+        .filter(pk=invitation_id, status=Invitation.Status.PENDING, needs_confirmation=True)
         .first()
     )
     if invitation is None:
         raise Http404("No such invitation.")
-    if invitation.invited_by_id == user.pk:
+    if invitation.confirmed_at is not None:
+        return invitation
+    if by.pk in (invitation.invited_by_id, invitation.user_id) or _same_address(by, invitation.email):
+        raise RoleRefused(
+            _("A second person confirms this invitation: not the one who made it, nor the one invited.")
+        )
+    if Membership.objects.filter(agency=invitation.agency, role=Membership.Role.HEAD).exists():
+        raise RoleRefused(_("This agency has a head already: the head invites the members."))
+    invitation.confirmed_by = by
+    invitation.confirmed_at = timezone.now()
+    invitation.save(update_fields=["confirmed_by", "confirmed_at"])
+    if invitation.email:
+        _link_send(invitation, base_url=base_url)
+    return invitation
+
+
+def _answer(*, invitation_id: int, user, status: str) -> Invitation:
+    """A username invitation, answered by the account it was made for."""
+    invitation = (
+        _answerable()
+        .select_for_update()
+        .select_related("agency")
+        .filter(pk=invitation_id, user=user, email="")
+        .first()
+    )
+    if invitation is None:
+        raise Http404("No such invitation.")
+    if user.pk in (invitation.invited_by_id, invitation.confirmed_by_id):
         raise RoleRefused(_("Nobody gives themselves a role: another person must do it."))
     invitation.status = status
     invitation.answered_at = timezone.now()
@@ -314,8 +429,11 @@ def invitation_withdraw(*, agency: Agency, invitation_id: int, by) -> Invitation
 
 
 def pending_invitations(user):
+    """The username invitations made for this very account, answerable now
+    (e-mail invitations are answered through their link)."""
     return (
-        Invitation.objects.filter(username=user.get_username(), status=Invitation.Status.PENDING)
+        _answerable()
+        .filter(user=user, email="")
         .select_related("agency", "invited_by")
         .order_by("-created_at")
     )

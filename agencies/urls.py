@@ -19,6 +19,8 @@ urlpatterns = [
     ),
     path("agencies/<slug:code>/first-head/", views.first_head, name="first_head"),
     path("invitations/welcome/<str:secret>/", views.invitation_welcome, name="invitation_welcome"),
+    path("invitations/join/", views.invitation_join, name="invitation_join"),
+    path("invitations/<int:invitation_id>/confirm/", views.invitation_confirm, name="invitation_confirm"),
     path("invitations/<int:invitation_id>/", views.invitation_answer, name="invitation_answer"),
     path("people/history/", views.people_history, name="people_history"),
     path("notifications/", views.notifications, name="notifications"),

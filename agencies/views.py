@@ -9,7 +9,7 @@ from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.http import url_has_allowed_host_and_scheme, urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
@@ -93,9 +93,12 @@ def member_change(request, code: str, membership_id: int):
 @login_required
 @require_POST
 def invitation_withdraw(request, code: str, invitation_id: int):
-    agency = get_agency_for_user(request.user, code, head=True)
+    """The head withdraws an invitation; the standards administrator, a first head's."""
+    agency = get_object_or_404(Agency, code=code)
     invitation = services.invitation_withdraw(agency=agency, invitation_id=invitation_id, by=request.user)
     messages.success(request, _("Invitation for %(username)s withdrawn.") % {"username": invitation.username})
+    if membership_for(request.user, agency) is None:
+        return redirect("agencies:people_history")
     return redirect("agencies:members", code=code)
 
 
@@ -130,10 +133,34 @@ def first_head(request, code: str):
         except services.RoleRefused as refusal:
             form.add_error("username", refusal.message)
         else:
-            messages.success(request, _invited_message(form.cleaned_data["username"].strip()))
+            messages.success(
+                request,
+                _(
+                    "Invitation for %(username)s recorded. It takes effect when another standards "
+                    "administrator confirms it on the page of roles and invitations."
+                )
+                % {"username": form.cleaned_data["username"].strip()},
+            )
             return redirect("agencies:people_history")
     has_head = Membership.objects.filter(agency=agency, role=Membership.Role.HEAD).exists()
     return render(request, "agencies/first_head.html", {"agency": agency, "form": form, "has_head": has_head})
+
+
+@login_required
+@require_POST
+def invitation_confirm(request, invitation_id: int):
+    """A second institute person confirms an agency's first head."""
+    try:
+        invitation = services.invitation_confirm(invitation_id=invitation_id, by=request.user)
+    except services.RoleRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(
+            request,
+            _("Invitation of %(username)s as head of %(agency)s confirmed.")
+            % {"username": invitation.username, "agency": invitation.agency.name},
+        )
+    return redirect("agencies:people_history")
 
 
 @login_required
@@ -151,6 +178,7 @@ def people_history(request):
         name: Paginator(queryset.order_by("-history_date", "-history_id"), 30).get_page(request.GET.get(name))
         for name, queryset in sources.items()
     }
+    context["awaiting_confirmation"] = services.awaiting_confirmation()[:50]
     context["agencies_without_head"] = Agency.objects.exclude(
         memberships__role=Membership.Role.HEAD
     ).order_by("name_th")[:50]
@@ -185,27 +213,69 @@ def notifications_read(request):
 def invitation_resend(request, code: str, invitation_id: int):
     """A new e-mailed link (the earlier one stops working)."""
     agency = get_object_or_404(Agency, code=code)
-    invitation = services.invitation_resend(agency=agency, invitation_id=invitation_id, by=request.user)
-    messages.success(request, _("A new link was sent to %(email)s.") % {"email": invitation.email})
+    try:
+        invitation = services.invitation_resend(agency=agency, invitation_id=invitation_id, by=request.user)
+    except services.RoleRefused as refusal:
+        messages.error(request, refusal.message)
+    else:
+        messages.success(request, _("A new link was sent to %(email)s.") % {"email": invitation.email})
     if membership_for(request.user, agency) is None:
         return redirect("agencies:people_history")
     return redirect("agencies:members", code=code)
 
 
-@require_http_methods(["GET", "POST"])
+# The e-mailed link's secret, moved from the address into the session on
+# first use (as Django's password reset does): it stays out of the
+# address bar, the browser's history, Referer headers and request logs.
+INVITATION_SESSION_KEY = "pso_invitation_link"
+
+
+@require_safe
 def invitation_welcome(request, secret: str):
-    """The e-mailed link: choose a username and a password, join the agency."""
+    """The e-mailed link: keep its secret in the session, then show the
+    invitation at an address without it."""
+    if services.invitation_by_link(secret) is None:
+        return render(request, "agencies/invitation_gone.html", status=404)
+    request.session[INVITATION_SESSION_KEY] = secret
+    return redirect("agencies:invitation_join")
+
+
+@require_http_methods(["GET", "POST"])
+def invitation_join(request):
+    """Join the agency of the e-mailed link: a person without an account
+    chooses a username and a password; a person signed in accepts with
+    their account."""
+    secret = request.session.get(INVITATION_SESSION_KEY, "")
     invitation = services.invitation_by_link(secret)
     if invitation is None:
+        request.session.pop(INVITATION_SESSION_KEY, None)
         return render(request, "agencies/invitation_gone.html", status=404)
-    form = JoinForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        membership = services.invitation_join(secret=secret, user_values=form.user_values())
-        login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
-        messages.success(
-            request,
-            _("Welcome. You are now %(role)s of %(agency)s.")
-            % {"role": membership.get_role_display(), "agency": membership.agency.name},
-        )
-        return redirect(reverse("home") + f"#agency-{membership.agency.code}")
-    return render(request, "agencies/invitation_welcome.html", {"invitation": invitation, "form": form})
+    signed_in = request.user.is_authenticated
+    form = None if signed_in else JoinForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST":
+        try:
+            if signed_in:
+                membership = services.invitation_accept_by_link(secret=secret, user=request.user)
+            elif form.is_valid():
+                membership = services.invitation_join(secret=secret, user_values=form.user_values())
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                membership = None
+        except services.RoleRefused as refusal:
+            messages.error(request, refusal.message)
+            membership = None
+        if membership is not None:
+            request.session.pop(INVITATION_SESSION_KEY, None)
+            messages.success(
+                request,
+                _("Welcome. You are now %(role)s of %(agency)s.")
+                % {"role": membership.get_role_display(), "agency": membership.agency.name},
+            )
+            return redirect(reverse("home") + f"#agency-{membership.agency.code}")
+    context = {
+        "invitation": invitation,
+        "form": form,
+        "signed_in": signed_in,
+        "login_url": f"{reverse('login')}?{urlencode({'next': reverse('agencies:invitation_join')})}",
+    }
+    return render(request, "agencies/invitation_welcome.html", context)

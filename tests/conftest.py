@@ -206,6 +206,12 @@ def standards_admin(db):
 
 
 @pytest.fixture
+def second_standards_admin(db):
+    """Another standards administrator: confirms what the first one starts."""
+    return institute_person("stdadmin2", InstituteRole.Role.STANDARDS_ADMIN)
+
+
+@pytest.fixture
 def personas(head_a, editor_a, viewer_a, outsider, committee_member, auditor, standards_admin):
     return {
         "head_a": head_a,

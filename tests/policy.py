@@ -123,6 +123,9 @@ POLICY = {
     "agencies:invitation_resend": POST_ONLY_SIGNED_IN,
     # An e-mailed invitation link that does not exist (or no longer works).
     "agencies:invitation_welcome": row(404, 404, 404, 404, 404, 404, 404, 404, 404),
+    # The same with no link's secret in the session.
+    "agencies:invitation_join": row(404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "agencies:invitation_confirm": POST_ONLY_SIGNED_IN,
     "agencies:people_history": row("login", 404, 404, 404, 404, 404, 404, 404, 200),
     # Everyone's own two-step sign-in (tests/agencies/test_two_factor.py checks who must have it).
     "agencies:notifications": SIGNED_IN,

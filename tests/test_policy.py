@@ -166,6 +166,8 @@ def world(
         "agencies:invitation_answer": {"invitation_id": invitation.pk},
         "agencies:invitation_resend": {"code": agency_a.code, "invitation_id": invitation.pk},
         "agencies:invitation_welcome": {"secret": "no-such-link"},
+        "agencies:invitation_join": {},
+        "agencies:invitation_confirm": {"invitation_id": invitation.pk},
         "agencies:people_history": {},
         "agencies:notifications": {},
         "agencies:notifications_read": {},

@@ -6,6 +6,7 @@ the history it can read."""
 import pytest
 from django.urls import reverse
 
+from agencies import services
 from agencies.models import Agency, InstituteRole, Invitation, Membership
 
 pytestmark = pytest.mark.django_db
@@ -42,7 +43,7 @@ def test_not_even_a_superuser_grants_itself_a_role(client, agency_a, django_user
 
 
 def test_the_standards_admin_invites_the_first_head_but_never_itself(
-    client, standards_admin, django_user_model
+    client, standards_admin, second_standards_admin, django_user_model
 ):
     agency = Agency.objects.create(code="new-agency", name_th="หน่วยงานใหม่", kind="department")
     future_head = django_user_model.objects.create_user("future_head", password="x")
@@ -53,6 +54,7 @@ def test_the_standards_admin_invites_the_first_head_but_never_itself(
     assert client.post(url, {"username": "future_head"}).status_code == 302
     invitation = Invitation.objects.get(agency=agency)
     assert invitation.role == Membership.Role.HEAD and not Membership.objects.filter(agency=agency).exists()
+    services.invitation_confirm(invitation_id=invitation.pk, by=second_standards_admin)
     client.force_login(future_head)
     client.post(reverse("agencies:invitation_answer", args=[invitation.pk]), {"answer": "accept"})
     assert Membership.objects.get(agency=agency).user == future_head

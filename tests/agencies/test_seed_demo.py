@@ -27,7 +27,12 @@ def test_seed_demo_builds_the_demo_and_can_run_twice(settings):
     assert roles == {"lampang_head": "head", "lampang_editor": "editor", "lampang_viewer": "viewer"}
     assert Membership.objects.get(user__username="treasury_editor").agency.code == "lampang-treasury"
     institute = set(InstituteRole.objects.values_list("user__username", "role"))
-    assert institute == {("committee", "committee"), ("auditor", "auditor"), ("stdadmin", "standards_admin")}
+    assert institute == {
+        ("committee", "committee"),
+        ("auditor", "auditor"),
+        ("stdadmin", "standards_admin"),
+        ("stdadmin2", "standards_admin"),
+    }
     assert get_user_model().objects.get(username="lampang_editor").check_password("demo-pw")
     assert get_user_model().objects.get(username="stdadmin").is_staff
 

@@ -27,6 +27,7 @@ def test_a_colleague_invited_by_e_mail_joins_the_agency(
 
     page.context.clear_cookies()
     page.goto(link)
+    expect(page).to_have_url(re.compile(r"/invitations/join/$"))  # the secret left the address bar
     expect(page.get_by_role("heading", name="เข้าร่วม สำนักงานจังหวัดลำปาง")).to_be_visible()
     page.locator("#id_username").fill("somsri")
     page.locator("#id_first_name").fill("สมศรี")
