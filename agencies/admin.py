@@ -1,10 +1,12 @@
 from django import forms
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import UserAdmin
+from django.http import Http404
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
+from agencies import services
 from agencies.models import (
     AccessEvent,
     Agency,
@@ -125,9 +127,23 @@ class InstituteRoleAdmin(RoleAdmin):
 
 @admin.register(Invitation)
 class InvitationAdmin(SimpleHistoryAdmin):
-    list_display = ["username", "agency", "role", "status", "invited_by", "created_at"]
-    list_filter = ["status", "role"]
-    list_select_related = ["agency", "invited_by"]
+    list_display = ["username", "agency", "role", "status", "invited_by", "confirmed_by", "created_at"]
+    list_filter = ["status", "role", "needs_confirmation"]
+    list_select_related = ["agency", "invited_by", "confirmed_by"]
+    actions = ["confirm"]
+
+    @admin.action(description=_("Confirm the selected first heads' invitations"))
+    def confirm(self, request, queryset):
+        """The site's superuser may be the second person who confirms a first head."""
+        for invitation in queryset.filter(needs_confirmation=True, confirmed_at__isnull=True):
+            try:
+                services.invitation_confirm(invitation_id=invitation.pk, by=request.user)
+            except (services.RoleRefused, Http404) as refusal:
+                self.message_user(
+                    request, f"{invitation}: {getattr(refusal, 'message', refusal)}", messages.ERROR
+                )
+            else:
+                self.message_user(request, _("Confirmed: %(invitation)s") % {"invitation": invitation})
 
     def has_add_permission(self, request):
         return False

@@ -259,3 +259,23 @@ def test_only_an_institute_person_confirms_and_never_the_one_invited(
     services.invitation_confirm(invitation_id=invitation.pk, by=boss)
     invitation.refresh_from_db()
     assert invitation.confirmed_by == boss
+
+
+def test_the_superuser_confirms_in_the_admin_but_not_what_it_made(
+    client, standards_admin, new_agency, django_user_model
+):
+    boss = django_user_model.objects.create_superuser("boss", password="x")
+    theirs = services.first_head_invite(agency=new_agency, username="head@new.example", by=standards_admin)
+    client.force_login(boss)
+    changelist = reverse("admin:agencies_invitation_changelist")
+    client.post(changelist, {"action": "confirm", "_selected_action": [theirs.pk]})
+    theirs.refresh_from_db()
+    assert theirs.confirmed_by == boss
+    other = Agency.objects.create(code="other-office", name_th="สำนักงานอื่น", kind=Agency.Kind.DEPARTMENT)
+    own = Invitation.objects.create(
+        agency=other, username="x@other.example", email="x@other.example", role="head",
+        invited_by=boss, needs_confirmation=True,
+    )  # fmt: skip
+    client.post(changelist, {"action": "confirm", "_selected_action": [own.pk]})
+    own.refresh_from_db()
+    assert own.awaiting_confirmation
