@@ -11,6 +11,7 @@ Each app registers the models it owns (``register_history_source`` in its
 ``AppConfig.ready``); this module never imports the apps above it.
 """
 
+import contextlib
 import datetime
 import difflib
 from collections.abc import Callable
@@ -54,6 +55,21 @@ LONG_TEXT = 80
 # recording a change needs no query to find it.
 current_project_id: ContextVar[int | None] = ContextVar("current_project_id", default=None)
 
+# The seal under which every change recorded meanwhile is withheld (the
+# committee's review, with the project's move to "under review" that it makes).
+current_seal: ContextVar[str] = ContextVar("current_seal", default="")
+
+
+@contextlib.contextmanager
+def sealed_as(seal: str):
+    """Record every change made inside under ``seal`` (see ``unseal``)."""
+    token = current_seal.set(seal)
+    try:
+        yield
+    finally:
+        current_seal.reset(token)
+
+
 # Projects being deleted (whole, with everything in them): their readable
 # history goes with them, so nothing is recorded for them meanwhile.
 projects_being_deleted: ContextVar[frozenset[int]] = ContextVar("projects_being_deleted", default=frozenset())
@@ -87,6 +103,9 @@ class HistorySource:
     project_id: Callable[[models.Model], int | None]
     subject: Callable[[models.Model], str]
     ignored: frozenset = field(default_factory=frozenset)
+    # The seal a change is recorded under, withheld from the history until
+    # it is released (``unseal``); none when it is shown at once.
+    sealed: Callable[[models.Model], str] | None = None
 
 
 _sources: dict[type, HistorySource] = {}
@@ -198,7 +217,13 @@ def record_change(sender, instance, history_instance, history_user=None, **kwarg
         action=history_instance.history_type,
         subject=source.subject(instance)[:500],
         changes=changes,
+        sealed=source.sealed(instance) if source.sealed else current_seal.get(),
     )
+
+
+def unseal(*, project_id: int, seal: str) -> None:
+    """Show the changes recorded under ``seal`` in the project's history."""
+    ChangeEntry.objects.filter(project_id=project_id, sealed=seal).update(sealed="")
 
 
 def _changes(source: HistorySource, record, previous) -> list[dict]:
@@ -287,8 +312,9 @@ class HistoryEntry:
 
 
 def project_changes(project: Project):
-    """The project's changes, newest first (a queryset: page it)."""
-    return ChangeEntry.objects.filter(project=project).order_by("-at", "-id")
+    """The project's changes, newest first (a queryset: page it); sealed
+    ones are withheld."""
+    return ChangeEntry.objects.filter(project=project, sealed="").order_by("-at", "-id")
 
 
 def shown(entries) -> list[HistoryEntry]:

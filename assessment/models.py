@@ -338,6 +338,9 @@ class ChangeEntry(models.Model):
     action = models.CharField(max_length=1)
     subject = models.CharField(_("what"), max_length=500)
     changes = models.JSONField(default=list, blank=True)
+    # Withheld from the history until released (``history.unseal``): the
+    # committee's deliberation stays with it until it decides.
+    sealed = models.CharField(max_length=40, blank=True, default="", db_index=True)
 
     class Meta:
         verbose_name = _("change")

@@ -6,17 +6,26 @@ from assessment.history import HistorySource, register_history_source
 from certification.models import Certificate, Decision, IssuedDossier, Review, ReviewCriterion
 
 
+def decision_seal(review_id: int) -> str:
+    """The seal of one review's changes in the project's history."""
+    return f"review:{review_id}"
+
+
 def register() -> None:
     for source in (
+        # The committee's deliberation stays with it until it decides
+        # (``decision_seal``, released by ``services.decision_record``).
         HistorySource(
             Review,
             lambda r: r.project_id,
             lambda r: _("Committee review %(number)s") % {"number": r.number},
+            sealed=lambda r: decision_seal(r.pk),
         ),
         HistorySource(
             ReviewCriterion,
             lambda r: r.review.project_id,
             lambda r: _("Committee level: %(criterion)s") % {"criterion": r.criterion.name_th},
+            sealed=lambda r: decision_seal(r.review_id),
         ),
         HistorySource(
             Decision,

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from agencies.access import institute_role_now
 from agencies.models import InstituteRole, Membership
-from assessment import scoring
+from assessment import history, scoring
 from assessment.frame import ProjectState
 from assessment.models import Project, ProjectCriterion
 from assessment.progress import progress_store
@@ -33,6 +33,7 @@ from assessment.writes import (
 from certification import tasks
 from certification.access import REVIEWABLE
 from certification.dossier import dossier_issue, latest_issued
+from certification.history import decision_seal
 from certification.models import (
     Certificate,
     CertificateSequence,
@@ -189,6 +190,17 @@ def _committee_project(project_id: int, user) -> tuple[Project, Review]:
 
 
 def _review_apply(*, project: Project, review: Review, user, overall_comment: str, levels: list[ReviewLevel]):
+    """The levels and comments saved; recorded in the project's history
+    under the review's seal, so the agency sees them with the decision."""
+    with history.sealed_as(decision_seal(review.pk)):
+        _review_rows_save(
+            project=project, review=review, user=user, overall_comment=overall_comment, levels=levels
+        )
+
+
+def _review_rows_save(
+    *, project: Project, review: Review, user, overall_comment: str, levels: list[ReviewLevel]
+) -> None:
     rows = {row.criterion_id: row for row in review_rows(review)}
     if any(item.criterion_id not in rows for item in levels):
         raise Http404("No such criterion.")
@@ -256,6 +268,8 @@ def project_decide(
         decision = Decision.objects.create(
             project=project, review=review, kind=kind, reason=reason, decided_by=user
         )
+        # The deliberation reaches the project's history with the decision.
+        history.unseal(project_id=project.pk, seal=decision_seal(review.pk))
         if decided_at is not None:
             Decision.objects.filter(pk=decision.pk).update(decided_at=decided_at)
             decision.decided_at = decided_at
