@@ -8,9 +8,9 @@ import datetime
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
-from pso_site.lib.schema import LongText, Name, Sha256, ShortText, Strict, Text
+from pso_site.lib.schema import LongText, Moment, Name, Sha256, ShortText, Size, Strict, Text
 
 FORMAT = "pso-project"
 
@@ -83,9 +83,9 @@ class FilePart(Strict):
     sha256: Sha256
     name: Annotated[str, StringConstraints(min_length=1, max_length=255, pattern=r"^[^\x00-\x1f/\\]*$")]
     content_type: Annotated[str, StringConstraints(max_length=100)] = "application/octet-stream"
-    size: Annotated[int, Field(ge=0)]
+    size: Size
     uploaded_by: Person | None = None
-    uploaded_at: AwareDatetime | None = None
+    uploaded_at: Moment | None = None
     # The bytes were already missing from storage when the archive was made:
     # the record keeps the row (and its hash), the archive cannot carry them.
     missing: bool = False
@@ -107,8 +107,8 @@ class RoundPart(Strict):
     note: ShortText = ""
     completed: bool = False
     created_by: Person | None = None
-    created_at: AwareDatetime | None = None
-    completed_at: AwareDatetime | None = None
+    created_at: Moment | None = None
+    completed_at: Moment | None = None
     cells: Annotated[list[CellPart], Field(max_length=200 * 500)] = []
 
 
@@ -121,11 +121,11 @@ class ProjectDocument(Strict):
     agency: AgencyPart
     standard: Annotated[str, StringConstraints(min_length=1, max_length=10)]
     fiscal_year: Annotated[int, Field(ge=1990, le=2100)]
-    fiscal_year_be: int | None = None
+    fiscal_year_be: Annotated[int, Field(ge=1990 + 543, le=2100 + 543)] | None = None
     status: Status = "draft"
     created_by: Person | None = None
-    created_at: AwareDatetime | None = None
-    submitted_at: AwareDatetime | None = None
+    created_at: Moment | None = None
+    submitted_at: Moment | None = None
     submitted_by: Person | None = None
     vision: LongText = ""
     mission_statement: LongText = ""

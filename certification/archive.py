@@ -4,9 +4,16 @@ project is — steps 1–6 and the rounds (``assessment.exchange``), the plans
 certificate and the issued dossiers — with every evidence file and dossier
 in a ZIP under its SHA-256. An agency archive carries all of an agency's
 projects. Import creates everything in one transaction, into any
-installation that has the catalogue."""
+installation that has the catalogue.
+
+An archive is not signed by the institute, so nothing in it is trusted: the
+committee's record and the certificate are marked imported and name people
+without linking accounts, and each issued document is validated on import
+against the institute's configured certificates (docs/archive-and-excel.md,
+"Trust")."""
 
 import datetime
+import hashlib
 import io
 import re
 from dataclasses import dataclass, field
@@ -16,10 +23,12 @@ from typing import Annotated, Literal
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Prefetch
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from agencies.models import Agency
+from assessment import history
 from assessment.document import AgencyPart, Code, Person, ProjectDocument, Sha256, iso
 from assessment.exchange import (
     VERSION,
@@ -34,6 +43,7 @@ from assessment.exchange import (
 from assessment.models import Project
 from assessment.people import People
 from assessment.progress import progress_store
+from certification.history import decision_seal
 from certification.models import (
     Certificate,
     CertificateSequence,
@@ -44,13 +54,18 @@ from certification.models import (
     dossier_path,
 )
 from plans.exchange import PlanPart, plans_export, plans_import, plans_problems
-from pso_site.lib.schema import DocumentProblem, LongText, Strict, parse, read_json
+from pso_site.lib import signing
+from pso_site.lib.schema import DocumentProblem, LongText, Moment, Size, Strict, parse, read_json
 from pso_site.lib.ziparchive import is_zip, read_zip, write_zip
 
 AGENCY_FORMAT = "pso-agency"
 PROJECT_MEMBER = "project.json"
 AGENCY_MEMBER = "agency.json"
-CERTIFICATE_NUMBER = re.compile(r"^PSO-(?P<standard>[0-9A-Za-z]+)-(?P<year>\d{4})-(?P<sequence>\d{4,})$")
+# At most nine digits of sequence: the counter (CertificateSequence.last) is a
+# PositiveIntegerField, and an archive's number moves it.
+CERTIFICATE_NUMBER = re.compile(r"^PSO-(?P<standard>[0-9A-Za-z]+)-(?P<year>\d{4})-(?P<sequence>\d{4,9})$")
+# A position in one of the archive's lists (each holds at most 1000 entries).
+Position = Annotated[int, Field(ge=0, le=999)]
 
 
 class ReviewCriterionPart(Strict):
@@ -64,25 +79,25 @@ class ReviewPart(Strict):
     number: Annotated[int, Field(ge=1, le=1000)]
     overall_comment: LongText = ""
     started_by: Person | None = None
-    started_at: AwareDatetime | None = None
+    started_at: Moment | None = None
     criteria: Annotated[list[ReviewCriterionPart], Field(max_length=100)] = []
 
 
 class DecisionPart(Strict):
-    review: Annotated[int, Field(ge=1)]  # the review's number
+    review: Annotated[int, Field(ge=1, le=1000)]  # the review's number
     kind: Literal["request_changes", "certify", "not_certify"]
     reason: LongText = ""
     decided_by: Person | None = None
-    decided_at: AwareDatetime
+    decided_at: Moment
 
 
 class CertificatePart(Strict):
     number: Annotated[str, StringConstraints(max_length=40, pattern=CERTIFICATE_NUMBER.pattern)]
     token: Annotated[str, StringConstraints(min_length=16, max_length=64, pattern=r"^[-_A-Za-z0-9]+$")]
-    decision: Annotated[int, Field(ge=0)]  # position in ``decisions``
+    decision: Position  # in ``decisions``
     valid_from: datetime.date
     valid_until: datetime.date
-    revoked_at: AwareDatetime | None = None
+    revoked_at: Moment | None = None
     revoked_by: Person | None = None
     revoked_reason: LongText = ""
 
@@ -90,14 +105,17 @@ class CertificatePart(Strict):
 class DossierPart(Strict):
     kind: Literal["dossier", "certificate"] = "dossier"
     occasion: Literal["submission", "decision", "revocation"]
-    replaces: Annotated[int, Field(ge=0)] | None = None  # position of an earlier entry in ``dossiers``
-    signer: Sha256 | Literal[""] = ""  # the SHA-256 fingerprint of the signing certificate
-    decision: Annotated[int, Field(ge=0)] | None = None  # position in ``decisions``
+    replaces: Position | None = None  # of an earlier entry in ``dossiers``
+    # The SHA-256 fingerprint of the signing certificate, as the exporting
+    # installation recorded it: informative only. The import validates the
+    # signature itself and records what it finds.
+    signer: Sha256 | Literal[""] = ""
+    decision: Position | None = None  # in ``decisions``
     status: Literal["pending", "ready", "failed"]
     sha256: Sha256 | Literal[""] = ""
-    size: Annotated[int, Field(ge=0)] | None = None
-    issued_at: AwareDatetime
-    built_at: AwareDatetime | None = None
+    size: Size | None = None
+    issued_at: Moment
+    built_at: Moment | None = None
     error: LongText = ""
     figures: dict = {}
     missing: bool = False  # issued, but its bytes were lost from storage before the export
@@ -144,15 +162,20 @@ class Archive:
         return buffer.getvalue()
 
 
-def archive_export(project: Project) -> Archive:
+def archive_export(project: Project, *, deliberation: bool = False) -> Archive:
+    """The project's archive. A review the committee has not decided on yet
+    is its deliberation: left out unless ``deliberation`` (the operator's
+    export, for a copy of everything)."""
     exported = project_export_with_files(project)
     document, files = exported.document, exported.files
     project = Project.objects.only("recorded_people").get(pk=project.pk)
     people = People(project)
     document["plans"] = plans_export(project, people, files)
+    reviews = Review.objects.filter(project=project)
+    if not deliberation:
+        reviews = reviews.filter(decisions__isnull=False).distinct()
     reviews = list(
-        Review.objects.filter(project=project)
-        .select_related("started_by")
+        reviews.select_related("started_by")
         .order_by("number")
         .prefetch_related(
             Prefetch(
@@ -262,9 +285,9 @@ def _by_reference(value, shas: set) -> None:
             _by_reference(item, shas)
 
 
-def agency_export(agency: Agency) -> Archive:
+def agency_export(agency: Agency, *, deliberation: bool = False) -> Archive:
     projects = Project.objects.filter(agency=agency).order_by("standard__code", "fiscal_year")
-    archives = [archive_export(project) for project in projects]
+    archives = [archive_export(project, deliberation=deliberation) for project in projects]
     document = {
         "format": AGENCY_FORMAT,
         "version": VERSION,
@@ -381,17 +404,21 @@ def _record_import(checked: Checked, *, agency: Agency, files: dict, user=None) 
     imported = core_import(checked, agency=agency, files=files, user=user, keep_record=keep)
     plans_import(document.plans, imported, files)
     people, project = imported.people, imported.project
+    # The committee's record came with an archive, which the institute did
+    # not sign: every row says it was imported, and its people stay names
+    # (recorded on the project), never linked to this installation's
+    # accounts, so that no archive can put a decision in a member's name.
+    now = timezone.now()
+    named = People(project)  # knows no account: every reference is kept as a name
+    named.recorded = people.recorded
     reviews = {}
     for item in document.reviews:
         review = Review.objects.create(
-            project=project,
-            number=item.number,
-            overall_comment=item.overall_comment,
-            started_by=people.user(item.started_by),
+            project=project, number=item.number, overall_comment=item.overall_comment, imported_at=now
         )
         if item.started_at is not None:
             Review.objects.filter(pk=review.pk).update(started_at=item.started_at)
-        people.note(review, "started_by", item.started_by)
+        named.note(review, "started_by", item.started_by)
         ReviewCriterion.objects.bulk_create(
             ReviewCriterion(
                 review=review,
@@ -406,15 +433,13 @@ def _record_import(checked: Checked, *, agency: Agency, files: dict, user=None) 
     decisions = []
     for item in document.decisions:
         decision = Decision.objects.create(
-            project=project,
-            review=reviews[item.review],
-            kind=item.kind,
-            reason=item.reason,
-            decided_by=people.user(item.decided_by),
+            project=project, review=reviews[item.review], kind=item.kind, reason=item.reason, imported_at=now
         )
         Decision.objects.filter(pk=decision.pk).update(decided_at=item.decided_at)
-        people.note(decision, "decided_by", item.decided_by)
+        named.note(decision, "decided_by", item.decided_by)
         decisions.append(decision)
+        # A decided review's deliberation is in the history, as here.
+        history.unseal(project_id=project.pk, seal=decision_seal(decision.review_id))
     if document.certificate is not None:
         part = document.certificate
         certificate = Certificate.objects.create(
@@ -425,19 +450,25 @@ def _record_import(checked: Checked, *, agency: Agency, files: dict, user=None) 
             valid_from=part.valid_from,
             valid_until=part.valid_until,
             revoked_at=part.revoked_at,
-            revoked_by=people.user(part.revoked_by),
             revoked_reason=part.revoked_reason,
+            imported_at=now,
         )
-        people.note(certificate, "revoked_by", part.revoked_by)
+        named.note(certificate, "revoked_by", part.revoked_by)
         _sequence_follow(part.number)
+    institute = signing.institute_fingerprints()
     issued = []
     for item in document.dossiers:
+        signer, verified = "", False
+        if item.status == IssuedDossier.Status.READY and not item.missing:
+            signer, verified = _signature_found(files[item.sha256], institute)
         dossier = IssuedDossier(
             project=project,
             kind=item.kind,
             occasion=item.occasion,
             replaces=None if item.replaces is None else issued[item.replaces],
-            signer=item.signer,
+            signer=signer,
+            signature_verified=verified,
+            imported_at=now,
             decision=None if item.decision is None else decisions[item.decision],
             status=item.status,
             sha256=item.sha256,
@@ -456,6 +487,42 @@ def _record_import(checked: Checked, *, agency: Agency, files: dict, user=None) 
     people.save()
     progress_store(project)
     return project
+
+
+def _signature_found(pdf: bytes, institute: frozenset[str]) -> tuple[str, bool]:
+    """The certificate whose signature on an imported document validates
+    (over the whole file), and whether it is one of the institute's; ("",
+    False) when none does. The archive's own ``signer`` is its claim and is
+    never read."""
+    signature = signing.check_signature(pdf)
+    if not signature.sound:
+        return "", False
+    return signature.signer_fingerprint, signature.signer_fingerprint in institute
+
+
+def imported_signatures_confirm() -> tuple[int, int]:
+    """Validate again the signatures of the ready documents that came with
+    an archive and were not confirmed, against the institute's certificates
+    as configured now (a retired certificate added since the import, say).
+    Returns how many were confirmed, of how many looked at."""
+    institute = signing.institute_fingerprints()
+    waiting = IssuedDossier.objects.filter(
+        imported_at__isnull=False, signature_verified=False, status=IssuedDossier.Status.READY
+    ).exclude(file="")
+    confirmed = total = 0
+    for document in waiting.iterator():
+        total += 1
+        try:
+            with document.file.open("rb") as stored:
+                data = stored.read()
+        except OSError:  # lost from storage: nothing to validate
+            continue
+        if hashlib.sha256(data).hexdigest() != document.sha256:
+            continue
+        signer, verified = _signature_found(data, institute)
+        IssuedDossier.objects.filter(pk=document.pk).update(signer=signer, signature_verified=verified)
+        confirmed += verified
+    return confirmed, total
 
 
 def _sequence_follow(number: str) -> None:

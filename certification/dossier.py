@@ -369,6 +369,13 @@ def dossier_build(*, issued_id: int) -> IssuedDossier:
     issued = IssuedDossier.objects.select_related("project__agency", "project__standard").get(pk=issued_id)
     if issued.is_ready:
         return issued
+    if issued.imported_at is not None:
+        # Issued elsewhere: the institute's key never signs what it did not issue here.
+        IssuedDossier.objects.filter(pk=issued_id).update(
+            status=IssuedDossier.Status.FAILED, error="imported: not built or signed here"
+        )
+        issued.refresh_from_db()
+        return issued
     stage = "rendering"
     try:
         pdf = issued_render(issued)
@@ -401,9 +408,9 @@ def dossier_build(*, issued_id: int) -> IssuedDossier:
 
 def dossier_retry(*, issued_id: int) -> IssuedDossier:
     """Build a failed dossier again (by the task worker)."""
-    updated = IssuedDossier.objects.filter(pk=issued_id, status=IssuedDossier.Status.FAILED).update(
-        status=IssuedDossier.Status.PENDING, error=""
-    )
+    updated = IssuedDossier.objects.filter(
+        pk=issued_id, status=IssuedDossier.Status.FAILED, imported_at__isnull=True
+    ).update(status=IssuedDossier.Status.PENDING, error="")
     if updated:
         transaction.on_commit(lambda: tasks.build_issued_dossier.enqueue(issued_id))
     return IssuedDossier.objects.get(pk=issued_id)

@@ -30,6 +30,12 @@ class Review(models.Model):
     )
     started_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # Set when the row came with a project archive (certification.archive):
+    # the archive is not signed by the institute, so this system does not
+    # vouch for it (docs/archive-and-excel.md).
+    imported_at = models.DateTimeField(
+        _("imported from an archive at"), null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords()
 
@@ -88,6 +94,10 @@ class Decision(models.Model):
         verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), auto_now_add=True)
+    # Came with a project archive: not vouched for here (see Review).
+    imported_at = models.DateTimeField(
+        _("imported from an archive at"), null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords()
 
@@ -140,6 +150,11 @@ class Certificate(models.Model):
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
     # The last reminder sent before the end (180, 90 or 30 days; reminders.py).
     reminded_before_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    # Came with a project archive, not issued through this system: the
+    # verification pages say so, and that this system does not confirm it.
+    imported_at = models.DateTimeField(
+        _("imported from an archive at"), null=True, blank=True, editable=False
+    )
 
     history = HistoricalRecords(excluded_fields=["reminded_before_days"])
 
@@ -238,8 +253,19 @@ class IssuedDossier(models.Model):
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
-    # The SHA-256 fingerprint of the certificate that signed the stored bytes.
+    # The SHA-256 fingerprint of the certificate that signed the stored bytes:
+    # the identity that signed it here, or what validation found on import.
     signer = models.CharField(_("signed by (certificate SHA-256)"), max_length=64, blank=True)
+    # Came with a project archive (certification.archive).
+    imported_at = models.DateTimeField(
+        _("imported from an archive at"), null=True, blank=True, editable=False
+    )
+    # The signature was confirmed as the institute's: always for a document
+    # signed here; for an imported one, only when its file came with the
+    # archive, its signature validated and its signer is one of the
+    # institute's certificates (current or retired). The public check never
+    # calls a document genuine without it.
+    signature_verified = models.BooleanField(_("signature confirmed as the institute's"), default=True)
     # The figures of the record as issued (total, target, per criterion), so
     # the institute reads them while the agency revises the project.
     figures = models.JSONField(_("figures as issued"), default=dict, blank=True)

@@ -1,22 +1,29 @@
 """Is this PDF a document the institute issued, unmodified? The public
 verification page and ``manage.py verify_dossier`` ask the same questions
-of a file (docs/dossier.md):
+of a file (docs/dossier.md), in this order:
 
-1. it carries a signature, and the signed bytes are unchanged and cover the
+1. its SHA-256 is that of a document stored here as issued. A file that is
+   not, byte for byte, such a document is answered at once and never
+   opened: an uploaded PDF is anybody's, and reading one costs whatever its
+   author chose (issue 22);
+2. it carries a signature, and the signed bytes are unchanged and cover the
    whole file (nothing was appended after signing);
-2. the signer is the institute: the certificate configured now, or the one
-   recorded when this very document was issued (a key replaced since);
-3. its SHA-256 is that of a document stored here as issued.
+3. the signer is the institute: a certificate configured here, the current
+   one or a retired one (``signing.institute_fingerprints``). A fingerprint
+   that a file, an archive or a stored row names decides nothing;
+4. a document that came with an imported archive had its signature
+   confirmed as the institute's when it was imported.
 
-Only all three make it genuine. The record shown is the stored one; the
-record carried inside the file (``project.json``) is read too, so an
-offline check still says what the document is about.
+Only all of them make it genuine. The record shown is the stored one; for
+a document imported from an archive, the record it carries itself (covered
+by the institute's signature), since the stored one came with the archive.
 """
 
 import hashlib
 import json
 from dataclasses import dataclass, field
 
+from django.db.models import F
 from django.utils.translation import gettext as _
 
 from certification.dossier import RECORD_NAME
@@ -28,31 +35,51 @@ from pso_site.lib import signing
 class DocumentCheck:
     sha256: str
     size: int
-    signature: signing.SignatureCheck
-    institute_fingerprint: str = ""
     stored: IssuedDossier | None = None
+    # Read only for a stored document: None means the file was not opened.
+    signature: signing.SignatureCheck | None = None
+    institute_fingerprints: frozenset[str] = frozenset()
     replaced_by: list[IssuedDossier] = field(default_factory=list)
     certificate: Certificate | None = None
     record: dict | None = None
 
     @property
+    def issued(self) -> bool:
+        """Stored here as issued, byte for byte (the file was then read)."""
+        return self.stored is not None
+
+    @property
+    def imported(self) -> bool:
+        return self.stored is not None and self.stored.imported_at is not None
+
+    @property
     def signed_by_institute(self) -> bool:
-        fingerprint = self.signature.signer_fingerprint
-        if not fingerprint:
-            return False
-        if fingerprint == self.institute_fingerprint:
-            return True
-        return self.stored is not None and fingerprint == self.stored.signer
+        signature = self.signature
+        return signature is not None and signature.signer_fingerprint in self.institute_fingerprints
 
     @property
     def genuine(self) -> bool:
-        return self.signature.sound and self.signed_by_institute and self.stored is not None
+        return (
+            self.stored is not None
+            and self.stored.signature_verified
+            and self.signature is not None
+            and self.signature.sound
+            and self.signed_by_institute
+        )
+
+    @property
+    def shown_record(self) -> dict:
+        """The facts the page shows for a genuine imported document: those
+        it carries under the institute's signature, not the archive's rows."""
+        return record_summary(self.record) if self.imported else {}
 
     def problems(self) -> list[str]:
         """Why the file is not genuine, one sentence each, most basic first."""
+        if self.stored is None:
+            return [_("No document issued by the institute has exactly these bytes.")]
         found = []
         signature = self.signature
-        if not signature.readable:
+        if signature is None or not signature.readable:
             return [_("The file is not a PDF that can be read.")]
         if not signature.signed:
             found.append(_("The file carries no signature."))
@@ -64,41 +91,62 @@ class DocumentCheck:
             elif not signature.whole_file:
                 found.append(_("Something was added to the file after it was signed."))
             if not self.signed_by_institute:
-                found.append(_("The signature is not the institute's: it was made with another certificate."))
-        if self.stored is None:
-            found.append(_("No document with exactly these bytes was issued by this institute."))
+                found.append(
+                    _(
+                        "The signature is not the institute's: it was made with a certificate that this "
+                        "system does not hold as the institute's, current or retired."
+                    )
+                )
+        if not self.stored.signature_verified:
+            found.append(
+                _(
+                    "The document came with an archive imported from elsewhere, and its signature could "
+                    "not be confirmed as the institute's when it was imported."
+                )
+            )
         return found
 
 
-def check_document(data: bytes) -> DocumentCheck:
-    signature = signing.check_signature(data)
-    try:
-        institute = signing.identity().fingerprint
-    except signing.SigningUnavailable:
-        institute = ""
-    digest = hashlib.sha256(data).hexdigest()
-    check = DocumentCheck(sha256=digest, size=len(data), signature=signature, institute_fingerprint=institute)
-    check.stored = (
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def issued_document(digest: str) -> IssuedDossier | None:
+    """The document stored as issued with these bytes; one issued here
+    before one that came with an archive."""
+    return (
         IssuedDossier.objects.select_related("project__agency", "project__standard", "decision", "replaces")
         .filter(sha256=digest, status=IssuedDossier.Status.READY)
+        .order_by(F("imported_at").asc(nulls_first=True), "pk")
         .first()
     )
-    if check.stored is not None:
-        check.replaced_by = list(check.stored.replaced_by.order_by("issued_at", "pk"))
-        check.certificate = Certificate.objects.filter(project=check.stored.project).first()
-    if signature.readable:
+
+
+def check_document(data: bytes) -> DocumentCheck:
+    """The checks of the module's docstring. Only a stored document is read,
+    and its record within the budget of ``signing.embedded_files``."""
+    check = DocumentCheck(sha256=sha256_of(data), size=len(data))
+    check.stored = issued_document(check.sha256)
+    if check.stored is None:
+        return check
+    check.signature = signing.check_signature(data)
+    check.institute_fingerprints = signing.institute_fingerprints()
+    check.replaced_by = list(check.stored.replaced_by.order_by("issued_at", "pk"))
+    check.certificate = Certificate.objects.filter(project=check.stored.project).first()
+    if check.signature.readable:
         check.record = embedded_record(data)
     return check
 
 
 def embedded_record(data: bytes) -> dict | None:
-    """The project record carried in the file, if it holds one that parses."""
+    """The project record carried in the file, if it holds one that parses
+    (within the decode budget of ``signing.embedded_files``)."""
     content = signing.embedded_files(data).get(RECORD_NAME)
     if content is None:
         return None
     try:
         record = json.loads(content.decode("utf-8"))
-    except (UnicodeDecodeError, ValueError):
+    except (UnicodeDecodeError, RecursionError, ValueError):
         return None
     return record if isinstance(record, dict) else None
 

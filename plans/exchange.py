@@ -8,13 +8,13 @@ from typing import Annotated, Literal
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
-from pydantic import AwareDatetime, Field, StringConstraints
+from pydantic import Field, StringConstraints
 
 from assessment.document import Code, FilePart, Order, Person, iso
 from assessment.exchange import Imported, file_entry, store_file
 from assessment.people import People
 from plans.models import Activity, ActivityEvidence, Plan, ProgressUpdate
-from pso_site.lib.schema import LongText, Name, ShortText, Strict, Text
+from pso_site.lib.schema import LongText, Moment, Name, ShortText, Strict, Text
 
 Baht = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
 
@@ -25,7 +25,7 @@ class UpdatePart(Strict):
     date: datetime.date
     note: Text = ""
     created_by: Person | None = None
-    created_at: AwareDatetime | None = None
+    created_at: Moment | None = None
     evidence: Annotated[list[FilePart], Field(max_length=100)] = []
 
 

@@ -1,6 +1,6 @@
 """Nothing private is cached: every page and download of a signed-in person
-says `private, no-store`; the public verification page may be cached a
-short while."""
+says `private, no-store`; so does the public verification page, so that no
+shared cache shows a certificate as valid after its revocation (issue 22)."""
 
 import pytest
 from django.urls import reverse
@@ -34,8 +34,12 @@ def test_every_page_and_download_is_private(client, submitted_project, head_a, a
     assert_private(client.get(reverse("login")), "login")
 
 
-def test_the_public_verification_page_is_cached_briefly(client, submitted_project, committee_member):
+def test_the_public_verification_page_is_kept_by_no_cache(client, submitted_project, committee_member):
     certification.project_decide(project_id=submitted_project.pk, user=committee_member, kind="certify")
     certificate = Certificate.objects.get()
-    response = client.get(reverse("verify", args=[certificate.token]))
-    assert response["Cache-Control"] in ("public, max-age=300", "max-age=300, public")
+    url = reverse("verify", args=[certificate.token])
+    response = client.get(url)
+    assert_private(response, url)
+    assert "public" not in response["Cache-Control"] and "max-age=300" not in response["Cache-Control"]
+    certification.certificate_revoke(certificate_id=certificate.pk, user=committee_member, reason="ยกเลิก")
+    assert 'id="certificate-status">ถูกเพิกถอน' in client.get(url).content.decode()

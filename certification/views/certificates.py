@@ -103,9 +103,10 @@ def verify_lookup(request):
 
 
 @require_safe
-@cache_control(public=True, max_age=300)
 def verify(request, token: str):
-    """Public, no login: only what a certificate states, nothing else."""
+    """Public, no login: only what a certificate states, nothing else. Not
+    cached by anyone (the site's default, private and no-store): a
+    revocation must show at once, on the page its QR code opens."""
     certificate = get_object_or_404(
         Certificate.objects.select_related("project__agency", "project__standard"), token=token
     )
@@ -121,7 +122,8 @@ DOCUMENT_CHECKS_PER_WINDOW = 20
 def verify_document(request):
     """Public, no login: upload a PDF and learn whether it is a dossier or
     certificate this institute issued, unmodified (certification.verification).
-    Nothing is stored: the file is read in memory and dropped."""
+    Nothing is stored: the file is looked up by its SHA-256, read only when
+    it is an issued document, and dropped."""
     context = {"form": DocumentCheckForm(), "institute": _institute_identity()}
     if request.method != "POST":
         return render(request, "certification/verify_document.html", context)
@@ -138,12 +140,7 @@ def verify_document(request):
     if form.is_valid():
         check = verification.check_document(form.cleaned_data["document"].read())
         context.update(
-            {
-                "form": DocumentCheckForm(),
-                "check": check,
-                "summary": verification.record_summary(check.record),
-                "file_name": form.cleaned_data["document"].name,
-            }
+            {"form": DocumentCheckForm(), "check": check, "file_name": form.cleaned_data["document"].name}
         )
     return render(request, "certification/verify_document.html", context)
 

@@ -2,11 +2,20 @@
 user's language and with their place (``missions[3].points: …``), and JSON
 read with bounds (size, nesting) before anything trusts it."""
 
+import datetime
 import json
 from typing import Annotated
 
 from django.utils.translation import gettext as _
-from pydantic import BaseModel, ConfigDict, StringConstraints, ValidationError
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+)
 
 MAX_JSON_BYTES = 50 * 1024 * 1024
 MAX_JSON_DEPTH = 32
@@ -20,6 +29,22 @@ Name = Annotated[
     str, StringConstraints(min_length=1, max_length=300, strip_whitespace=True, pattern=NO_CONTROLS)
 ]
 Sha256 = Annotated[str, StringConstraints(pattern=r"^[0-9a-f]{64}$")]
+
+# Numbers within the range of the database field that stores them, so that a
+# huge value is refused with its place, never met as a database error.
+POSITIVE_INTEGER_MAX = 2_147_483_647  # PositiveIntegerField, on SQLite and PostgreSQL alike
+Size = Annotated[int, Field(ge=0, le=POSITIVE_INTEGER_MAX)]  # a file's size in bytes
+
+
+def _within_reach(value: datetime.datetime) -> datetime.datetime:
+    """A moment a record can hold: near enough that converting it to the
+    database's time zone cannot overflow (9999-12-31 at UTC−12 would)."""
+    if not 1900 <= value.year <= 2200:
+        raise ValueError("a moment between the years 1900 and 2200")
+    return value
+
+
+Moment = Annotated[AwareDatetime, AfterValidator(_within_reach)]  # a date and time with its offset
 
 
 class Strict(BaseModel):

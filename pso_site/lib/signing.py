@@ -7,7 +7,14 @@ of a PKCS#12 file named in the settings. Checking a file answers four
 questions, each on its own: is it signed, are the signed bytes unchanged
 (intact and cryptographically valid), does the signature cover the whole
 file (nothing appended after signing), and which certificate signed it (by
-its SHA-256 fingerprint, which the caller compares with the institute's).
+its SHA-256 fingerprint, which the caller compares with the institute's:
+``institute_fingerprints``, the configured certificate and the retired ones,
+never a fingerprint a file or an archive names).
+
+A PDF is read with bounds: every stream pyHanko decodes is capped
+(``READ_LIMITS``), and an embedded file is inflated from its raw stream
+within a budget of its own (``embedded_files``), so that a small file built
+to inflate cannot take the worker's memory.
 
 ``demo_identity_create`` makes a self-signed identity whose names say DEMO,
 for ``seed_demo`` and the tests; production uses the institute's own.
@@ -18,12 +25,16 @@ import concurrent.futures
 import datetime
 import hashlib
 import io
+import logging
 import threading
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
+
+logger = logging.getLogger(__name__)
 
 # Names a demo identity carries in its subject: the deploy check and the
 # verification page look for it.
@@ -33,6 +44,10 @@ SIGNATURE_FIELD = "InstituteSignature"
 # time-stamp token and its authority's certificates, more).
 RESERVED_BYTES = 16 * 1024
 RESERVED_BYTES_WITH_TIME_STAMP = 48 * 1024
+MiB = 1024 * 1024
+# An issued document's record (project.json) is about 150 KB of JSON for a
+# large project; a few MB is room enough and bounds what a file can demand.
+EMBEDDED_FILE_MAX_BYTES = 4 * MiB
 
 
 class SigningUnavailable(RuntimeError):
@@ -105,6 +120,71 @@ def _load(path: Path, passphrase: bytes | None) -> Identity:
     return Identity(signer=signer, certificate=signer.signing_cert)
 
 
+def certificates_in(path: Path) -> list[asn1_x509.Certificate]:
+    """The certificates of a PEM file (several may follow one another), or
+    of a DER file; SigningUnavailable when there is none to read."""
+    from asn1crypto import pem
+
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise SigningUnavailable(f"The certificate file {path} cannot be read: {error.strerror}") from None
+    try:
+        if pem.detect(data):
+            found = [
+                asn1_x509.Certificate.load(der)
+                for kind, _headers, der in pem.unarmor(data, multiple=True)
+                if kind == "CERTIFICATE"
+            ]
+        else:
+            found = [asn1_x509.Certificate.load(data)]
+        for certificate in found:
+            certificate.native  # noqa: B018 - parsed now, so a broken file is found here, not at a check
+    except Exception as error:  # asn1crypto raises several kinds for a file that is no certificate
+        raise SigningUnavailable(
+            f"The certificate file {path} holds no readable certificate: {error}"
+        ) from None
+    if not found:
+        raise SigningUnavailable(f"The certificate file {path} holds no certificate.")
+    return found
+
+
+def retired_certificate_problems() -> list[str]:
+    """What is wrong with the configured retired certificates (for the deploy check)."""
+    problems = []
+    for path in getattr(settings, "SIGNING_RETIRED_CERTIFICATES", []):
+        try:
+            certificates_in(path)
+        except SigningUnavailable as error:
+            problems.append(str(error))
+    return problems
+
+
+def retired_certificates() -> list[asn1_x509.Certificate]:
+    """The institute's earlier signing certificates, replaced since
+    (``SIGNING_RETIRED_CERTIFICATES``, PEM files): documents they signed
+    still verify. A file that cannot be read counts for nothing (and is logged)."""
+    found = []
+    for path in getattr(settings, "SIGNING_RETIRED_CERTIFICATES", []):
+        try:
+            found += certificates_in(path)
+        except SigningUnavailable as error:
+            logger.error("%s", error)
+    return found
+
+
+def institute_fingerprints() -> frozenset[str]:
+    """The SHA-256 fingerprints of every certificate that signs for the
+    institute: the configured identity's and the retired ones. This, and
+    nothing a document, an archive or a stored row says, decides trust."""
+    found = {fingerprint(certificate) for certificate in retired_certificates()}
+    try:
+        found.add(identity().fingerprint)
+    except SigningUnavailable:
+        pass
+    return frozenset(found)
+
+
 @dataclass(frozen=True)
 class Metadata:
     """The document's XMP metadata, written with the signature (pyHanko keeps
@@ -175,18 +255,44 @@ class SignatureCheck:
         return self.signed and self.intact and self.valid and self.whole_file
 
 
+def _reader(pdf: bytes):
+    """pyHanko's reader of ``pdf``, within ``_read_limits()``; it may raise
+    anything (pyHanko's PdfError family, and more for a broken file)."""
+    from pyhanko.pdf_utils.reader import PdfFileReader
+
+    return PdfFileReader(io.BytesIO(pdf), strict=False, decode_limits=_read_limits())
+
+
+def _read_limits():
+    """What pyHanko may decode while reading one of our documents: an issued
+    document decodes to a few MB (fonts, pages, the record), so a stream may
+    give 16 MB and the whole file 64 MB (or 20 times its size), far below
+    pyHanko's defaults for any input (256 MB a stream)."""
+    from pyhanko.pdf_utils.decode_limits import (
+        DEFAULT_PURPOSE_LIMITS,
+        DecodeLimits,
+        DocumentDecodeBudget,
+        StreamDecodeLimits,
+    )
+
+    return DecodeLimits(
+        per_stream=StreamDecodeLimits(max_ratio=1100, ratio_floor=MiB, max_output_size=16 * MiB),
+        per_purpose=dict(DEFAULT_PURPOSE_LIMITS),
+        document_budget=DocumentDecodeBudget(base_allowance=64 * MiB, max_ratio=20),
+    )
+
+
 def check_signature(pdf: bytes) -> SignatureCheck:
     """The last signature of the PDF, checked cryptographically (see the
     module's docstring). Never raises for a bad file: it says unreadable."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        reader = _reader(pdf)
         signatures = reader.embedded_signatures
-    except Exception:  # any parse failure: not a PDF we can read
+    except Exception:  # pyHanko's PdfError family, or anything a broken file raises: unreadable
         return SignatureCheck(readable=False)
     if not signatures:
         return SignatureCheck()
@@ -210,25 +316,61 @@ def check_signature(pdf: bytes) -> SignatureCheck:
     return result
 
 
-def embedded_files(pdf: bytes) -> dict[str, bytes]:
+def embedded_files(pdf: bytes, *, max_bytes: int = EMBEDDED_FILE_MAX_BYTES) -> dict[str, bytes]:
     """The files embedded in the PDF's name tree, by name (flat trees only,
-    which is what WeasyPrint writes)."""
-    from pyhanko.pdf_utils.reader import PdfFileReader
-
+    which is what WeasyPrint writes). Each is inflated from its raw stream
+    within ``max_bytes``: a file over the budget, compressed otherwise than
+    by plain Flate, or that cannot be read is left out, never decoded whole."""
     try:
-        reader = PdfFileReader(io.BytesIO(pdf), strict=False)
+        reader = _reader(pdf)
+        if reader.encrypted:  # the institute's documents never are
+            return {}
         names = reader.root["/Names"]["/EmbeddedFiles"]["/Names"]
-    except Exception:  # no name tree, or not a PDF
+        count = len(names)
+    except Exception:  # no name tree, not a PDF, or one pyHanko cannot read (PdfError and others)
         return {}
     found = {}
-    for index in range(0, len(names) - 1, 2):
+    for index in range(0, count - 1, 2):
         try:
             spec = names[index + 1].get_object()
             stream = spec["/EF"]["/F"].get_object()
-            found[str(spec.get("/UF", names[index]))] = stream.data
-        except (KeyError, TypeError, ValueError):
+            content = _inflated(stream, max_bytes)
+            name = str(spec.get("/UF", names[index]))
+        except Exception:  # a broken entry, whatever pyHanko raises for it: skip it
             continue
+        if content is not None:
+            found[name] = content
     return found
+
+
+def _inflated(stream, max_bytes: int) -> bytes | None:
+    """The stream's content from its raw bytes: as they are when it has no
+    filter, inflated with zlib for a lone ``/FlateDecode`` without parameters,
+    and only when it fits ``max_bytes``; None otherwise. pyHanko's ``.data``
+    would decode whatever the file asks for, up to its own generous limits."""
+    from pyhanko.pdf_utils.generic import ArrayObject, NullObject
+
+    filters = stream.get("/Filter")
+    if isinstance(filters, ArrayObject):
+        filters = list(filters)
+    elif filters is None or isinstance(filters, NullObject):
+        filters = []
+    else:
+        filters = [filters]
+    if "/DecodeParms" in stream:  # a predictor or the like: not what an issued document carries
+        return None
+    raw = stream.encoded_data
+    if not filters:
+        return raw if len(raw) <= max_bytes else None
+    if [str(name) for name in filters] != ["/FlateDecode"]:
+        return None
+    inflater = zlib.decompressobj()
+    try:
+        content = inflater.decompress(raw, max_bytes)
+    except zlib.error:
+        return None
+    # Not at its end: more than the budget would come (or the stream is cut short).
+    return content if inflater.eof else None
 
 
 def demo_identity_create(path: Path, passphrase: str, *, days: int = 3650) -> Path:

@@ -1,9 +1,11 @@
 """Documents an auditor can trust offline (issue 16): every issued dossier
 and printable certificate is PDF/A-3b, carries the project's record, and is
 signed by the institute; the public page and ``verify_dossier`` tell a
-genuine file from a changed one, one signed by another key, or one never
-issued; nothing issued ever changes."""
+genuine file from one that is not, byte for byte, an issued document (a
+changed copy, one signed by another key, one never issued: answered from
+its SHA-256 without being opened, issue 22); nothing issued ever changes."""
 
+import hashlib
 import io
 import json
 import subprocess
@@ -51,9 +53,16 @@ def changed_in_a_page(pdf: bytes) -> bytes:
     return bytes(changed)
 
 
-def other_identity(tmp_path):
+def other_identity(tmp_path, **more):
     path = signing.demo_identity_create(tmp_path / "someone-else.p12", "other")
-    return override_settings(SIGNING_KEY_FILE=path, SIGNING_KEY_PASSPHRASE="other")
+    return override_settings(SIGNING_KEY_FILE=path, SIGNING_KEY_PASSPHRASE="other", **more)
+
+
+def certificate_file(tmp_path, name="institute-before.pem"):
+    """The configured institute certificate, as a PEM file (a retired one, later)."""
+    path = tmp_path / name
+    path.write_text(signing.certificate_pem(signing.identity().certificate))
+    return path
 
 
 def check(client, data: bytes, name="dossier.pdf", address="192.0.2.10"):
@@ -113,15 +122,14 @@ def test_the_page_and_the_command_accept_the_real_file_and_refuse_the_others(cer
     assert 'data-verdict="genuine"' in page and certified.certificate.number in page
     assert issued.figures["total"] in page
 
-    refused = check(client, changed_in_a_page(data)).content.decode()
-    assert 'data-verdict="refused"' in refused and "แฟ้มถูกแก้ไขหลังลงลายมือชื่อ" in refused
-
+    # A changed copy, or one signed with another key, is not an issued document:
+    # answered from its SHA-256, never opened, so nothing it claims is shown.
     with other_identity(tmp_path):
         forged = dossier.issued_sign(issued, dossier.issued_render(issued))
-    refused = check(client, forged).content.decode()
-    assert 'data-verdict="refused"' in refused and "ลายมือชื่อไม่ใช่ของสถาบัน" in refused
-    # What the forged file claims about itself is shown, as not confirmed.
-    assert 'id="claimed"' in refused and certified.agency.name_th in refused
+    for copy in (changed_in_a_page(data), forged):
+        refused = check(client, copy).content.decode()
+        assert 'data-verdict="not-issued"' in refused and hashlib.sha256(copy).hexdigest() in refused
+        assert 'id="claimed"' not in refused and certified.agency.name_th not in refused
 
     genuine, changed, other = tmp_path / "genuine.pdf", tmp_path / "changed.pdf", tmp_path / "other.pdf"
     genuine.write_bytes(data)
@@ -133,9 +141,12 @@ def test_the_page_and_the_command_accept_the_real_file_and_refuse_the_others(cer
     assert result["genuine"] and result["stored"]["certificate"] == certified.certificate.number
     assert result["carried_record"]["agency_code"] == certified.agency.code
     for path in (changed, other):
+        output = io.StringIO()
         with pytest.raises(SystemExit) as exit_code:
-            call_command("verify_dossier", str(path), stdout=io.StringIO())
+            call_command("verify_dossier", str(path), "--json", stdout=output)
         assert exit_code.value.code == 1
+        result = json.loads(output.getvalue())
+        assert not result["issued"] and result["signature"] is None and result["carried_record"] == {}
 
 
 # The rules, on the suite's stand-in PDF (signed the same way) ------------------------------
@@ -234,19 +245,39 @@ def test_a_renewal_certificate_names_the_previous_cycles(certified, head_a):
     assert services.previous_certificate_document(certified) is None
 
 
-def test_the_page_refuses_a_changed_file_an_unsigned_one_and_bad_uploads(certified, client):
+def test_the_page_answers_a_file_never_issued_at_the_door_and_refuses_bad_uploads(certified, client):
     data = decision_dossier(certified).file.read()
     assert 'data-verdict="genuine"' in check(client, data).content.decode()
-    appended = check(client, data + b"\n% added later\n").content.decode()
-    assert 'data-verdict="refused"' in appended and "มีการเพิ่มเนื้อหาในแฟ้มหลังลงลายมือชื่อ" in appended
-    unsigned = check(client, dossier.dossier_pdf(certified, draft=True)).content.decode()
-    assert "แฟ้มนี้ไม่มีลายมือชื่ออิเล็กทรอนิกส์" in unsigned and "สถาบันไม่เคยออกเอกสาร" in unsigned
+    client.cookies["django_language"] = "en"
+    for copy in (
+        data + b"\n% added later\n",  # something appended: another file
+        data[:-1] + bytes([data[-1] ^ 1]),  # one byte changed
+        dossier.dossier_pdf(certified, draft=True),  # unsigned, never issued
+    ):
+        page = check(client, copy).content.decode()
+        assert 'data-verdict="not-issued"' in page and hashlib.sha256(copy).hexdigest() in page
+        assert "No document issued by the institute has exactly these bytes." in page
+        assert "The file was not opened" in page and 'id="record"' not in page
+    client.cookies["django_language"] = "th"
 
     not_pdf = check(client, b"PK\x03\x04 a zip", name="dossier.pdf")
     assert not_pdf.status_code == 200 and "แฟ้มนี้ไม่ใช่ PDF" in not_pdf.content.decode()
     nothing = client.post(reverse("verify_document"), {}, REMOTE_ADDR="192.0.2.10")
     assert "โปรดเลือกแฟ้ม PDF ที่ต้องการตรวจสอบ" in nothing.content.decode()
     assert client.get(reverse("verify_document")).status_code == 200
+
+
+def test_a_file_never_issued_is_not_parsed(certified, monkeypatch):
+    """The door is the SHA-256: no reader of PDFs is called for an unknown file."""
+    from certification import verification
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("an unknown file was parsed")
+
+    monkeypatch.setattr(signing, "check_signature", refuse)
+    monkeypatch.setattr(signing, "embedded_files", refuse)
+    result = verification.check_document(decision_dossier(certified).file.read() + b" ")
+    assert not result.issued and not result.genuine and result.signature is None and result.record is None
 
 
 def test_the_page_stays_within_the_query_cap_and_is_rate_limited(
@@ -261,20 +292,42 @@ def test_the_page_stays_within_the_query_cap_and_is_rate_limited(
     assert check(client, data, address="192.0.2.21").status_code == 200
 
 
-def test_a_document_signed_before_the_key_was_replaced_still_verifies(certified, client, tmp_path, settings):
-    data = decision_dossier(certified).file.read()
-    former_key = settings.SIGNING_KEY_FILE
+def test_a_document_signed_before_the_key_was_replaced_verifies_with_the_retired_certificate(
+    certified, client, tmp_path, settings
+):
+    issued = decision_dossier(certified)
+    data = issued.file.read()
+    former_key, former_certificate = settings.SIGNING_KEY_FILE, certificate_file(tmp_path)
+    client.cookies["django_language"] = "en"
     with other_identity(tmp_path):
+        # The stored row's signer does not vouch for it: only the configured certificates do.
+        assert issued.signer == signing.fingerprint(signing.certificates_in(former_certificate)[0])
         page = check(client, data).content.decode()
-        assert 'data-verdict="genuine"' in page  # signed by the certificate recorded when it was issued
-        # … but a file signed by the old key and never issued is refused.
+        assert 'data-verdict="refused"' in page and "current or retired" in page
+    with other_identity(tmp_path, SIGNING_RETIRED_CERTIFICATES=[str(former_certificate)]):
+        assert 'data-verdict="genuine"' in check(client, data).content.decode()
+        # … but a file signed by the old key and never issued is not an issued document.
         with override_settings(SIGNING_KEY_FILE=former_key, SIGNING_KEY_PASSPHRASE="test-passphrase"):
             forged = signing.sign_pdf(
                 dossier.dossier_pdf(certified, draft=True),
                 metadata=signing.Metadata(title="x", author="x", subject="x"),
                 reason="x",
             )
-        assert 'data-verdict="refused"' in check(client, forged).content.decode()
+        assert 'data-verdict="not-issued"' in check(client, forged).content.decode()
+
+
+def test_the_retired_certificates_setting_reads_pem_files_and_skips_a_broken_one(tmp_path, settings):
+    current = signing.identity().fingerprint
+    with other_identity(tmp_path):
+        retired = certificate_file(tmp_path, "retired.pem")
+        former = signing.identity().fingerprint
+    broken = tmp_path / "broken.pem"
+    broken.write_text("-----BEGIN CERTIFICATE-----\nbm90IGEgY2VydGlmaWNhdGU=\n-----END CERTIFICATE-----\n")
+    settings.SIGNING_RETIRED_CERTIFICATES = [str(retired), str(broken), str(tmp_path / "absent.pem")]
+    assert signing.institute_fingerprints() == {current, former}
+    assert len(signing.retired_certificate_problems()) == 2
+    settings.SIGNING_KEY_FILE = tmp_path / "absent.p12"  # no current identity: the retired ones still count
+    assert signing.institute_fingerprints() == {former}
 
 
 def rsa_time_stamp_authority():

@@ -140,5 +140,5 @@ def test_review_request_changes_resubmit_certify_download_verify(
     changed.write_bytes(data + b"\n% a line added later\n")
     page.locator("input[type=file]").set_input_files(str(changed))
     page.get_by_role("button", name="ตรวจสอบแฟ้ม").click()
-    expect(page.locator("#verdict")).to_contain_text("ยืนยันไม่ได้")
-    expect(page.locator("#verdict")).to_contain_text("มีการเพิ่มเนื้อหาในแฟ้มหลังลงลายมือชื่อ")
+    expect(page.locator("#verdict")).to_have_attribute("data-verdict", "not-issued")
+    expect(page.locator("#verdict")).to_contain_text("ไม่ใช่เอกสารที่สถาบันออก")

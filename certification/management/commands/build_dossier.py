@@ -10,19 +10,28 @@ from certification.models import IssuedDossier
 class Command(BaseCommand):
     help = (
         "Write the certification dossier of a project as PDF (the same document the site serves); "
-        "with --pending, build (render and sign) the issued documents that are still pending or failed."
+        "with --pending, build (render and sign) the issued documents that are still pending or failed "
+        "(never those imported with an archive)."
     )
 
     def add_arguments(self, parser):
         parser.add_argument("id", type=int, nargs="?")
         parser.add_argument("--output", type=Path)
         parser.add_argument(
-            "--pending", action="store_true", help="Build pending and failed issued dossiers."
+            "--pending",
+            action="store_true",
+            help="Build pending and failed issued dossiers (not imported ones).",
         )
 
     def handle(self, *args, id: int | None, output: Path | None, pending: bool, **options):
         if pending:
-            waiting = IssuedDossier.objects.exclude(status=IssuedDossier.Status.READY).order_by("pk")
+            # Never one that came with an imported archive: signing it would put
+            # the institute's signature on a record this system does not vouch for.
+            waiting = (
+                IssuedDossier.objects.exclude(status=IssuedDossier.Status.READY)
+                .filter(imported_at__isnull=True)
+                .order_by("pk")
+            )
             for issued in waiting.values_list("pk", flat=True):
                 result = dossier.dossier_build(issued_id=issued)
                 self.stdout.write(f"{result.get_kind_display()} {issued}: {result.get_status_display()}")

@@ -18,5 +18,5 @@ class Command(BaseCommand):
         agency = Agency.objects.filter(code=code).first()
         if agency is None:
             raise CommandError(f"No agency with code {code}.")
-        archive = agency_export(agency)
+        archive = agency_export(agency, deliberation=True)
         write(self, archive.content(AGENCY_MEMBER), output, is_zip=archive.is_zip)

@@ -11,7 +11,8 @@ from pso_site.lib.dates import gregorian_year
 class Command(BaseCommand):
     help = (
         "Write a project's archive: everything it holds (steps 1–9, rounds, plans, progress, the "
-        "committee's reviews and decisions, the certificate, issued dossiers, evidence files). A ZIP "
+        "committee's reviews (undecided ones too: the operator's copy of everything) and decisions, the "
+        "certificate, issued dossiers, evidence files). A ZIP "
         "when files travel with it, else JSON (docs/archive-and-excel.md)."
     )
 
@@ -36,7 +37,7 @@ class Command(BaseCommand):
             raise CommandError("Give a project id, or --agency and --standard.")
         if project is None:
             raise CommandError("No such project.")
-        archive = archive_export(project)
+        archive = archive_export(project, deliberation=True)
         write(self, archive.content(), output, is_zip=archive.is_zip)
 
 
