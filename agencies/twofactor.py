@@ -8,28 +8,50 @@ The secret of a new authenticator lives in the session until the person
 proves they scanned it (a GET changes nothing in the database); the device
 is stored only when a code from it is confirmed. Recovery codes are
 django-otp static tokens: each works once.
+
+Adding, replacing or removing a second factor, and new recovery codes, ask
+for the password (counted like a wrong password at sign-in) and, when the
+person has a second factor, a code from it or a recovery code: a session
+left open is not enough to lock the owner out. A first authenticator set up
+within minutes of typing the password at sign-in (the institute's people
+are sent there at once) does not ask for it again. Each change signs the
+person out everywhere else and tells them by e-mail (``changed``).
 """
 
 import base64
 import binascii
 import os
 import re
+import time
 
+from django.contrib.auth import authenticate
 from django.db import transaction
+from django.utils import timezone
 from django_otp import devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from agencies import tasks
 from agencies.access import person_roles
+from agencies.sessions import sessions_end
+from agencies.signin import SignInWait
+from pso_site.lib import site
+from pso_site.lib.clientip import client_ip
 
 # The session flag set at sign-in when the person has a second factor to give.
 PENDING = "pso_second_factor_pending"
 # The secret of an authenticator being set up, until a code confirms it.
 SETUP_KEY = "pso_totp_setup_key"
+# When the password was last typed in this session (sign-in, or a change here).
+PASSWORD_AT = "pso_password_at"
+# A first authenticator set up this soon after the password needs no password again.
+PASSWORD_FRESH_SECONDS = 15 * 60
 RECOVERY_CODES = 10
 SIX_DIGITS = re.compile(r"[0-9]{6}")
+# What the e-mail to the person says changed (templates/email/two_step_changed_what.txt).
+CHANGES = ("on", "new phone", "recovery codes", "off", "reset")
 
 
 def required(user) -> bool:
@@ -39,7 +61,10 @@ def required(user) -> bool:
 
 def session_started(sender, request, user, **kwargs) -> None:
     """``user_logged_in``: a person with a second factor is asked for it."""
-    if request is not None and hasattr(request, "session") and user_has_device(user):
+    if request is None or not hasattr(request, "session"):
+        return
+    request.session[PASSWORD_AT] = int(time.time())
+    if user_has_device(user):
         request.session[PENDING] = True
 
 
@@ -136,13 +161,25 @@ class Refused(Exception):
         self.wait_seconds = wait_seconds
 
 
+class PasswordRefused(Refused):
+    """Not the person's password, or too many wrong ones for the account."""
+
+
 def verify(request, code: str):
     """Check a code from the authenticator (six digits) or a recovery code;
     on success the session counts as verified and the device is returned.
     Raises ``Refused`` (with the seconds to wait when too many codes were
     wrong) otherwise."""
+    verified = device_check(request.user, code)
+    request.session.pop(PENDING, None)
+    otp_login(request, verified)
+    return verified
+
+
+def device_check(user, code: str):
+    """The device of ``user`` that ``code`` is a code of (it is then used up),
+    with django-otp's growing wait after wrong codes; else ``Refused``."""
     code = clean_code(code)
-    user = request.user
     wanted = TOTPDevice if SIX_DIGITS.fullmatch(code) else StaticDevice
     verified, refusal = None, Refused()
     # The count of wrong codes must be kept: no exception inside the transaction.
@@ -159,8 +196,6 @@ def verify(request, code: str):
                 break
     if verified is None:
         raise refusal
-    request.session.pop(PENDING, None)
-    otp_login(request, verified)
     return verified
 
 
@@ -180,3 +215,67 @@ def remove(user) -> None:
     """Turn two-step sign-in off (only for people who need not have it)."""
     TOTPDevice.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
+
+
+# Changing the second factor --------------------------------------------------------
+
+
+def password_fresh(request) -> bool:
+    """The password was typed in this session a few minutes ago."""
+    typed = request.session.get(PASSWORD_AT)
+    return typed is not None and 0 <= time.time() - typed < PASSWORD_FRESH_SECONDS
+
+
+def asks_password(request) -> bool:
+    """Whether a change asks for the password: always, but for a first
+    authenticator set up just after signing in."""
+    return has_device(request.user) or not password_fresh(request)
+
+
+def password_confirm(request, password: str) -> None:
+    """The signed-in person's password, checked as at sign-in: a wrong one
+    counts towards the lock-out of their address and the account's wait, and
+    is in the access log. Raises ``PasswordRefused``."""
+    user = request.user
+    try:
+        checked = authenticate(request, username=user.get_username(), password=password)
+    except SignInWait as wait:
+        raise PasswordRefused(wait.seconds) from None
+    if checked is None or checked.pk != user.pk:
+        raise PasswordRefused()
+    request.session[PASSWORD_AT] = int(time.time())
+
+
+def setup_code_matches(request, code: str) -> bool:
+    """Whether ``code`` is one of the authenticator being set up (nothing is stored)."""
+    key = request.session.get(SETUP_KEY)
+    code = clean_code(code)
+    return bool(
+        key and SIX_DIGITS.fullmatch(code) and TOTP(binascii.unhexlify(key)).verify(int(code), tolerance=1)
+    )
+
+
+def changed(request, change: str) -> int:
+    """After the person changed their second factor: their other sessions
+    end, and an e-mail tells them what changed, when and from where.
+    Returns how many sessions ended."""
+    ended = sessions_end(request.user, keep=request.session.session_key)
+    _tell(request.user, change, address=client_ip(request) or "", base_url=site.base_url())
+    return ended
+
+
+def reset(user) -> int:
+    """An operator removes the person's second factor (a lost phone): every
+    session of theirs ends, and they are told. Returns how many ended."""
+    remove(user)
+    ended = sessions_end(user)
+    _tell(user, "reset", address="", base_url="")
+    return ended
+
+
+def _tell(user, change: str, *, address: str, base_url: str) -> None:
+    assert change in CHANGES, change
+    at = timezone.now().isoformat()
+    transaction.on_commit(
+        lambda: tasks.mail_two_step_changed.enqueue(user.pk, change, at, address, base_url=base_url)
+    )

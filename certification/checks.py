@@ -1,7 +1,16 @@
-"""``manage.py check --deploy``: issued documents need the institute's own
-signing identity. A missing or unreadable key file would fail every issued
-dossier and certificate (each is marked failed and can be built again), and
-a demo identity signs documents nobody should trust."""
+"""``manage.py check --deploy``.
+
+- Issued documents need the institute's own signing identity. A missing or
+  unreadable key file would fail every issued dossier and certificate (each
+  is marked failed and can be built again), and a demo identity signs
+  documents nobody should trust.
+- Behind the TLS proxy, the client's address is the one the proxy saw only
+  when ``DJANGO_TRUSTED_PROXY_COUNT`` says how many proxies there are;
+  without it every visitor has the proxy's address: five wrong passwords
+  from anyone lock any account out, and one visitor spends everyone's
+  budget of certificate checks.
+- Rate limits and sign-in waits hold across processes only in a shared cache.
+"""
 
 from django.conf import settings
 from django.core import checks
@@ -31,3 +40,54 @@ def signing_identity_check(app_configs=None, **kwargs):
             )
         ]
     return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def trusted_proxy_check(app_configs=None, **kwargs):
+    if getattr(settings, "SECURE_PROXY_SSL_HEADER", None) and settings.TRUSTED_PROXY_COUNT <= 0:
+        return [
+            checks.Error(
+                "Behind a TLS proxy (DJANGO_BEHIND_TLS_PROXY) with DJANGO_TRUSTED_PROXY_COUNT=0, every visitor "
+                "has the proxy's address: lock-outs and rate limits would count everyone as one.",
+                hint="Set DJANGO_TRUSTED_PROXY_COUNT to the number of proxies that append to X-Forwarded-For "
+                "(1 for one nginx; docs/deployment.md).",
+                id="pso.E017",
+            )
+        ]
+    return []
+
+
+PROCESS_CACHES = (
+    "django.core.cache.backends.locmem.LocMemCache",
+    "django.core.cache.backends.dummy.DummyCache",
+)
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def shared_cache_check(app_configs=None, **kwargs):
+    backend = settings.CACHES.get("shared", {}).get("BACKEND", "")
+    if backend in PROCESS_CACHES:
+        return [
+            checks.Warning(
+                "The shared cache (DJANGO_CACHE_URL) lives in each process: rate limits and sign-in waits "
+                "are counted per process, not per site.",
+                hint="Use db:// (the default) or redis:// (docs/deployment.md).",
+                id="pso.W018",
+            )
+        ]
+    return []
+
+
+@checks.register(checks.Tags.security, deploy=True)
+def retired_certificates_check(app_configs=None, **kwargs):
+    """A retired certificate that cannot be read would leave the documents
+    it signed refused by the public check."""
+    return [
+        checks.Error(
+            problem,
+            hint="DJANGO_SIGNING_RETIRED_CERTIFICATES lists PEM files of the institute's earlier "
+            "certificates (docs/dossier.md).",
+            id="pso.E019",
+        )
+        for problem in signing.retired_certificate_problems()
+    ]

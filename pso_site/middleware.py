@@ -37,8 +37,8 @@ class ReadOnlyProjectMiddleware:
 class PrivateByDefaultMiddleware:
     """Pages and downloads are private unless a view says otherwise: a shared
     office computer or a proxy keeps no copy of a project, a dossier or an
-    evidence file (``Cache-Control: private, no-store``). The public
-    verification page sets its own, short public caching."""
+    evidence file (``Cache-Control: private, no-store``) — the public
+    verification page too, so that a revocation shows at once."""
 
     def __init__(self, get_response):
         self.get_response = get_response

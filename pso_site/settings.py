@@ -9,10 +9,17 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
-import dj_email_url
 from django.core.exceptions import ImproperlyConfigured
 
-from pso_site.lib.env import env_bool, env_int, env_list, env_str, file_storage
+from pso_site.lib.env import (
+    cache_settings,
+    email_settings,
+    env_bool,
+    env_int,
+    env_list,
+    env_str,
+    file_storage,
+)
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -109,9 +116,24 @@ DATABASES = {
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# Caches. The default one lives in each process, for what may be a few
+# minutes stale (the catalogue's steps). The shared one is the same for every
+# process and machine (DJANGO_CACHE_URL; by default a table of the database,
+# made by migration pso_site.0001): rate limits and sign-in waits count there
+# (pso_site/lib/ratelimit.py), so a limit of 30 is 30 whatever the workers.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "shared": cache_settings(),
+}
+
 AUTHENTICATION_BACKENDS = [
     # Counts failed logins and locks an account/IP pair out for a while.
     "axes.backends.AxesStandaloneBackend",
+    # Django's password check, behind a growing wait per account from any address;
+    # its answer on a password is final.
+    "agencies.signin.ThrottledModelBackend",
+    # Django's own, never reached for a password: sessions signed in through it
+    # (an invitation's sign-in names it, sessions from before the wait) stay valid.
     "django.contrib.auth.backends.ModelBackend",
 ]
 AXES_FAILURE_LIMIT = env_int("DJANGO_LOGIN_FAILURE_LIMIT", 5)
@@ -119,6 +141,15 @@ AXES_COOLOFF_TIME = timedelta(minutes=15)
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
+# Failures are rows of the database: one count for every process and machine.
+AXES_HANDLER = "axes.handlers.database.AxesDatabaseHandler"
+# The account's own wait (agencies/signin.py), whatever the address: after as
+# many tries as one address may make, each further try waits 1, 2, 4 … seconds,
+# at most DJANGO_LOGIN_ACCOUNT_MAX_WAIT — slower guessing, never a lock-out.
+# Tries are forgotten a day after the first, or at the right password.
+SIGN_IN_ACCOUNT_FREE_TRIES = AXES_FAILURE_LIMIT
+SIGN_IN_ACCOUNT_MAX_WAIT = env_int("DJANGO_LOGIN_ACCOUNT_MAX_WAIT", 300)
+SIGN_IN_ACCOUNT_MEMORY = 24 * 60 * 60
 # The real client address behind the TLS proxy (pso_site/lib/clientip.py):
 # a lock-out is per username *and* address, so nobody can lock a known user
 # out from elsewhere.
@@ -166,7 +197,7 @@ STORAGES = {
 MEDIA_URL = "media/"
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 
-_email = dj_email_url.parse(env_str("EMAIL_URL", "console:"))
+_email = email_settings()
 EMAIL_BACKEND = _email["EMAIL_BACKEND"]
 EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
 EMAIL_PORT = _email["EMAIL_PORT"] or 25
@@ -175,6 +206,7 @@ EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
 EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
 EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
 EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"] or None
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"]  # EMAIL_URL's ?timeout=<seconds>
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "pso@localhost")
 SITE_URL = env_str("SITE_URL", "http://127.0.0.1:8000").rstrip("/")
 # The institute's signing identity (docs/dossier.md): issued dossiers and
@@ -188,6 +220,9 @@ SIGNING_KEY_FILE = Path(
 SIGNING_KEY_PASSPHRASE = env_str("DJANGO_SIGNING_KEY_PASSPHRASE", "demo-only" if DEBUG else "")
 SIGNING_TIMESTAMP_URL = env_str("DJANGO_SIGNING_TIMESTAMP_URL", "")
 SIGNING_LOCATION = env_str("DJANGO_SIGNING_LOCATION", "Bangkok, Thailand")
+# The institute's earlier signing certificates (PEM files), replaced since:
+# documents they signed still verify (docs/dossier.md, "Replacing the key").
+SIGNING_RETIRED_CERTIFICATES = env_list("DJANGO_SIGNING_RETIRED_CERTIFICATES", [])
 # Where vulnerabilities are reported (/.well-known/security.txt, docs/security.md).
 SECURITY_CONTACT = env_str("DJANGO_SECURITY_CONTACT", f"mailto:{DEFAULT_FROM_EMAIL}")
 

@@ -857,7 +857,9 @@ def test_member_change(head, agency_a, head_a, editor_a, viewer_a, outsider):
 
 def test_invitation_answer(client, agency_a, agency_b, head_a, outsider):
     newcomer = make_user("newcomer")
-    mine = Invitation.objects.create(agency=agency_a, username="newcomer", role="editor", invited_by=head_a)
+    mine = Invitation.objects.create(
+        agency=agency_a, username="newcomer", user=newcomer, role="editor", invited_by=head_a
+    )
     theirs = Invitation.objects.create(agency=agency_b, username="someone", role="head", invited_by=outsider)
     client.force_login(newcomer)
     form = fuzz.PageForm(
@@ -901,6 +903,54 @@ def test_first_head_invite(client, standards_admin, agency_b, outsider):
             assert memberships_of(agency_b) == memberships
             if response.status_code != 302:
                 assert Invitation.objects.count() == invitations
+
+    fuzz.run(submissions)
+
+
+def test_invitation_join(client, agency_a, head_a, editor_a, django_user_model):
+    """The e-mailed invitation's join form, as the link's holder fills it:
+    never an account named like an address, like an existing account or a
+    pending invitation; an account only with a membership."""
+    from agencies import services
+
+    Invitation.objects.create(agency=agency_a, username="reserved_name", role="viewer", invited_by=head_a)
+    services.invitation_create(agency=agency_a, username="joiner@lampang.go.th", role="editor", by=head_a)
+    secret = "fuzz-link-secret"
+    Invitation.objects.filter(email="joiner@lampang.go.th").update(token_hash=services._hash(secret))
+    link = reverse("agencies:invitation_welcome", args=[secret])
+    url = reverse("agencies:invitation_join")
+    client.get(link)
+    form = given_values(
+        opened(client, url, "password1"),
+        username="somsri",
+        first_name="สมศรี",
+        last_name="ใจดี",
+        password1=PASSWORD,
+        password2=PASSWORD,
+    )
+
+    @budget(ci_examples=6)
+    @given(data=st.data())
+    def submissions(data):
+        with fuzz.example():
+            assert client.get(link).status_code == 302  # the secret, into this example's session
+            accounts = set(django_user_model.objects.values_list("username", flat=True))
+            response, pairs, _button = post_fuzzed(
+                client,
+                url,
+                form,
+                data,
+                "invitation join",
+                extra=["editor_a", "EDITOR_A", "reserved_name", "joiner@lampang.go.th", PASSWORD],
+                not_kept=("password1", "password2"),
+            )
+            new = set(django_user_model.objects.values_list("username", flat=True)) - accounts
+            if response.status_code != 302:
+                assert not new
+            else:
+                (username,) = new
+                assert "@" not in username and username.lower() not in {"editor_a", "reserved_name"}
+                assert Membership.objects.get(user__username=username).agency == agency_a
 
     fuzz.run(submissions)
 

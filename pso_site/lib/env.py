@@ -4,13 +4,19 @@ A typo in a deployment's environment must stop the process at start-up, not
 quietly turn a feature off: ``DJANGO_DEBUG=flase`` is an error, not False.
 """
 
+import importlib.util
 import os
+import re
+from urllib.parse import urlsplit
+
+import dj_email_url
+from django.core.exceptions import ImproperlyConfigured
 
 TRUE_WORDS = {"1", "true", "yes", "on"}
 FALSE_WORDS = {"0", "false", "no", "off"}
 
 
-class ImproperSetting(ValueError):
+class ImproperSetting(ImproperlyConfigured, ValueError):
     """An environment variable holds a value that cannot be used."""
 
 
@@ -75,3 +81,59 @@ def file_storage(environ=None) -> dict:
             "file_overwrite": False,
         },
     }
+
+
+def email_settings(environ=None) -> dict:
+    """The e-mail backend of ``EMAIL_URL`` (dj-email-url). An unknown scheme
+    is refused by name, never echoing the URL (it may hold a password)."""
+    raw = env_str("EMAIL_URL", "console:", environ).strip()
+    scheme = urlsplit(raw).scheme
+    if scheme not in dj_email_url.SCHEMES:
+        raise ImproperSetting(
+            f"EMAIL_URL has the scheme {scheme!r}; use one of "
+            + ", ".join(f"{name}:" for name in dj_email_url.SCHEMES)
+        )
+    return dj_email_url.parse(raw)
+
+
+CACHE_SCHEMES = ("db", "locmem", "redis", "rediss")
+# Rate limits and sign-in waits keep a few rows per address and per account:
+# far below this, so that culling never drops a live counter.
+CACHE_MAX_ENTRIES = 50_000
+_TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
+
+
+def cache_settings(environ=None) -> dict:
+    """The cache every process and machine shares (rate limits, sign-in
+    waits), from ``DJANGO_CACHE_URL``: ``db://`` (the default: the table
+    ``pso_cache`` in the site's database), ``db://<table>``, ``locmem://``
+    (this process only: one process, or tests), ``redis://host:6379/0`` or
+    ``rediss://…`` (Django's Redis cache; needs the ``redis`` package)."""
+    raw = env_str("DJANGO_CACHE_URL", "db://", environ).strip()
+    parts = urlsplit(raw)
+    options = {"MAX_ENTRIES": CACHE_MAX_ENTRIES}
+    if parts.scheme == "db":
+        table = parts.netloc or "pso_cache"
+        if not _TABLE_NAME.fullmatch(table) or parts.path not in ("", "/") or parts.query:
+            raise ImproperSetting(f"DJANGO_CACHE_URL: {raw!r} is not db:// or db://<table name>")
+        return {"BACKEND": "pso_site.lib.cache.DatabaseCache", "LOCATION": table, "OPTIONS": options}
+    if parts.scheme == "locmem":
+        return {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "pso-shared",
+            "OPTIONS": options,
+        }
+    if parts.scheme in ("redis", "rediss"):
+        if not parts.hostname:
+            raise ImproperSetting(
+                "DJANGO_CACHE_URL: a redis:// address needs a host, e.g. redis://127.0.0.1:6379/0"
+            )
+        if importlib.util.find_spec("redis") is None:
+            raise ImproperSetting(
+                "DJANGO_CACHE_URL: a redis:// cache needs the redis package (pip install redis)"
+            )
+        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": raw}
+    raise ImproperSetting(
+        f"DJANGO_CACHE_URL has the scheme {parts.scheme!r}; use one of "
+        + ", ".join(f"{name}://" for name in CACHE_SCHEMES)
+    )

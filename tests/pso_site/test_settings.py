@@ -88,6 +88,7 @@ PRODUCTION = {
     "DJANGO_SECRET_KEY": "k3y-" + "x9Q!" * 16,
     "DJANGO_ALLOWED_HOSTS": "pso.example.go.th",
     "DJANGO_BEHIND_TLS_PROXY": "1",
+    "DJANGO_TRUSTED_PROXY_COUNT": "1",
     "DJANGO_SECURE_SSL_REDIRECT": "1",
     "DJANGO_SECURE_HSTS_SECONDS": "31536000",
     "DJANGO_SECURE_HSTS_INCLUDE_SUBDOMAINS": "1",
@@ -132,6 +133,33 @@ def test_check_deploy_wants_the_institutes_own_signing_key(institute_key, tmp_pa
     demo = demo_identity_create(tmp_path / "demo.p12", "demo")
     warned = check_deploy(DJANGO_SIGNING_KEY_FILE=str(demo), DJANGO_SIGNING_KEY_PASSPHRASE="demo")
     assert warned.returncode != 0 and "pso.W016" in warned.stderr
+
+
+def test_check_deploy_wants_the_proxies_counted_behind_a_tls_proxy(institute_key):
+    """Behind the proxy with no count, everyone is the proxy's address: five
+    wrong passwords from anyone would lock any account out."""
+    result = check_deploy(**institute_key, DJANGO_TRUSTED_PROXY_COUNT="0")
+    assert result.returncode != 0 and "pso.E017" in result.stderr
+    assert "DJANGO_TRUSTED_PROXY_COUNT" in result.stderr
+    direct = check_deploy(**institute_key, DJANGO_BEHIND_TLS_PROXY="0", DJANGO_SECURE_SSL_REDIRECT="1")
+    assert "pso.E017" not in direct.stderr  # no proxy, no count needed
+
+
+def test_check_deploy_refuses_a_retired_certificate_it_cannot_read(institute_key, tmp_path):
+    (tmp_path / "old.pem").write_text("not a certificate")
+    result = check_deploy(**institute_key, DJANGO_SIGNING_RETIRED_CERTIFICATES=str(tmp_path / "old.pem"))
+    assert result.returncode != 0 and "pso.E019" in result.stderr
+
+
+def test_check_deploy_warns_of_a_cache_of_each_process(institute_key):
+    result = check_deploy(**institute_key, DJANGO_CACHE_URL="locmem://")
+    assert result.returncode != 0 and "pso.W018" in result.stderr
+
+
+def test_the_readme_production_example_counts_its_proxy():
+    readme = (ROOT / "README.md").read_text()
+    example = readme[readme.index("## Production-like run") :]
+    assert "DJANGO_TRUSTED_PROXY_COUNT=1" in example[: example.index("gunicorn")]
 
 
 @pytest.mark.django_db

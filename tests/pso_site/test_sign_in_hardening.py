@@ -51,3 +51,86 @@ def test_password_rules_are_said_in_thai():
         validate_password("1234")
     text = " ".join(refused.value.messages)
     assert "สั้นเกินไป" in text and "ตัวเลขล้วน" not in text and "มีแต่ตัวเลข" in text
+
+
+# The account's own wait, whatever the address --------------------------------------
+
+LOGIN = "/accounts/login/"
+
+
+def try_password(client, username: str, password: str, address: str):
+    client.cookies["django_language"] = "en"
+    return client.post(LOGIN, {"username": username, "password": password}, REMOTE_ADDR=address)
+
+
+def wait_passes(username: str) -> None:
+    """The seconds of the current wait go by."""
+    from django.core.cache import caches
+
+    from agencies.signin import account_key
+
+    caches["shared"].delete(f"backoff:{account_key(username)}:gate")
+
+
+@pytest.mark.django_db
+def test_many_addresses_guessing_one_password_wait_longer_and_longer(client, editor_a, settings):
+    """Five wrong passwords lock one address out (django-axes); a guesser
+    with many addresses meets the account's own wait: 1, 2, 4 … seconds
+    between tries, said on the sign-in page, and never a lock-out."""
+    from axes.models import AccessAttempt
+
+    from agencies.models import AccessEvent
+
+    free = settings.SIGN_IN_ACCOUNT_FREE_TRIES
+    for number in range(free):
+        refused = try_password(client, "editor_a", "guess", f"198.51.100.{number}")
+        assert (
+            refused.status_code == 200
+            and "Please enter a correct username and password" in refused.content.decode()
+        )
+    waiting = try_password(client, "editor_a", "pw-editor_a", "203.0.113.1")  # even the right one
+    page = waiting.content.decode()
+    assert waiting.status_code == 200 and "_auth_user_id" not in client.session
+    assert "Too many wrong passwords for this account. Wait 1 second, then try again." in page
+    assert 'value="editor_a"' in page
+    # Refused before the password was read: not counted against the address, but logged.
+    assert not AccessAttempt.objects.filter(ip_address="203.0.113.1").exists()
+    assert AccessEvent.objects.filter(username="editor_a", subject="wait 1 s", ip="203.0.113.1").exists()
+
+    wait_passes("editor_a")
+    try_password(client, "editor_a", "guess", "198.51.100.99")
+    assert "Wait 2 seconds" in try_password(client, "editor_a", "guess", "198.51.100.98").content.decode()
+    wait_passes("editor_a")
+    try_password(client, "editor_a", "guess", "198.51.100.97")
+    assert "Wait 4 seconds" in try_password(client, "editor_a", "guess", "198.51.100.96").content.decode()
+
+    # The owner, once the wait is over, signs in; the right password ends the waits.
+    wait_passes("editor_a")
+    assert try_password(client, "editor_a", "pw-editor_a", "203.0.113.1").status_code == 302
+    client.logout()
+    assert try_password(client, "editor_a", "guess", "198.51.100.95").status_code == 200
+    assert try_password(client, "editor_a", "pw-editor_a", "203.0.113.1").status_code == 302
+
+
+def test_the_wait_grows_and_stops_at_the_maximum():
+    from pso_site.lib.ratelimit import backoff_wait
+
+    waits = [backoff_wait(tries, free=5, max_wait=300) for tries in range(1, 18)]
+    assert waits == [0, 0, 0, 0, 1, 2, 4, 8, 16, 32, 64, 128, 256, 300, 300, 300, 300]
+    assert backoff_wait(10**6, free=5, max_wait=300) == 300
+
+
+@pytest.mark.django_db
+def test_a_try_refused_for_waiting_is_not_a_try(settings):
+    """Only the try that opens the gate counts: hammering during the wait
+    does not make the owner's wait longer."""
+    from pso_site.lib import ratelimit
+
+    tries = [ratelimit.backoff_try("k", free=2, max_wait=60, memory=600) for _ in range(20)]
+    assert tries[:2] == [0, 0] and all(wait >= 1 for wait in tries[2:])
+    from django.core.cache import caches
+
+    assert caches["shared"].get("backoff:k") == 2
+    caches["shared"].delete("backoff:k:gate")
+    assert ratelimit.backoff_try("k", free=2, max_wait=60, memory=600) == 0
+    assert ratelimit.backoff_try("k", free=2, max_wait=60, memory=600) == 2

@@ -6,8 +6,9 @@ from agencies import twofactor
 
 class Command(BaseCommand):
     help = (
-        "Remove a person's authenticator and recovery codes (a lost phone). They set up a new "
-        "authenticator at their next sign-in if their role requires one."
+        "Remove a person's authenticator and recovery codes (a lost phone) and sign them out everywhere; "
+        "they are told by e-mail. They set up a new authenticator at their next sign-in if their role "
+        "requires one."
     )
 
     def add_arguments(self, parser):
@@ -17,5 +18,5 @@ class Command(BaseCommand):
         user = get_user_model().objects.filter(username=username).first()
         if user is None:
             raise CommandError(f"No person with the username {username!r}.")
-        twofactor.remove(user)
-        self.stdout.write(f"Two-step sign-in of {username} reset.")
+        ended = twofactor.reset(user)
+        self.stdout.write(f"Two-step sign-in of {username} reset; {ended} session(s) ended.")
