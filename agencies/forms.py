@@ -1,8 +1,8 @@
 """The head's management of the agency's members, by invitation."""
 
 from django import forms
-from django.contrib.auth import get_user_model
-from django.contrib.auth.forms import UserCreationForm
+from django.contrib.auth import authenticate, get_user_model
+from django.contrib.auth.forms import PasswordChangeForm, UserCreationForm
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -99,3 +99,20 @@ class JoinForm(UserCreationForm):
             "last_name": data["last_name"],
             "password": data["password1"],
         }
+
+
+class CheckedPasswordChangeForm(PasswordChangeForm):
+    """Django's password change, whose old password is checked the way a
+    sign-in is (django-axes' lock-out per address, the account's growing
+    wait, the access log): a signed-in session is no way round them to
+    guess the password."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if authenticate(self.request, username=self.user.get_username(), password=old_password) is None:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old_password

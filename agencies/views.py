@@ -5,6 +5,7 @@ administrator invites an agency's first head and reads who granted what."""
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from agencies import services
 from agencies.access import get_agency_for_user, membership_for, require_institute_role
-from agencies.forms import FirstHeadForm, InvitationForm, JoinForm, MemberRoleForm
+from agencies.forms import CheckedPasswordChangeForm, FirstHeadForm, InvitationForm, JoinForm, MemberRoleForm
 from agencies.models import Agency, InstituteRole, Invitation, Membership, Notification
 
 
@@ -279,3 +280,12 @@ def invitation_join(request):
         "login_url": f"{reverse('login')}?{urlencode({'next': reverse('agencies:invitation_join')})}",
     }
     return render(request, "agencies/invitation_welcome.html", context)
+
+
+class PasswordChange(PasswordChangeView):
+    """Django's password change, the old password checked as a sign-in is."""
+
+    form_class = CheckedPasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}

@@ -134,3 +134,36 @@ def test_a_try_refused_for_waiting_is_not_a_try(settings):
     caches["shared"].delete("backoff:k:gate")
     assert ratelimit.backoff_try("k", free=2, max_wait=60, memory=600) == 0
     assert ratelimit.backoff_try("k", free=2, max_wait=60, memory=600) == 2
+
+
+@pytest.mark.django_db
+def test_the_password_change_page_is_no_way_round_the_sign_in_throttles(client, editor_a, settings):
+    """A signed-in session guessing the password on the password change page
+    meets the same counts as the sign-in page: the account's wait, and the
+    access log."""
+    from django.urls import reverse
+
+    from agencies.models import AccessEvent
+
+    client.force_login(editor_a)
+    client.cookies["django_language"] = "en"
+    url = reverse("password_change")
+    new = {"new_password1": "Kh0ngPhan-2569-ลำปาง", "new_password2": "Kh0ngPhan-2569-ลำปาง"}
+    for number in range(settings.SIGN_IN_ACCOUNT_FREE_TRIES):
+        response = client.post(url, {"old_password": "guess", **new}, REMOTE_ADDR=f"198.51.100.{number}")
+        assert response.status_code == 200 and "old_password" in response.context["form"].errors
+    waiting = client.post(url, {"old_password": "pw-editor_a", **new})  # even the right one
+    assert "Wait 1 second" in waiting.content.decode()
+    editor_a.refresh_from_db()
+    assert editor_a.check_password("pw-editor_a")
+    assert AccessEvent.objects.filter(username="editor_a", action=AccessEvent.Action.SIGN_IN_FAILED).count() >= 2
+    wait_passes("editor_a")
+    assert client.post(url, {"old_password": "pw-editor_a", **new}).status_code == 302
+    editor_a.refresh_from_db()
+    assert editor_a.check_password(new["new_password1"])
+    # And from one address, django-axes locks the address out as at sign-in.
+    client.force_login(editor_a)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        locked = client.post(url, {"old_password": "guess", **new}, REMOTE_ADDR="203.0.113.9")
+        wait_passes("editor_a")
+    assert locked.status_code == 429
