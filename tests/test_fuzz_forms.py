@@ -955,6 +955,146 @@ def test_invitation_join(client, agency_a, head_a, editor_a, django_user_model):
     fuzz.run(submissions)
 
 
+# --- Two-step sign-in; the public document check ----------------------------------------
+
+
+def second_factor_of(user) -> tuple:
+    """What makes a person's second factor: their authenticator's key and
+    their recovery codes."""
+    from django_otp.plugins.otp_static.models import StaticToken
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    return (
+        list(TOTPDevice.objects.filter(user=user).values_list("key", flat=True)),
+        sorted(StaticToken.objects.filter(device__user=user).values_list("token", flat=True)),
+    )
+
+
+def sign_in_in_two_steps(client, user, device) -> None:
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from agencies import twofactor
+
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.pop(twofactor.PENDING, None)
+    session.save()
+
+
+@pytest.mark.parametrize("door", ["set-up", "recovery codes", "turn off"])
+def test_two_step_changes(client, editor_a, door):
+    """Moving to a new phone, new recovery codes, turning it off: with
+    hostile passwords and codes, never a change of the second factor and
+    never a server error (the right password alone is not enough)."""
+    from agencies import twofactor
+    from tests.conftest import second_factor_device
+
+    device = second_factor_device(editor_a)
+    twofactor.recovery_codes_new(editor_a)
+    sign_in_in_two_steps(client, editor_a, device)
+    if door == "set-up":
+        url = page = reverse("agencies:two_factor_setup")
+        containing = "code"
+    else:
+        page = reverse("agencies:two_factor")
+        url = reverse("agencies:recovery_codes" if door == "recovery codes" else "agencies:two_factor_remove")
+        containing = "current_code"
+    form = given_values(opened(client, page, containing), password="pw-editor_a")
+    before = second_factor_of(editor_a)
+
+    @budget(ci_examples=5)
+    @given(data=st.data())
+    def submissions(data):
+        with fuzz.example():
+            sign_in_in_two_steps(client, editor_a, device)  # each example starts signed in, in two steps
+            response, _pairs, _button = post_fuzzed(
+                client,
+                url,
+                form,
+                data,
+                f"two-step {door}",
+                extra=["pw-editor_a", "123456", "000000", "abcd-efgh"],
+                not_kept=("password", "current_code", "code"),
+            )
+            assert second_factor_of(editor_a) == before
+            assert response.status_code in (200, 302, 404), response.status_code
+
+    fuzz.run(submissions)
+
+
+def test_two_step_code_at_sign_in(client, editor_a):
+    from tests.conftest import second_factor_device
+
+    second_factor_device(editor_a)
+    url = reverse("agencies:two_factor_verify")
+    client.force_login_password_only(editor_a)
+    client.session.save()
+    form = opened(client, url, "code")
+
+    @budget(ci_examples=5)
+    @given(data=st.data())
+    def submissions(data):
+        with fuzz.example():
+            response, _pairs, _button = post_fuzzed(
+                client, url, form, data, "two-step code", extra=["123456", "000000"], not_kept=("code",)
+            )
+            assert not client.session.get("otp_device_id"), "a fuzzed code gave the second factor"
+
+    fuzz.run(submissions)
+
+
+@st.composite
+def documents_to_check(draw, genuine: bytes):
+    """A file for the public check: the genuine document, cut, with a byte
+    changed or something appended; a PDF-looking header; random bytes."""
+    kind = draw(st.sampled_from(("genuine", "cut", "changed", "appended", "header", "bytes")))
+    if kind == "genuine":
+        return genuine
+    if kind == "bytes":
+        return draw(st.binary(max_size=4000))
+    if kind == "header":
+        return b"%PDF-1.7\n" + draw(st.binary(max_size=2000))
+    at = draw(st.integers(0, len(genuine) - 1))
+    if kind == "cut":
+        return genuine[:at]
+    if kind == "changed":
+        return genuine[:at] + bytes([(genuine[at] + draw(st.integers(1, 255))) % 256]) + genuine[at + 1 :]
+    return genuine + draw(st.binary(min_size=1, max_size=500))
+
+
+def test_document_check(client, submitted_project, monkeypatch):
+    """The public check of an uploaded file, by anyone: only the genuine
+    file is called genuine, and nothing is stored."""
+    from certification.models import IssuedDossier
+
+    # The examples, not the per-address limit, are tested here.
+    monkeypatch.setattr("certification.views.certificates.DOCUMENT_CHECKS_PER_WINDOW", 10**6)
+    issued = IssuedDossier.objects.filter(project=submitted_project, status="ready").first()
+    genuine = issued.file.open("rb").read()
+    url = reverse("verify_document")
+    form = opened(client, url, "document")
+
+    @budget(ci_examples=6)
+    @given(data=st.data())
+    def submissions(data):
+        with fuzz.example():
+            count = IssuedDossier.objects.count()
+            pairs = data.draw(fuzzed(form, extra_names=["document"]))
+            content = data.draw(documents_to_check(genuine))
+            name = data.draw(st.sampled_from(("dossier.pdf", "x.PDF", "ใบรับรอง.pdf", "a", "")))
+            files = [("document", name, content, "application/pdf")] if data.draw(st.integers(0, 9)) else []
+            fresh(client)
+            response = submit(client, url, pairs, form="document check", files=files, base=form.pairs())
+            assert response.status_code in (200, 400, 429), response.status_code
+            page = response.content.decode()
+            if 'data-verdict="genuine"' in page:
+                assert content == genuine
+            assert IssuedDossier.objects.count() == count
+
+    fuzz.run(submissions)
+
+
 # --- A new project; the password ----------------------------------------------------------
 
 
