@@ -298,3 +298,41 @@ def test_invitation_links_and_answers_open_only_for_their_person(
     client.force_login(someone)  # while the one it was made for answers it
     client.post(reverse("agencies:invitation_answer", args=[theirs.pk]), {"answer": "accept"})
     assert Membership.objects.get(user=someone, agency=agency_a).role == Membership.Role.HEAD
+
+
+def test_nobody_changes_a_second_factor_with_a_session_alone(client, people):
+    """Every persona, signed in in two steps with an authenticator: new
+    recovery codes, turning it off and moving to a new phone, sent with a
+    current code but without the password (or with a wrong one), change
+    nothing; the institute cannot turn it off even with both."""
+    from agencies import twofactor
+    from tests.agencies.test_two_factor import current_code
+    from tests.conftest import second_factor_device
+    from tests.test_fuzz_forms import second_factor_of, sign_in_in_two_steps
+
+    changed = []
+    for persona, user in people.items():
+        device = second_factor_device(user)
+        twofactor.recovery_codes_new(user)
+        before = second_factor_of(user)
+        for url in (
+            reverse("agencies:recovery_codes"),
+            reverse("agencies:two_factor_remove"),
+            reverse("agencies:two_factor_setup"),
+        ):
+            for password in ("", "wrong-password"):
+                sign_in_in_two_steps(client, user, device)
+                data = {"password": password, "current_code": current_code(device), "code": "123456"}
+                response = client.post(url, data)
+                assert response.status_code < 500, (persona, url, response.status_code)
+                if second_factor_of(user) != before:
+                    changed.append((persona, url, password))
+        if twofactor.required(user):
+            sign_in_in_two_steps(client, user, device)
+            client.post(
+                reverse("agencies:two_factor_remove"),
+                {"password": f"pw-{user.username}", "current_code": current_code(device)},
+            )
+            if second_factor_of(user) != before:
+                changed.append((persona, "turn off with both", ""))
+    assert not changed, changed
