@@ -36,6 +36,8 @@ class GridSubmission:
     whose fields were in the request."""
 
     values: dict[int, tuple[int | None, str]] = field(default_factory=dict)
+    # The cells whose fields the request carried (the rest: column fills).
+    typed: set[int] = field(default_factory=set)
     errors: dict[int, str] = field(default_factory=dict)
     fill_errors: dict[int, str] = field(default_factory=dict)
 
@@ -108,6 +110,8 @@ def parse_grid(post, cells: list[Assessment], loaded: dict[str, str] | None) -> 
         typed = raw_level is not None or justification is not None
         if not typed and not (fill_level or fill_justification):
             continue
+        if typed:
+            submission.typed.add(cell.pk)
         level = cell.level if raw_level is None else _level(raw_level)
         if justification is None:
             justification = cell.justification
@@ -146,13 +150,30 @@ class CellConflict:
     mine: str
 
 
-def loaded_cells(token: str) -> dict[str, str] | None:
+# The key of a grid token that says which form, project and round it was
+# made for; a token of another form, project or round is no token at all.
+SCOPE_KEY = "scope"
+FORMS = ("grid", "workbook")
+
+
+def _scope(assessment_round, form: str) -> str:
+    return f"{form}:{assessment_round.project_id}:{assessment_round.pk}"
+
+
+def grid_token(cells: dict[str, tuple[str, str]], *, assessment_round, form: str = "grid") -> str:
+    """The edit token of a grid page (or a workbook's preview): the cells as
+    loaded (key → label, value), bound to the round and the form."""
+    return concurrency.snapshot_token({**cells, SCOPE_KEY: ("", _scope(assessment_round, form))})
+
+
+def loaded_cells(token: str, *, assessment_round, form: str = "grid") -> dict[str, str] | None:
     """The cells as the grid was loaded (key → value), or None when the
-    token is missing, forged or expired."""
+    token is missing, forged, expired, or made for another form, project or
+    round (whose cells it does not describe: no conflict could be seen)."""
     loaded = concurrency.loaded_snapshot(token)
-    if loaded is None:
+    if loaded is None or loaded.get(SCOPE_KEY, ("", ""))[1] != _scope(assessment_round, form):
         return None
-    return {key: value for key, (_label, value) in loaded.items()}
+    return {key: value for key, (_label, value) in loaded.items() if key != SCOPE_KEY}
 
 
 def cell_changes(

@@ -3,6 +3,7 @@ called by views, import, the demo and admin actions alike. Every service
 that changes a project runs inside ``writes.project_for_write`` (row lock
 first, then state, role and conflicts)."""
 
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -376,15 +377,24 @@ class GridConflict(Exception):
 
 
 def round_cells_save(
-    *, project_id: int, round_number: int, user, token: str, values: dict[int, tuple[int | None, str]]
+    *,
+    project_id: int,
+    round_number: int,
+    user,
+    token: str,
+    values: dict[int, tuple[int | None, str]],
+    typed: Collection[int] = (),
+    form: str = "grid",
 ) -> int:
     """Save the cells in ``values`` (cell id → level, justification); cells
     not in it are unchanged. Only cells that someone else changed since the
-    grid was loaded, and to something else, conflict. Returns how many cells
-    changed."""
+    grid was loaded, and to something else, conflict. The token must be the
+    one ``form`` was made with for this round, and describe every cell the
+    person ``typed`` (not one of another block or page): otherwise the save
+    is refused as stale. Returns how many cells changed."""
     with project_for_write(project_id=project_id, user=user) as project:
         assessment_round = _latest_round_for_write(project, round_number)
-        loaded = grid.loaded_cells(token)
+        loaded = grid.loaded_cells(token, assessment_round=assessment_round, form=form)
         if loaded is None:
             raise EditConflict(stale=True)
         cells = list(
@@ -396,6 +406,8 @@ def round_cells_save(
             cell.round = assessment_round  # the history names the round without a query per cell
         if len(cells) != len(values):
             raise Http404("No such cell.")
+        if any(cell.pk in typed and snapshots.cell_key(cell) not in loaded for cell in cells):
+            raise EditConflict(stale=True)
         mine, conflicts = grid.cell_changes(values, cells, loaded)
         if conflicts:
             raise GridConflict(conflicts, last_editor_since(token, snapshots.round_history(assessment_round)))

@@ -1,5 +1,6 @@
-"""A round of the grid as an Excel workbook, to fill offline, and the
-reading of it when it comes back.
+"""A round of the grid as an Excel workbook, to fill offline
+(``assessment.workbook_upload`` reads it when it comes back), and a round's
+results as a workbook.
 
 The workbook has the levels on one sheet (a 0–3 drop-down in each cell)
 and the justifications on a second, missions as rows and indicators as
@@ -9,28 +10,22 @@ sheet holds the key: which cell of the round each sheet cell is, and what
 it held at the moment of download, signed, so that an upload knows what
 the person changed and what others changed since."""
 
-import datetime
 import hashlib
 import io
 import json
-import zipfile
-from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.core import signing
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from assessment import concurrency, grid
 from assessment.models import Assessment
 from assessment.scoring import to_display
 from pso_site.lib.dates import format_datetime
-from pso_site.lib.text import TextProblem, clean_text
 from pso_site.lib.xlsx import BODY_FONT, HEADER_FILL, HEADER_FONT, WRAP, new_workbook, put, table
 
 SALT = "assessment.workbook"
@@ -38,7 +33,7 @@ KEY_SHEET = "key"
 FIRST_ROW = 4  # rows 1–3: title, indicator, criterion
 FIRST_COLUMN = 3  # columns A–B: mission code, mission name
 MAX_UPLOAD = 10 * 1024 * 1024
-MAX_UNPACKED = 100 * 1024 * 1024
+KEY_COLUMNS = 5  # cell id, row, column, level and justification at the download
 ANSWER_FILL = PatternFill("solid", fgColor="FFF9E5")
 
 
@@ -46,7 +41,7 @@ def sheet_names() -> tuple[str, str, str]:
     return _("Levels"), _("Justifications"), _("Indicators")
 
 
-def _digest(rows: list[list]) -> str:
+def key_digest(rows: list[list]) -> str:
     return hashlib.sha256(json.dumps(rows, ensure_ascii=False).encode("utf-8")).hexdigest()
 
 
@@ -134,7 +129,7 @@ def grid_workbook(project, assessment_round, missions, indicators) -> bytes:
         "round": assessment_round.pk,
         "number": assessment_round.number,
         "at": now.isoformat(),
-        "digest": _digest(key_rows),
+        "digest": key_digest(key_rows),
     }
     key.cell(row=1, column=1, value=signing.dumps(header, salt=SALT))
     for row, values in enumerate(key_rows, start=2):
@@ -143,157 +138,6 @@ def grid_workbook(project, assessment_round, missions, indicators) -> bytes:
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
-
-
-# Reading an upload ---------------------------------------------------------------
-
-
-class WorkbookRefused(Exception):
-    def __init__(self, messages: list[str]):
-        super().__init__("\n".join(messages))
-        self.messages = messages
-
-
-@dataclass
-class Change:
-    cell: Assessment
-    address: str
-    before: tuple
-    after: tuple
-    now: tuple | None = None  # for a conflict: what someone else saved since
-
-
-@dataclass
-class Reading:
-    downloaded_at: datetime.datetime
-    changes: list[Change] = field(default_factory=list)
-    conflicts: list[Change] = field(default_factory=list)
-    unchanged: int = 0
-
-    def apply_token(self, missions: dict) -> str:
-        """The values as downloaded, for the cells to apply: the grid's
-        write path compares them with what is stored when it saves."""
-        return concurrency.snapshot_token(
-            {
-                grid.cell_key(change.cell.mission_id, change.cell.indicator_id): (
-                    f"{missions.get(change.cell.mission_id, '')}",
-                    grid.cell_value(*change.before),
-                )
-                for change in self.changes
-            }
-        )
-
-
-def _open(data: bytes):
-    if len(data) > MAX_UPLOAD:
-        raise WorkbookRefused([_("The file is too large (at most 10 MB).")])
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(member.file_size for member in archive.infolist()) > MAX_UNPACKED:
-                raise WorkbookRefused([_("The file unpacks to too much to be a workbook of this round.")])
-        return load_workbook(io.BytesIO(data), data_only=True)
-    except WorkbookRefused:
-        raise
-    except Exception:  # openpyxl raises many kinds for a file that is not a workbook
-        raise WorkbookRefused(
-            [_("This is not an Excel workbook (.xlsx) downloaded from this round.")]
-        ) from None
-
-
-def _level(value, address: str, problems: list[str]):
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        value = str(value)
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    if isinstance(value, str) and value.strip() in grid.LEVELS:
-        value = int(value.strip())
-    if isinstance(value, int) and 0 <= value <= 3:
-        return value
-    problems.append(
-        _("%(address)s: the level must be 0, 1, 2 or 3 (it is %(value)s).")
-        % {"address": address, "value": value}
-    )
-    return None
-
-
-def _justification(value, address: str, problems: list[str]) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    try:
-        return clean_text(str(value), max_length=grid.MAX_JUSTIFICATION)
-    except TextProblem as problem:
-        problems.append(f"{address}: {problem.message}")
-        return ""
-
-
-def read_grid_workbook(data: bytes, *, project, assessment_round) -> Reading:
-    """What the person changed in a downloaded workbook, and which of those
-    cells someone else changed since the download; WorkbookRefused with
-    every problem (with its cell address) when anything is wrong. Nothing
-    is saved here."""
-    workbook = _open(data)
-    levels_title, justifications_title, _indicators = sheet_names()
-    if KEY_SHEET not in workbook.sheetnames or len(workbook.sheetnames) < 2:
-        raise WorkbookRefused([_("This workbook was not downloaded from this round's grid.")])
-    key = workbook[KEY_SHEET]
-    try:
-        header = signing.loads(str(key.cell(row=1, column=1).value or ""), salt=SALT)
-    except signing.BadSignature:
-        raise WorkbookRefused([_("This workbook was not downloaded from this round's grid.")]) from None
-    if header.get("project") != project.pk or header.get("round") != assessment_round.pk:
-        raise WorkbookRefused(
-            [
-                _("This workbook is of round %(theirs)s; this page is round %(ours)s.")
-                % {"theirs": header.get("number"), "ours": assessment_round.number}
-            ]
-        )
-    try:
-        key_rows = [
-            [int(r[0]), int(r[1]), int(r[2]), "" if r[3] in (None, "") else int(r[3]), r[4] or ""]
-            for r in key.iter_rows(min_row=2, max_col=5, values_only=True)
-            if r[0] is not None
-        ]
-    except (TypeError, ValueError):
-        key_rows = None
-    if key_rows is None or _digest(key_rows) != header.get("digest"):
-        raise WorkbookRefused([_("The workbook's hidden key was changed; download the round again.")])
-    # The first two sheets, by position: a person may rename them.
-    levels, justifications = workbook.worksheets[0], workbook.worksheets[1]
-    current = {cell.pk: cell for cell in Assessment.objects.filter(round=assessment_round)}
-    reading = Reading(downloaded_at=datetime.datetime.fromisoformat(header["at"]))
-    problems: list[str] = []
-    for cell_id, row, column, level_then, justification_then in key_rows:
-        cell = current.get(cell_id)
-        if cell is None:
-            continue  # removed since the download with its mission or indicator
-        address = f"{get_column_letter(column)}{row}"
-        after = (
-            _level(levels.cell(row=row, column=column).value, f"{levels.title}!{address}", problems),
-            _justification(
-                justifications.cell(row=row, column=column).value,
-                f"{justifications.title}!{address}",
-                problems,
-            ),
-        )
-        before = (None if level_then == "" else level_then, justification_then)
-        if grid.cell_value(*after) == grid.cell_value(*before):
-            reading.unchanged += 1
-            continue
-        now = (cell.level, cell.justification)
-        change = Change(cell=cell, address=f"{levels.title}!{address}", before=before, after=after, now=now)
-        if grid.cell_value(*now) == grid.cell_value(*after):
-            reading.unchanged += 1  # someone already saved the same
-        elif grid.cell_value(*now) != grid.cell_value(*before):
-            reading.conflicts.append(change)
-        else:
-            reading.changes.append(change)
-    if problems:
-        raise WorkbookRefused(problems)
-    return reading
 
 
 # Results ------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from django.db import transaction
 from assessment import services as assessment_services
 from assessment import snapshots
 from assessment.concurrency import snapshot_token
+from assessment.grid import grid_token
 from assessment.models import Assessment, AssessmentRound, Project
 from plans import services
 from plans.models import Activity, ProgressUpdate
@@ -157,6 +158,6 @@ def _demo_second_round(project: Project, user) -> None:
         project_id=project.pk,
         round_number=second.number,
         user=user,
-        token=snapshot_token(snapshots.round_cells(second)),
+        token=grid_token(snapshots.round_cells(second), assessment_round=second),
         values=values,
     )

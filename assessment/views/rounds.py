@@ -12,8 +12,8 @@ from django.views.decorators.http import require_POST, require_safe
 
 from agencies import audit
 from agencies.models import AccessEvent
-from assessment import concurrency, services, snapshots
 from assessment import grid as grid_module
+from assessment import services, snapshots
 from assessment.access import get_project_for_user
 from assessment.evidence import CellEvidenceForm
 from assessment.frame import project_frame, project_state
@@ -163,7 +163,7 @@ def round_grid(request, pk: int, number: int):
     token = None
     if request.method == "POST":
         token = request.POST.get("snapshot", "")
-        loaded = grid_module.loaded_cells(token)
+        loaded = grid_module.loaded_cells(token, assessment_round=assessment_round)
         submission = parse_grid(
             request.POST, _cells_to_parse(request, assessment_round, grid["cells"]), loaded
         )
@@ -178,6 +178,7 @@ def round_grid(request, pk: int, number: int):
                     user=request.user,
                     token=token,
                     values=submitted,
+                    typed=submission.typed,
                 )
             except services.RoundNotEditable as refusal:
                 messages.error(request, refusal.message)
@@ -197,7 +198,11 @@ def round_grid(request, pk: int, number: int):
                 )
                 go_to = _block_number(request.POST.get("go"), blocks, default=block)
                 return redirect(_grid_url(pk, number, go_to, len(blocks)))
-    loaded = grid_module.loaded_cells(request.POST.get("snapshot", "")) if submitted else None
+    loaded = (
+        grid_module.loaded_cells(request.POST.get("snapshot", ""), assessment_round=assessment_round)
+        if submitted
+        else None
+    )
     if (errors or fill_errors) and loaded is None:
         token = None
     for cell in grid["cells"]:
@@ -247,7 +252,10 @@ def round_grid(request, pk: int, number: int):
             "round": assessment_round,
             "rounds": state.rounds,
             "editable": editable,
-            "snapshot_token": token or concurrency.snapshot_token(_grid_snapshot(grid["cells"], state)),
+            "snapshot_token": token
+            or grid_module.grid_token(
+                _grid_snapshot(grid["cells"], state), assessment_round=assessment_round
+            ),
             "conflict": conflict,
             "grid_conflicts": conflicts,
             "levels": range(4),

@@ -18,7 +18,8 @@ from assessment.access import get_project_for_user
 from assessment.frame import project_frame, project_state
 from assessment.models import Assessment
 from assessment.views.rounds import _round_for, round_is_editable
-from assessment.workbooks import MAX_UPLOAD, WorkbookRefused, grid_workbook, read_grid_workbook
+from assessment.workbook_upload import WorkbookRefused, read_grid_workbook
+from assessment.workbooks import MAX_UPLOAD, grid_workbook
 from assessment.writes import EditConflict
 from pso_site.lib.uploads import too_large
 from pso_site.lib.xlsx import XLSX
@@ -84,7 +85,7 @@ def workbook_upload(request, pk: int, number: int):
         for change in reading.changes + reading.conflicts:
             change.mission = missions.get(change.cell.mission_id)
             change.indicator = indicators.get(change.cell.indicator_id)
-        context["apply_token"] = reading.apply_token(missions)
+        context["apply_token"] = reading.apply_token(missions, assessment_round)
     context.update({"form": form, "reading": reading, "problems": problems})
     status = 200 if reading is not None else 400
     return render(request, "assessment/workbook_preview.html", context, status=status)
@@ -96,8 +97,12 @@ def workbook_apply(request, pk: int, number: int):
     """Apply the previewed changes: the same service as the web grid, which
     takes the project's lock and refuses cells changed since the download."""
     project = get_project_for_user(request.user, pk, write=True)
-    cells = list(Assessment.objects.filter(round__project=project, round__number=number))
-    submission = grid.parse_grid(request.POST, cells, grid.loaded_cells(request.POST.get("snapshot", "")))
+    assessment_round = _round_for(project_state(request, project), number)
+    cells = list(Assessment.objects.filter(round=assessment_round))
+    loaded = grid.loaded_cells(
+        request.POST.get("snapshot", ""), assessment_round=assessment_round, form="workbook"
+    )
+    submission = grid.parse_grid(request.POST, cells, loaded)
     if not submission.is_valid or not submission.values:
         messages.error(request, _("Nothing was saved: upload the workbook again."))
         return redirect("assessment:round", pk=pk, number=number)
@@ -108,6 +113,8 @@ def workbook_apply(request, pk: int, number: int):
             user=request.user,
             token=request.POST.get("snapshot", ""),
             values=submission.values,
+            typed=submission.typed,
+            form="workbook",
         )
     except services.RoundNotEditable as refusal:
         messages.error(request, refusal.message)

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 import re
+import struct
 import zipfile
 
 from django.conf import settings
@@ -115,3 +116,25 @@ def _read(archive: zipfile.ZipFile, member: zipfile.ZipInfo) -> bytes:
             if buffer.tell() > member.file_size:
                 _refuse(_("The archive's file %(name)s is larger than it says.") % {"name": member.filename})
     return buffer.getvalue()
+
+
+def zip_directory(tail: bytes) -> tuple[int, int] | None:
+    """The number of parts and the size of the central directory that a zip's
+    end record declares (zip64's when there is one), found as zipfile finds
+    them, from the last 65,557 bytes of the file (all of it when shorter):
+    zipfile reads the whole directory into memory, so it is bounded first.
+    None when there is no end record."""
+    end = len(tail) - 22
+    if not (tail[end : end + 4] == b"PK\x05\x06" and tail[-2:] == b"\0\0"):
+        end = tail.rfind(b"PK\x05\x06")
+    if end < 0 or end + 22 > len(tail):
+        return None
+    entries, size = struct.unpack_from("<HI", tail, end + 10)
+    record = end - 20 - 56  # zip64's end record, just before its locator
+    if (
+        record >= 0
+        and tail[end - 20 : end - 16] == b"PK\x06\x07"
+        and tail[record : record + 4] == b"PK\x06\x06"
+    ):
+        entries, size = struct.unpack_from("<QQ", tail, record + 32)
+    return entries, size

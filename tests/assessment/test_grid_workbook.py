@@ -9,8 +9,7 @@ from django.urls import reverse
 from openpyxl import load_workbook
 
 from assessment import services
-from assessment.concurrency import snapshot_token
-from assessment.grid import cell_key
+from assessment.grid import cell_key, grid_token
 from assessment.models import Assessment
 
 pytestmark = pytest.mark.django_db
@@ -91,7 +90,10 @@ def test_a_cell_someone_changed_since_the_download_is_a_conflict(client, filled_
     workbook = download(client, filled_project)
     cell = first_cells(filled_project)[0]
     # The head saves the same cell in the web grid after the download.
-    token = snapshot_token({cell_key(cell.mission_id, cell.indicator_id): ("", "2 " + cell.justification)})
+    token = grid_token(
+        {cell_key(cell.mission_id, cell.indicator_id): ("", "2 " + cell.justification)},
+        assessment_round=cell.round,
+    )
     services.round_cells_save(
         project_id=filled_project.pk,
         round_number=1,
@@ -117,7 +119,10 @@ def test_a_change_between_preview_and_apply_is_refused(client, filled_project, e
     workbook.worksheets[0]["C4"] = 3
     preview = upload(client, filled_project, workbook)
     cell = first_cells(filled_project)[0]
-    token = snapshot_token({cell_key(cell.mission_id, cell.indicator_id): ("", "2 " + cell.justification)})
+    token = grid_token(
+        {cell_key(cell.mission_id, cell.indicator_id): ("", "2 " + cell.justification)},
+        assessment_round=cell.round,
+    )
     services.round_cells_save(
         project_id=filled_project.pk, round_number=1, user=head_a, token=token, values={cell.pk: (1, "")}
     )

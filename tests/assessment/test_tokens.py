@@ -134,6 +134,40 @@ def test_the_grid_refuses_a_save_without_a_valid_token(client, filled_project, e
         assert (cell.level, cell.justification) == (2, "มีหลักฐานครบ"), token
 
 
+def test_the_grid_refuses_a_token_made_for_another_form_round_or_block(
+    client, filled_project, editor_a, head_a
+):
+    """The review's reproduction: a grid save sent with a valid token of
+    another form saw no conflict and silently overwrote a colleague's cell."""
+    from assessment import services
+    from assessment.grid import grid_token
+    from assessment.snapshots import round_cells
+
+    url = reverse("assessment:round", args=[filled_project.pk, 1])
+    client.force_login(editor_a)
+    page = client.get(url)
+    cell = page.context["cells"][0]
+    step1 = client.get(reverse("assessment:step", args=[filled_project.pk, 1])).context["snapshot_token"]
+    assessment_round = filled_project.rounds.get()
+    # The head changes the cell meanwhile.
+    services.round_cells_save(
+        project_id=filled_project.pk,
+        round_number=1,
+        user=head_a,
+        token=grid_token(round_cells(assessment_round), assessment_round=assessment_round),
+        values={cell.pk: (1, "ของหัวหน้า")},
+    )
+    other_form = grid_token(round_cells(assessment_round), assessment_round=assessment_round, form="workbook")
+    not_covering = grid_token({}, assessment_round=assessment_round)
+    for name, token in (("step 1", step1), ("workbook", other_form), ("another block", not_covering)):
+        data = {"snapshot": token, f"level-{cell.pk}": "0", f"just-{cell.pk}": TYPED}
+        response = client.post(url, data)
+        assert response.status_code == 200, name
+        assert 'id="conflict"' in response.content.decode() and TYPED in response.content.decode(), name
+        cell.refresh_from_db()
+        assert (cell.level, cell.justification) == (1, "ของหัวหน้า"), name
+
+
 def test_a_partial_grid_submission_changes_only_the_cells_it_carries(client, filled_project, editor_a):
     url = reverse("assessment:round", args=[filled_project.pk, 1])
     client.force_login(editor_a)

@@ -13,6 +13,7 @@ from django.db import close_old_connections, connection, transaction
 from assessment import services as assessment
 from assessment.access import ProjectReadOnly
 from assessment.concurrency import snapshot_token
+from assessment.grid import grid_token
 from assessment.models import Assessment, Mission, Project
 from assessment.snapshots import STEP_SECTIONS, round_cells
 from assessment.writes import lock_project
@@ -28,7 +29,7 @@ def write_paths(project, editor):
     tokens = {number: snapshot_token(STEP_SECTIONS[number].snapshot(project)) for number in (1, 3, 4)}
     latest = assessment.latest_round(project)
     cell = Assessment.objects.filter(round=latest).first()
-    grid_token = snapshot_token(round_cells(latest))
+    cells_token = grid_token(round_cells(latest), assessment_round=latest)
     plan = Plan.objects.get(project=project)
     activity = Activity.objects.filter(plan=plan).first()
     rows = [
@@ -53,7 +54,7 @@ def write_paths(project, editor):
         "grid": lambda: assessment.round_cells_save(
             project_id=project.pk,
             round_number=latest.number,
-            token=grid_token,
+            token=cells_token,
             values={cell.pk: (0, "x")},
             **common,
         ),

@@ -6,7 +6,7 @@ import pytest
 from django.urls import reverse
 
 from assessment import services as assessment
-from assessment.concurrency import snapshot_token
+from assessment.grid import grid_token
 from assessment.models import Assessment
 from assessment.snapshots import round_cells
 from certification import services as certification
@@ -28,7 +28,7 @@ def revising(submitted_project, committee_member, editor_a, django_capture_on_co
         project_id=submitted_project.pk,
         round_number=latest.number,
         user=editor_a,
-        token=snapshot_token(round_cells(latest)),
+        token=grid_token(round_cells(latest), assessment_round=latest),
         values={cell.pk: (0, "ข้อความแก้ใหม่ของหน่วยงาน") for cell in Assessment.objects.filter(round=latest)},
     )
     latest.refresh_from_db()

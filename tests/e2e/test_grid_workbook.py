@@ -9,8 +9,7 @@ from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from assessment import services
-from assessment.concurrency import snapshot_token
-from assessment.grid import cell_key
+from assessment.grid import cell_key, grid_token
 from assessment.models import Assessment
 from pso_site.demo import demo_seed
 
@@ -38,8 +37,9 @@ def test_a_round_filled_in_excel_is_previewed_and_applied(live_server, page, scr
         )
     )
     first, second = cells[0], cells[1]
-    token = snapshot_token(
-        {cell_key(first.mission_id, first.indicator_id): ("", f"{first.level} {first.justification}".strip())}
+    token = grid_token(
+        {cell_key(first.mission_id, first.indicator_id): ("", f"{first.level} {first.justification}".strip())},
+        assessment_round=first.round,
     )
     from django.contrib.auth import get_user_model
 
