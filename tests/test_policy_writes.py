@@ -336,3 +336,46 @@ def test_nobody_changes_a_second_factor_with_a_session_alone(client, people):
             if second_factor_of(user) != before:
                 changed.append((persona, "turn off with both", ""))
     assert not changed, changed
+
+
+def test_hostile_files_at_both_doors_from_every_persona(client, people, filled_project, editor_a):
+    """The workbook upload (the project's writers read it, others get 404
+    before it is read) and the public document check (anyone), each sent a
+    file of millions of cells or a PDF that inflates to 300 MiB by every
+    persona and an anonymous visitor: never a server error, nothing changes,
+    and the answer comes at once."""
+    import time
+
+    from tests.assessment.test_workbook_hostile import LEVELS, rezipped, sheet_writer
+    from tests.certification.test_document_check_bounds import inflating_pdf
+
+    client.force_login(editor_a)
+    genuine = client.get(reverse("assessment:workbook", args=[filled_project.pk, 1])).content
+    row = b"<row>" + b"<c><v>1</v></c>" * 2400 + b"</row>"
+    cells = rezipped(genuine, replace={LEVELS: sheet_writer(2334, row)})
+    pdf = inflating_pdf()
+    upload = reverse("assessment:workbook_upload", args=[filled_project.pk, 1])
+    check = reverse("verify_document")
+    before = fingerprint()
+    answers = {}
+    for persona in (None, *people):
+        client.logout()
+        if persona is not None:
+            client.force_login(people[persona])
+        started = time.perf_counter()
+        sent = io_file(cells, "round.xlsx")
+        workbook = client.post(upload, {"workbook": sent}).status_code
+        document = client.post(check, {"document": io_file(pdf, "dossier.pdf")}).status_code
+        answers[persona] = (workbook, document, round(time.perf_counter() - started, 2))
+    assert fingerprint() == before
+    assert all(
+        workbook < 500 and document < 500 and seconds < 5 for workbook, document, seconds in answers.values()
+    ), answers
+    assert answers["editor"][0] == answers["head"][0] == 400  # read, and refused with the reason
+    assert {answers[p][0] for p in ("viewer", "outsider", "committee", "auditor", "admin", "head_b")} == {404}
+
+
+def io_file(data: bytes, name: str):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(name, data)
