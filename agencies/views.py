@@ -173,7 +173,7 @@ def people_history(request):
     sources = {
         "memberships": Membership.history.select_related("history_user", "user", "agency"),
         "roles": InstituteRole.history.select_related("history_user", "user"),
-        "invitations": Invitation.history.select_related("history_user", "agency"),
+        "invitations": Invitation.history.select_related("history_user", "agency", "confirmed_by"),
     }
     context = {
         name: Paginator(queryset.order_by("-history_date", "-history_id"), 30).get_page(request.GET.get(name))
