@@ -56,14 +56,19 @@ def _change_confirmed(request, form) -> bool:
         try:
             twofactor.device_check(request.user, form.cleaned_data["current_code"])
         except twofactor.Refused as refusal:
-            audit.record(request, AccessEvent.Action.SECOND_FACTOR_FAILED)
-            if refusal.wait_seconds:
-                message = _wait_message(refusal.wait_seconds)
-            else:
-                message = _("That code is not right. Type the code your app shows now, or a recovery code.")
-            form.add_error("current_code", message)
+            _code_refused(request, form, "current_code", refusal)
             return False
     return True
+
+
+def _code_refused(request, form, field: str, refusal: "twofactor.Refused") -> None:
+    """A wrong code (or one given too soon after wrong ones): logged, and said on ``field``."""
+    audit.record(request, AccessEvent.Action.SECOND_FACTOR_FAILED)
+    if refusal.wait_seconds:
+        message = _wait_message(refusal.wait_seconds)
+    else:
+        message = _("That code is not right. Type the code your app shows now, or a recovery code.")
+    form.add_error(field, message)
 
 
 def _two_factor_page(request, form=None):
@@ -142,12 +147,7 @@ def two_factor_verify(request):
         try:
             device = twofactor.verify(request, form.cleaned_data["code"])
         except twofactor.Refused as refusal:
-            audit.record(request, AccessEvent.Action.SECOND_FACTOR_FAILED)
-            if refusal.wait_seconds:
-                message = _wait_message(refusal.wait_seconds)
-            else:
-                message = _("That code is not right. Type the code your app shows now, or a recovery code.")
-            form.add_error("code", message)
+            _code_refused(request, form, "code", refusal)
         else:
             audit.record(request, AccessEvent.Action.SECOND_FACTOR)
             if isinstance(device, StaticDevice):

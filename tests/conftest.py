@@ -77,7 +77,12 @@ def _stand_in_pdf(html: str, *, base_url=None, stylesheets=None, **options) -> b
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] >>",
     ]
-    out = bytearray(b"%PDF-1.7\n% stand-in for tests " + digest.encode() + b"\n")
+    return pdf_of(objects, comment=b"% stand-in for tests " + digest.encode())
+
+
+def pdf_of(objects: list[bytes], *, comment: bytes = b"%\xe2\xe3\xcf\xd3") -> bytes:
+    """A classic PDF (cross-reference table) of the given objects, 1 the catalogue."""
+    out = bytearray(b"%PDF-1.7\n" + comment + b"\n")
     offsets = []
     for number, body in enumerate(objects, start=1):
         offsets.append(len(out))

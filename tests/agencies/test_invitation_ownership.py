@@ -150,7 +150,9 @@ def test_the_secret_leaves_the_address_and_no_log_keeps_it(
 def test_a_person_with_an_account_accepts_an_e_mail_invitation_with_it(
     client, agency_a, head_a, outsider, django_capture_on_commit_callbacks
 ):
-    link = email_invite(agency_a, head_a, "b.editor@example.org", "viewer", django_capture_on_commit_callbacks)
+    link = email_invite(
+        agency_a, head_a, "b.editor@example.org", "viewer", django_capture_on_commit_callbacks
+    )
     client.force_login(outsider)
     client.get(link)
     page = client.get(JOIN).content.decode()
@@ -172,7 +174,9 @@ def new_agency(db):
 def test_nobody_accepts_an_invitation_they_made_or_confirmed(
     client, standards_admin, second_standards_admin, new_agency, django_capture_on_commit_callbacks
 ):
-    invitation = services.first_head_invite(agency=new_agency, username="head@new.example", by=standards_admin)
+    invitation = services.first_head_invite(
+        agency=new_agency, username="head@new.example", by=standards_admin
+    )
     with django_capture_on_commit_callbacks(execute=True):
         services.invitation_confirm(invitation_id=invitation.pk, by=second_standards_admin)
     link = link_in_last_mail()

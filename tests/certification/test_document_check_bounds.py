@@ -19,6 +19,7 @@ from django.utils import timezone
 from certification import verification
 from certification.models import IssuedDossier
 from pso_site.lib import signing
+from tests.conftest import pdf_of
 
 pytestmark = pytest.mark.django_db
 
@@ -27,24 +28,9 @@ SECONDS_ALLOWED = 5
 PEAK_ALLOWED = 150 * MiB
 
 
-def pdf_with(objects: list[bytes]) -> bytes:
-    """A classic PDF (cross-reference table) of the given objects, 1 the catalogue."""
-    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
-    for number, body in enumerate(objects, start=1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n%s\nendobj\n" % (number, body)
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    for offset in offsets:
-        out += b"%010d 00000 n \n" % offset
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    return bytes(out)
-
-
 def carrying(stream: bytes, filters: bytes = b"/Filter /FlateDecode") -> bytes:
     """A one-page PDF that embeds ``project.json`` as the given stream."""
-    return pdf_with(
+    return pdf_of(
         [
             b"<< /Type /Catalog /Pages 2 0 R"
             b" /Names << /EmbeddedFiles << /Names [(project.json) 4 0 R] >> >> >>",
@@ -69,7 +55,7 @@ def inflating_pdf(inflated: int = 300 * MiB) -> bytes:
 
 def nesting_pdf(depth: int = 100_000) -> bytes:
     """A name tree nested far deeper than any parser's stack."""
-    return pdf_with(
+    return pdf_of(
         [
             b"<< /Type /Catalog /Pages 2 0 R /Names << /EmbeddedFiles << /Names [(project.json) "
             + b"[" * depth

@@ -18,7 +18,6 @@ from django.core.management import call_command
 from django.test import override_settings
 from django.urls import reverse
 
-from certification import services
 from certification.archive import archive_export, project_archive_import
 from certification.models import Certificate, IssuedDossier
 from pso_site.lib import signing
@@ -27,14 +26,6 @@ from tests.certification.test_archive import empty_installation
 from tests.conftest import _stand_in_pdf
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def certified(submitted_project, committee_member, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.project_decide(project_id=submitted_project.pk, user=committee_member, kind="certify")
-    submitted_project.refresh_from_db()
-    return submitted_project
 
 
 @pytest.fixture

@@ -29,14 +29,6 @@ from tests.certification.test_archive import empty_installation
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def certified(submitted_project, committee_member, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        services.project_decide(project_id=submitted_project.pk, user=committee_member, kind="certify")
-    submitted_project.refresh_from_db()
-    return submitted_project
-
-
 def decision_dossier(project) -> IssuedDossier:
     return IssuedDossier.objects.get(project=project, kind="dossier", occasion="decision")
 

@@ -38,7 +38,12 @@ def test_a_round_filled_in_excel_is_previewed_and_applied(live_server, page, scr
     )
     first, second = cells[0], cells[1]
     token = grid_token(
-        {cell_key(first.mission_id, first.indicator_id): ("", f"{first.level} {first.justification}".strip())},
+        {
+            cell_key(first.mission_id, first.indicator_id): (
+                "",
+                f"{first.level} {first.justification}".strip(),
+            )
+        },
         assessment_round=first.round,
     )
     from django.contrib.auth import get_user_model

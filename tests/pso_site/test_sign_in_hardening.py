@@ -156,7 +156,9 @@ def test_the_password_change_page_is_no_way_round_the_sign_in_throttles(client, 
     assert "Wait 1 second" in waiting.content.decode()
     editor_a.refresh_from_db()
     assert editor_a.check_password("pw-editor_a")
-    assert AccessEvent.objects.filter(username="editor_a", action=AccessEvent.Action.SIGN_IN_FAILED).count() >= 2
+    assert (
+        AccessEvent.objects.filter(username="editor_a", action=AccessEvent.Action.SIGN_IN_FAILED).count() >= 2
+    )
     wait_passes("editor_a")
     assert client.post(url, {"old_password": "pw-editor_a", **new}).status_code == 302
     editor_a.refresh_from_db()
