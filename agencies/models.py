@@ -49,6 +49,15 @@ class Agency(BilingualName):
         return self.name
 
 
+def agency_code_suggested() -> str:
+    """A free code for a new agency when nobody typed one (``agency-0042``):
+    codes are in web addresses, which Thai names cannot be."""
+    number = Agency.objects.count() + 1
+    while Agency.objects.filter(code=f"agency-{number:04d}").exists():
+        number += 1
+    return f"agency-{number:04d}"
+
+
 class Cohort(models.Model):
     name = models.CharField(_("name"), max_length=200, unique=True)
     signed_on = models.DateField(_("agreement signed on"))

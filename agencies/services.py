@@ -143,6 +143,22 @@ def membership_remove(*, agency: Agency, membership_id: int, by) -> Membership:
     return membership
 
 
+# Agencies --------------------------------------------------------------------------
+
+
+@transaction.atomic
+def agency_create(*, values: dict, by, head_email: str = "", base_url: str = "") -> Agency:
+    """A new agency (the standards administrator, on its page), and the
+    invitation of its first head when an address is given: it waits for a
+    second institute person's confirmation like any first head's."""
+    if not institute_role_now(by, InstituteRole.Role.STANDARDS_ADMIN):
+        raise Http404("No such page.")
+    agency = Agency.objects.create(**values)
+    if head_email:
+        first_head_invite(agency=agency, username=head_email, by=by, base_url=base_url)
+    return agency
+
+
 # Invitations ----------------------------------------------------------------------
 
 

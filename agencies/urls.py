@@ -5,6 +5,7 @@ from agencies import twofactor_views, views
 app_name = "agencies"
 
 urlpatterns = [
+    path("agencies/new/", views.agency_create, name="agency_create"),
     path("agencies/<slug:code>/members/", views.members, name="members"),
     path("agencies/<slug:code>/members/<int:membership_id>/", views.member_change, name="member_change"),
     path(

@@ -5,7 +5,7 @@ administrator invites an agency's first head and reads who granted what."""
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import PasswordChangeView
+from django.contrib.auth.views import LoginView, PasswordChangeView
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,7 +16,15 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from agencies import services
 from agencies.access import get_agency_for_user, membership_for, require_institute_role
-from agencies.forms import CheckedPasswordChangeForm, FirstHeadForm, InvitationForm, JoinForm, MemberRoleForm
+from agencies.forms import (
+    AgencyForm,
+    CheckedPasswordChangeForm,
+    FirstHeadForm,
+    InvitationForm,
+    JoinForm,
+    MemberRoleForm,
+    SignInForm,
+)
 from agencies.models import Agency, InstituteRole, Invitation, Membership, Notification
 
 
@@ -120,6 +128,33 @@ def invitation_answer(request, invitation_id: int):
     except services.RoleRefused as refusal:
         messages.error(request, refusal.message)
     return redirect("home")
+
+
+@login_required
+def agency_create(request):
+    """The standards administrator creates an agency, and may invite its head."""
+    require_institute_role(request.user, InstituteRole.Role.STANDARDS_ADMIN)
+    form = AgencyForm(request.POST if request.method == "POST" else None)
+    if request.method == "POST" and form.is_valid():
+        values = {name: value for name, value in form.cleaned_data.items() if name != "head_email"}
+        try:
+            agency = services.agency_create(
+                values=values, by=request.user, head_email=form.cleaned_data["head_email"]
+            )
+        except services.RoleRefused as refusal:
+            form.add_error("head_email", refusal.message)
+        else:
+            message = _("Agency %(name)s created (code %(code)s).") % {
+                "name": agency.name_th,
+                "code": agency.code,
+            }
+            if form.cleaned_data["head_email"]:
+                message += " " + _(
+                    "The invitation of its head waits for another standards administrator's confirmation."
+                )
+            messages.success(request, message)
+            return redirect("agencies:people_history")
+    return render(request, "agencies/agency_create.html", {"form": form})
 
 
 @login_required
@@ -252,7 +287,11 @@ def invitation_join(request):
         request.session.pop(INVITATION_SESSION_KEY, None)
         return render(request, "agencies/invitation_gone.html", status=404)
     signed_in = request.user.is_authenticated
-    form = None if signed_in else JoinForm(request.POST if request.method == "POST" else None)
+    form = (
+        None
+        if signed_in
+        else JoinForm(request.POST if request.method == "POST" else None, email=invitation.email)
+    )
     if request.method == "POST":
         try:
             if signed_in:
@@ -289,3 +328,9 @@ class PasswordChange(PasswordChangeView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
+
+
+class SignIn(LoginView):
+    """Django's sign-in, with a username or the account's e-mail address."""
+
+    authentication_form = SignInForm

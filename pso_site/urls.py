@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from agencies.views import PasswordChange
+from agencies.views import PasswordChange, SignIn
 from certification.views.certificates import institute_certificate, verify, verify_document, verify_lookup
 from pso_site import health, views
 
@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("plans.urls")),
     path("", include("certification.urls")),
     path("", include("agencies.urls")),
+    path("accounts/login/", SignIn.as_view(), name="login"),
     path("accounts/password_change/", PasswordChange.as_view(), name="password_change"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),

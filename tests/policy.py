@@ -119,6 +119,7 @@ POLICY = {
     "agencies:member_change": POST_ONLY_SIGNED_IN,
     "agencies:invitation_withdraw": POST_ONLY_SIGNED_IN,
     "agencies:first_head": row("login", 404, 404, 404, 404, 404, 404, 404, 200),
+    "agencies:agency_create": row("login", 404, 404, 404, 404, 404, 404, 404, 200),
     "agencies:invitation_answer": POST_ONLY_SIGNED_IN,
     "agencies:invitation_resend": POST_ONLY_SIGNED_IN,
     # An e-mailed invitation link that does not exist (or no longer works).

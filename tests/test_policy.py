@@ -163,6 +163,7 @@ def world(
         "agencies:member_change": {"code": agency_a.code, "membership_id": membership.pk},
         "agencies:invitation_withdraw": {"code": agency_a.code, "invitation_id": invitation.pk},
         "agencies:first_head": {"code": agency_a.code},
+        "agencies:agency_create": {},
         "agencies:invitation_answer": {"invitation_id": invitation.pk},
         "agencies:invitation_resend": {"code": agency_a.code, "invitation_id": invitation.pk},
         "agencies:invitation_welcome": {"secret": "no-such-link"},

@@ -113,6 +113,7 @@ def test_the_standards_administrators_pages_stay_within_the_cap(
             reverse("catalogue"),
             reverse("agencies:people_history"),
             reverse("agencies:first_head", args=[agency_b.code]),
+            reverse("agencies:agency_create"),
             reverse("agencies:two_factor"),
             reverse("agencies:two_factor_setup"),
         ],
