@@ -25,6 +25,7 @@ def register() -> None:
             ReviewCriterion,
             lambda r: r.review.project_id,
             lambda r: _("Committee level: %(criterion)s") % {"criterion": r.criterion.name_th},
+            frozenset({"carried_over"}),
             sealed=lambda r: decision_seal(r.review_id),
         ),
         HistorySource(

@@ -58,6 +58,9 @@ class ReviewCriterion(models.Model):
     level = models.DecimalField(_("committee level"), max_digits=3, decimal_places=2, null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
     step = models.PositiveSmallIntegerField(_("step concerned"), default=6)
+    # A later review starts from the committee's previous level and comment,
+    # marked so until the committee changes them.
+    carried_over = models.BooleanField(_("carried over from the previous review"), default=False)
 
     history = HistoricalRecords()
 

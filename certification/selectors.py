@@ -3,6 +3,7 @@
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.fields.json import KT
 
+from agencies.models import Membership
 from assessment.models import Project
 from certification.models import Decision, IssuedDossier, ReviewCriterion
 
@@ -39,13 +40,13 @@ def open_requests(project_ids) -> dict[int, int]:
 def agency_changes_since(project, asked):
     """What the agency changed after the committee asked for changes
     (``asked``, a decision) and before it submitted again, newest first: the
-    project's readable history without the committee's own entries (the
-    decision) and the resubmission itself."""
+    project's readable history as the agency's members wrote it — not the
+    committee's entries, nor what the system recorded itself (a dossier
+    built, the progress stored) — until the resubmission."""
     from assessment import history
 
-    changes = (
-        history.project_changes(project).filter(at__gt=asked.decided_at).exclude(user_id=asked.decided_by_id)
-    )
+    members = Membership.objects.filter(agency_id=project.agency_id).values("user_id")
+    changes = history.project_changes(project).filter(at__gt=asked.decided_at, user_id__in=members)
     if project.submitted_at and project.submitted_at > asked.decided_at:
         changes = changes.filter(at__lt=project.submitted_at)
     return changes

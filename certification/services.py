@@ -88,14 +88,28 @@ def project_submit(*, project_id: int, user, submitted_at=None) -> Project:
 
 def review_create(*, project: Project, user=None) -> Review:
     """The committee's review of this submission, created with it: a row per
-    criterion, each empty (the committee starts from the agency's levels)."""
+    criterion. The first starts empty (the committee starts from the
+    agency's levels); a later one from the committee's previous levels,
+    comments and overall comment, marked as carried over."""
     last = project.reviews.order_by("-number").first()
-    review = Review.objects.create(project=project, number=(last.number + 1) if last else 1, started_by=None)
+    previous = {row.criterion_id: row for row in review_rows(last)} if last else {}
+    review = Review.objects.create(
+        project=project,
+        number=(last.number + 1) if last else 1,
+        started_by=None,
+        overall_comment=last.overall_comment if last else "",
+    )
     ReviewCriterion.objects.bulk_create(
-        ReviewCriterion(review=review, criterion=criterion)
+        ReviewCriterion(review=review, criterion=criterion, **_carried(previous.get(criterion.pk)))
         for criterion in ProjectCriterion.objects.filter(project=project)
     )
     return review
+
+
+def _carried(row: ReviewCriterion | None) -> dict:
+    if row is None or (row.level is None and not row.comment):
+        return {}
+    return {"level": row.level, "comment": row.comment, "step": row.step, "carried_over": True}
 
 
 # The committee's review --------------------------------------------------------
@@ -212,7 +226,8 @@ def _review_rows_save(
         row = rows[item.criterion_id]
         if (row.level, row.comment, row.step) != (item.level, item.comment, item.step):
             row.level, row.comment, row.step = item.level, item.comment, item.step
-            row.save(update_fields=["level", "comment", "step"])
+            row.carried_over = False  # the committee's own for this review now
+            row.save(update_fields=["level", "comment", "step", "carried_over"])
     if project.status == Project.Status.SUBMITTED:
         project.status = Project.Status.UNDER_REVIEW
         project.save(update_fields=["status", "updated_at"])
