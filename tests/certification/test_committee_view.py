@@ -4,9 +4,8 @@ changed since it asked for changes."""
 import pytest
 from django.urls import reverse
 
-from assessment import services
 from certification.services import project_submit
-from tests.utils import decide
+from tests.utils import decide, page_form_data
 
 pytestmark = pytest.mark.django_db
 
@@ -44,12 +43,10 @@ def test_the_committee_sees_what_changed_since_it_asked(
     client, sent_back, head_a, editor_a, committee_member, django_capture_on_commit_callbacks
 ):
     project = sent_back
-    services.vision_save(
-        project_id=project.pk,
-        user=editor_a,
-        token=client_token(client, editor_a, project),
-        vision="วิสัยทัศน์ที่แก้ไขตามคณะกรรมการ",
-    )
+    client.force_login(editor_a)  # as the agency does, through the page
+    step1 = reverse("assessment:step", args=[project.pk, 1])
+    data = page_form_data(client.get(step1), "form")
+    client.post(step1, {**data, "vision": "วิสัยทัศน์ที่แก้ไขตามคณะกรรมการ"})
     with django_capture_on_commit_callbacks(execute=True):
         project_submit(project_id=project.pk, user=head_a)
     client.force_login(committee_member)
