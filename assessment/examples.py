@@ -49,19 +49,19 @@ def lampang_help(number: int) -> dict | None:
     if number == 1:
         return {"text": data["step1_vision"]}
     if number == 2:
-        return {"text": data["step2_mission_statement"], "items": data["step2_goals"][:5]}
+        return {"text": data["step2_mission_statement"], "entries": data["step2_goals"][:5]}
     if number == 3:
         missions = data["step3_missions"]
         return {
             "budgets": data["step3_category_budgets"],
-            "items": [f"{m['code']} {m['name']} · {m['points']}" for m in missions[:6]],
+            "entries": [f"{m['code']} {m['name']} · {m['points']}" for m in missions[:6]],
             "more": len(missions) - 6,
         }
     if number == 4:
-        return {"items": [f"{c['name']} · {c['weight']}" for c in data["step4_criterion_weights"]]}
+        return {"entries": [f"{c['name']} · {c['weight']}" for c in data["step4_criterion_weights"]]}
     if number == 5:
         code, conditions = next(iter(CONDITIONS.items()))
-        return {"items": [f"{level}: {text}" for level, text in enumerate(conditions)], "criterion": code}
+        return {"entries": [f"{level}: {text}" for level, text in enumerate(conditions)], "criterion": code}
     return None
 
 
