@@ -12,7 +12,7 @@ from agencies.access import get_agency_for_user
 from assessment import history, services
 from assessment.access import get_project_for_user
 from assessment.forms import ProjectCreateForm
-from assessment.frame import overview_context, project_frame
+from assessment.frame import overview_context, project_frame, step_address
 
 HISTORY_PAGE_SIZE = 50
 
@@ -46,8 +46,14 @@ def project_create(request, code: str):
 def project_detail(request, pk: int):
     project = get_project_for_user(request.user, pk)
     context = project_frame(request, project)
-    context["rounds"] = context["state"].rounds
-    context.update(overview_context(context["state"]))
+    state = context["state"]
+    context["rounds"] = state.rounds
+    context.update(overview_context(state))
+    # Where the work goes on: the first step that is not complete, for those who may do it.
+    pending = next((step for step in state.steps if not step.is_complete), None)
+    if pending is not None and project.is_editable and state.can_edit:
+        context["next_step"] = pending
+        context["next_step_url"] = step_address(project, pending.number)
     return render(request, "assessment/project.html", context)
 
 

@@ -110,3 +110,16 @@ def test_a_submitted_project_refuses_agency_writes_with_a_message(client, filled
     )
     assert "ไม่สามารถแก้ไข" in response.content.decode()
     assert snapshot(filled_project) == before
+
+
+def test_the_project_page_leads_to_the_first_step_to_do(client, project, editor_a, viewer_a):
+    """A new project's primary button continues the work (issue 23: it was
+    "see the results", of a project with no round); a reader gets no such button."""
+    from django.urls import reverse
+
+    client.force_login(editor_a)
+    page = client.get(reverse("assessment:project", args=[project.pk])).content.decode()
+    assert 'id="continue"' in page and reverse("assessment:step", args=[project.pk, 1]) in page
+    assert "ดูผลการประเมิน" not in page  # no round yet: no button to see results
+    client.force_login(viewer_a)
+    assert 'id="continue"' not in client.get(reverse("assessment:project", args=[project.pk])).content.decode()
