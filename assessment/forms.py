@@ -390,7 +390,7 @@ class WeightsForm(forms.Form):
                 initial=criterion.weight,
                 min_value=Decimal("0.01"),
                 max_value=Decimal("100"),
-                widget=forms.NumberInput(attrs={"step": "0.01", "class": "weight-input"}),
+                widget=forms.NumberInput(attrs={"step": "0.01", "class": "form-control weight-input"}),
                 error_messages={
                     "required": _("Give this criterion a weight."),
                     "min_value": _("A weight must be more than 0."),
@@ -399,7 +399,16 @@ class WeightsForm(forms.Form):
             )
 
     def rows(self):
-        return [(c, self[f"weight_{c.code}"]) for c in self.criteria]
+        """(criterion, field) for the table, whose row names the criterion: a
+        field refused is marked for the eye as well as in words."""
+        rows = []
+        for criterion in self.criteria:
+            field = self[f"weight_{criterion.code}"]
+            if field.errors:
+                field.field.widget.attrs["class"] = "form-control weight-input is-invalid"
+                field.field.widget.attrs["aria-invalid"] = "true"
+            rows.append((criterion, field))
+        return rows
 
     def weights(self) -> dict[str, Decimal]:
         return {c.code: self.cleaned_data.get(f"weight_{c.code}") for c in self.criteria}

@@ -99,3 +99,20 @@ def test_equal_weights_add_up_to_exactly_100_and_wait_to_be_saved(client, projec
     weights = [Decimal(form[f"weight_{c.code}"].value()) for c in project.criteria.order_by("order")]
     assert sum(weights) == 100 and max(weights) - min(weights) <= Decimal("0.01")
     assert 'id="next-step"' in page.content.decode()
+
+
+def test_each_criterion_is_named_once_and_a_refused_weight_says_why(client, filled_project, editor_a):
+    """Issue 23: step 4 printed each criterion twice (the row's name and the field's label)."""
+    from django.urls import reverse
+
+    client.force_login(editor_a)
+    url = reverse("assessment:step", args=[filled_project.pk, 4])
+    page = client.get(url).content.decode()
+    criterion = filled_project.criteria.order_by("order").first()
+    table = page[page.index("<tbody>") : page.index("</tbody>")]
+    assert table.count(criterion.name) == 1 and table.count("<label") == filled_project.criteria.count()
+    response = client.get(url)
+    data = {"snapshot": response.context["snapshot_token"]}
+    data.update({f"weight_{c.code}": "0" for c in filled_project.criteria.all()})
+    page = client.post(url, data).content.decode()
+    assert "is-invalid" in page and "invalid-feedback" in page
