@@ -13,7 +13,7 @@ from functools import cached_property
 
 from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from agencies.catalogue import catalogue_steps
 from agencies.models import Membership
@@ -98,10 +98,17 @@ def overview_context(state: "ProjectState") -> dict:
 
 
 def first_problem(problems: list[str]) -> str:
+    """The first problem, and how many other problems there are — said as
+    problems, not as one more item of the first one's list."""
     if not problems:
         return ""
     extra = len(problems) - 1
-    return problems[0] + (_(" (and %(count)s more)") % {"count": extra} if extra else "")
+    if not extra:
+        return problems[0]
+    more = ngettext(
+        "%(count)s other problem to fix in this step", "%(count)s other problems to fix in this step", extra
+    )
+    return f"{problems[0]} ({more % {'count': extra}})"
 
 
 class ProjectState:

@@ -91,3 +91,15 @@ def test_an_example_is_copied_into_a_new_indicator_to_adapt_and_save(client, pro
     assert response.status_code == 200 and not Indicator.objects.exists()  # nothing saved yet
     copied = response.content.decode()
     assert "มีข้อมูลครบทุกเรื่องที่ต้องใช้ในการปฏิบัติภารกิจ" in copied  # the Lampang level-3 condition
+
+
+def test_more_problems_of_a_step_are_said_as_problems_not_as_items():
+    """Issue 23: "(and 1 more)" after a list of criteria read as a seventh criterion."""
+    from django.utils import translation
+
+    from assessment.frame import first_problem
+
+    with translation.override("th"):
+        said = first_problem(["ไม่มีแผนครอบคลุมเกณฑ์: ก, ข", "แผนที่ไม่มีกิจกรรม: แผน 1"])
+    assert said == "ไม่มีแผนครอบคลุมเกณฑ์: ก, ข (และยังมีอีก 1 เรื่องที่ต้องแก้ในขั้นตอนนี้)"
+    assert first_problem(["one"]) == "one" and first_problem([]) == ""
