@@ -121,6 +121,19 @@ def _readiness(state) -> Readiness:
             )
         )
     step8_url = reverse("plans:step", args=[project.pk, 8])
+    step8 = state.step(8)
+    if step8 is not None:
+        # Step 8's own state, said here too (it does not block the request):
+        # the checklist and the step never disagree.
+        items.append(
+            ReadinessItem(
+                _("Step %(number)s: %(name)s is complete") % {"number": step8.number, "name": step8.name},
+                step8.state == COMPLETE,
+                False,
+                step8.url,
+                step8.missing,
+            )
+        )
     blocked = blocked_without_note(activities)
     items.append(
         ReadinessItem(

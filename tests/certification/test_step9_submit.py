@@ -89,3 +89,21 @@ def test_the_head_submits_and_the_committee_is_notified(
     assert ready_project.submitted_by == head_a and ready_project.submitted_at
     assert len(mail.outbox) == 1 and mail.outbox[0].to == ["committee@example.go.th"]
     assert "P.S.O. 1101" in mail.outbox[0].subject
+
+
+def test_the_checklist_says_what_step_8_says(client, ready_project, head_a):
+    """Issue 23: step 8 said short-term activities were open while the
+    checklist said nothing of them. Step 8's state is now a line of the
+    checklist (a warning: it does not block the request)."""
+    from django.urls import reverse
+
+    from plans.models import Activity, ProgressUpdate
+
+    ProgressUpdate.objects.filter(activity__phase=Activity.Phase.SHORT).delete()
+    client.force_login(head_a)
+    page = client.get(reverse("certification:step9", args=[ready_project.pk]))
+    readiness = page.context["readiness"]
+    step8 = [item for item in readiness.items if item.url == reverse("plans:step", args=[ready_project.pk, 8])]
+    line = next(item for item in step8 if "8" in str(item.label))
+    assert not line.ok and not line.blocking and line.detail
+    assert readiness.ready  # a warning, not a block

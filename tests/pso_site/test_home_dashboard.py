@@ -62,3 +62,9 @@ def test_the_committee_comments_to_answer_are_counted(client, submitted_project,
     submitted_project.refresh_from_db()
     assert submitted_project.status == Project.Status.CHANGES_REQUESTED
     assert "ความเห็นของคณะกรรมการที่ต้องตอบ 2 ข้อ" in home(client, head_a)
+
+
+def test_a_submitted_or_certified_project_shows_its_status_not_steps_left(client, submitted_project, head_a):
+    """Issue 23: after certification the home page still said "8 of 9 steps"."""
+    page = home(client, head_a)
+    assert "project-progress" not in page and "ขั้นตอนเสร็จแล้ว" not in page
