@@ -71,3 +71,13 @@ def test_a_revoked_certificate_says_so(client, submitted_project, committee_memb
     certificate_revoke(certificate_id=certificate.pk, user=committee_member, reason="ยกเลิกตามคำสั่ง")
     client.force_login(head_a)
     assert "ใบรับรองถูกเพิกถอน" in client.get(reverse("home")).content.decode()  # revoked
+
+
+def test_the_certificate_page_explains_the_year_in_its_number(client, certified, head_a):
+    """Issue 23: the number carries the calendar year it takes effect, beside a fiscal-year project."""
+    from django.urls import reverse
+
+    client.force_login(head_a)
+    page = client.get(reverse("certification:certificate", args=[certified.pk])).content.decode()
+    year = certified.certificate.valid_from.year + 543
+    assert f"ปีในเลขที่ใบรับรอง ({year})" in page and str(year) in certified.certificate.number
