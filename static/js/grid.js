@@ -68,32 +68,66 @@
       dirty = true;
       if (event.type === "input") return;
       var th = input.closest("th");
-      var col = Array.prototype.indexOf.call(th.parentNode.children, th) - 1;
       var isLevel = input.classList.contains("fill-level");
-      // Cells that hold something are replaced only when the person says so.
+      // Cells that hold something are replaced only when the person says so:
+      // three answers (replace them too, only the empty cells, cancel), asked
+      // in the column's header rather than by a dialog whose Cancel fills anyway.
       var held = parseInt(isLevel ? th.dataset.filledLevels : th.dataset.filledTexts, 10) || 0;
       var overwrite = th.querySelector(".fill-overwrite");
-      var replace = overwrite.value === "1";
-      if (held > 0 && !replace) {
-        var question = isLevel ? table.dataset.overwriteLevels : table.dataset.overwriteTexts;
-        replace = window.confirm(question.replace("{n}", held));
-        overwrite.value = replace ? "1" : "";
+      if (held > 0 && overwrite.value !== "1") {
+        ask(th, input, isLevel, held);
+        return;
       }
-      table.querySelectorAll('td[data-col="' + col + '"]').forEach(function (td) {
-        var field = td.querySelector(isLevel ? ".level-select" : ".just-input");
-        if (!field) return;
-        // Never a cell the person changed by hand (as the server does).
-        if (isChanged(td) && !td.hasAttribute("data-filled")) return;
-        var empty = isLevel ? initialLevel(field) === "" : field.defaultValue.trim() === "";
-        if (!empty && !replace) return;
-        field.value = input.value;
-        td.setAttribute("data-filled", "");
-        if (isLevel) td.classList.remove("empty");
-        markChanged(td);
-      });
-      // The fill stays in the form: the server applies it to the missions of
-      // the other blocks, except cells changed by hand.
+      fillColumn(th, input, isLevel, overwrite.value === "1");
     }
+  }
+
+  function ask(th, input, isLevel, held) {
+    var choice = th.querySelector(".fill-choice");
+    var question = isLevel ? table.dataset.overwriteLevels : table.dataset.overwriteTexts;
+    choice.querySelector(".fill-question").textContent = question.replace("{n}", held);
+    choice.hidden = false;
+    choice.pendingInput = input;
+    choice.pendingLevel = isLevel;
+    choice.querySelector(".fill-replace").focus();
+  }
+
+  table.addEventListener("click", function (event) {
+    var button = event.target.closest(".fill-replace, .fill-empty, .fill-cancel");
+    if (!button) return;
+    var choice = button.closest(".fill-choice");
+    var th = choice.closest("th");
+    var input = choice.pendingInput;
+    choice.hidden = true;
+    if (!input) return;
+    if (button.classList.contains("fill-cancel")) {
+      input.value = "";  // nothing filled, nothing sent
+      input.focus();
+      return;
+    }
+    var replace = button.classList.contains("fill-replace");
+    th.querySelector(".fill-overwrite").value = replace ? "1" : "";
+    fillColumn(th, input, choice.pendingLevel, replace);
+    input.focus();
+  });
+
+  function fillColumn(th, input, isLevel, replace) {
+    var col = Array.prototype.indexOf.call(th.parentNode.children, th) - 1;
+    dirty = true;
+    table.querySelectorAll('td[data-col="' + col + '"]').forEach(function (td) {
+      var field = td.querySelector(isLevel ? ".level-select" : ".just-input");
+      if (!field) return;
+      // Never a cell the person changed by hand (as the server does).
+      if (isChanged(td) && !td.hasAttribute("data-filled")) return;
+      var empty = isLevel ? initialLevel(field) === "" : field.defaultValue.trim() === "";
+      if (!empty && !replace) return;
+      field.value = input.value;
+      td.setAttribute("data-filled", "");
+      if (isLevel) td.classList.remove("empty");
+      markChanged(td);
+    });
+    // The fill stays in the form: the server applies it to the missions of
+    // the other blocks, except cells changed by hand.
   }
   table.addEventListener("change", onEdit);
   table.addEventListener("input", onEdit);
