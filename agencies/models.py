@@ -180,7 +180,7 @@ class Invitation(models.Model):
     # E-mail invitations: the address (also in ``username`` until accepted),
     # the SHA-256 of the link's secret, and when the link stops working.
     email = models.EmailField(_("e-mail"), blank=True)
-    token_hash = models.CharField(max_length=64, blank=True, db_index=True, editable=False)
+    token_hash = models.CharField(_("link hash"), max_length=64, blank=True, db_index=True, editable=False)
     expires_at = models.DateTimeField(_("link valid until"), null=True, blank=True)
     # A username invitation belongs to the account that had the username
     # when it was made (none: nobody can answer it); an e-mail invitation
@@ -374,7 +374,12 @@ class AccessEvent(models.Model):
 
     at = models.DateTimeField(_("when"), auto_now_add=True, db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     username = models.CharField(_("username"), max_length=150, blank=True)
     action = models.CharField(_("action"), max_length=20, choices=Action.choices)
@@ -399,7 +404,9 @@ class Person(models.Model):
         THAI = "th", "ภาษาไทย"
         ENGLISH = "en", "English"
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="person")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, verbose_name=_("account"), on_delete=models.CASCADE, related_name="person"
+    )
     language = models.CharField(_("language"), max_length=5, choices=Language.choices, default=Language.THAI)
 
     class Meta:
@@ -414,7 +421,12 @@ class Notification(models.Model):
     """What happened that concerns a person (the same events as the
     e-mails), read in the app; unread until they open it."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notifications")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        on_delete=models.CASCADE,
+        related_name="notifications",
+    )
     title = models.CharField(_("title"), max_length=300)
     url = models.CharField(_("address"), max_length=300)
     created_at = models.DateTimeField(_("when"), auto_now_add=True)

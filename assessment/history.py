@@ -23,9 +23,11 @@ from django.apps import apps
 from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from assessment.evidence import ALLOWED as ALLOWED_UPLOADS
 from assessment.models import (
     Assessment,
     AssessmentRound,
@@ -37,6 +39,7 @@ from assessment.models import (
     ProjectCriterion,
 )
 from pso_site.lib.dates import format_date, format_datetime
+from pso_site.lib.files import StoredFile
 
 # Fields that are bookkeeping, not something a person changed.
 IGNORED_FIELDS = {
@@ -47,6 +50,11 @@ IGNORED_FIELDS = {
     "is_complete",
     "built_at",
     "error",
+}
+# The kind of an uploaded file by the extension people know it by (the
+# first one accepted for its media type: JPG rather than JPEG).
+FILE_KINDS = {
+    media_type: extension.upper() for extension, (media_type, _bytes) in reversed(ALLOWED_UPLOADS.items())
 }
 ACTIONS = {"+": gettext_lazy("created"), "~": gettext_lazy("changed"), "-": gettext_lazy("deleted")}
 LONG_TEXT = 80
@@ -156,7 +164,13 @@ def _cell_subject(cell: Assessment) -> str:
 
 def register_assessment_sources() -> None:
     for source in (
-        HistorySource(Project, lambda p: p.pk, lambda p: _("Project")),
+        HistorySource(
+            Project,
+            lambda p: p.pk,
+            lambda p: _("Project"),
+            # Bookkeeping the system keeps (not in the raw history either).
+            frozenset({"recorded_people", "progress"}),
+        ),
         HistorySource(
             ProjectCriterion, lambda c: c.project_id, lambda c: _("Criterion %(name)s") % {"name": c.name_th}
         ),
@@ -355,6 +369,8 @@ def _display(model_field, value) -> str:
         return "—"
     if model_field is None or model_field.is_relation:
         return str(value)
+    if issubclass(model_field.model, StoredFile) and model_field.name in ("size", "content_type"):
+        return _stored_file_display(model_field.name, value)
     if model_field.choices:
         return str(dict(model_field.flatchoices).get(_typed(model_field, value), value))
     if isinstance(model_field, models.BooleanField):
@@ -364,6 +380,14 @@ def _display(model_field, value) -> str:
     if isinstance(model_field, models.DateField):
         return format_date(datetime.date.fromisoformat(value))
     return str(value)
+
+
+def _stored_file_display(name: str, value) -> str:
+    """An uploaded file's size in bytes, KB or MB, and its kind by the
+    extension people know it by (PDF, DOCX) rather than its media type."""
+    if name == "size":
+        return filesizeformat(int(value)) if str(value).isdigit() else str(value)
+    return FILE_KINDS.get(value, str(value))
 
 
 def _typed(model_field, value):

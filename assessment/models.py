@@ -73,16 +73,23 @@ class Project(models.Model):
     )
 
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # People of an imported archive who have no account here, by the field
     # they fill (assessment/people.py): {"<model>:<id>:<field>": {username, name}}.
-    recorded_people = models.JSONField(default=dict, blank=True, editable=False)
+    recorded_people = models.JSONField(
+        _("people of an imported archive"), default=dict, blank=True, editable=False
+    )
     # Where the project stands in the nine steps (assessment/progress.py):
     # {"done", "total", "next", "next_state", "missing": {"th", "en"}, "target"}.
-    progress = models.JSONField(default=dict, blank=True, editable=False)
+    progress = models.JSONField(_("progress through the steps"), default=dict, blank=True, editable=False)
 
     history = HistoricalRecords(excluded_fields=["recorded_people", "progress"])
 
@@ -146,9 +153,16 @@ class ProjectCriterion(BilingualName):
     """The project's own copy of a catalogue criterion, with its weight (step 4)
     and target level (step 7). Catalogue edits never reach it."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="criteria")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="criteria"
+    )
     source = models.ForeignKey(
-        Criterion, null=True, blank=True, on_delete=models.SET_NULL, related_name="project_copies"
+        Criterion,
+        verbose_name=_("catalogue criterion"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="project_copies",
     )
     code = models.SlugField(_("code"), max_length=40)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -179,7 +193,9 @@ class ProjectCriterion(BilingualName):
 
 
 class Mission(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="missions")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="missions"
+    )
     code = models.CharField(_("number"), max_length=20, blank=True)
     name = models.CharField(_("mission"), max_length=300)
     category = models.CharField(_("category"), max_length=10, choices=MissionCategory.choices)
@@ -204,7 +220,9 @@ class Mission(models.Model):
 
 
 class Indicator(models.Model):
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="indicators")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="indicators"
+    )
     criterion = models.ForeignKey(
         ProjectCriterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="indicators"
     )
@@ -241,13 +259,20 @@ class AssessmentRound(models.Model):
     re-assessments of step 8). Its computed results are stored on save so that
     lists never recompute per row."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="rounds")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="rounds"
+    )
     number = models.PositiveSmallIntegerField(_("round"))
     note = models.CharField(_("note"), max_length=300, blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     completed_at = models.DateTimeField(_("completed at"), null=True, blank=True)
     total_score = models.DecimalField(_("total score"), max_digits=5, decimal_places=2, default=Decimal("0"))
     criterion_levels = models.JSONField(_("criterion levels"), default=dict, blank=True)
@@ -284,9 +309,15 @@ class AssessmentRound(models.Model):
 class Assessment(models.Model):
     """The level of one mission on one indicator in one round, and why."""
 
-    round = models.ForeignKey(AssessmentRound, on_delete=models.CASCADE, related_name="cells")
-    mission = models.ForeignKey(Mission, on_delete=models.CASCADE, related_name="+")
-    indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="+")
+    round = models.ForeignKey(
+        AssessmentRound, verbose_name=_("round"), on_delete=models.CASCADE, related_name="cells"
+    )
+    mission = models.ForeignKey(
+        Mission, verbose_name=_("mission"), on_delete=models.CASCADE, related_name="+"
+    )
+    indicator = models.ForeignKey(
+        Indicator, verbose_name=_("indicator"), on_delete=models.CASCADE, related_name="+"
+    )
     level = models.PositiveSmallIntegerField(_("level"), null=True, blank=True, choices=LEVEL_CHOICES)
     justification = models.TextField(_("justification"), blank=True)
     # A renewal's first round starts from the last cycle's justifications:
@@ -310,7 +341,9 @@ class Assessment(models.Model):
 class EvidenceFile(StoredFile):
     """A file attached to an assessment cell."""
 
-    cell = models.ForeignKey(Assessment, on_delete=models.CASCADE, related_name="evidence")
+    cell = models.ForeignKey(
+        Assessment, verbose_name=_("assessment cell"), on_delete=models.CASCADE, related_name="evidence"
+    )
     # Carried with the cell from an earlier round (its number), not uploaded in this one.
     from_round = models.PositiveSmallIntegerField(_("from round"), null=True, blank=True)
 
@@ -327,20 +360,27 @@ class ChangeEntry(models.Model):
     so a long history pages in two queries. The raw audit trail stays in the
     django-simple-history tables."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="changes")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="changes"
+    )
     at = models.DateTimeField(_("when"), db_index=True)
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     user_name = models.CharField(_("who"), max_length=300, blank=True)
-    model_label = models.CharField(max_length=100)
-    object_id = models.BigIntegerField()
-    action = models.CharField(max_length=1)
+    model_label = models.CharField(_("kind of record"), max_length=100)
+    object_id = models.BigIntegerField(_("record number"))
+    action = models.CharField(_("action"), max_length=1)
     subject = models.CharField(_("what"), max_length=500)
-    changes = models.JSONField(default=list, blank=True)
+    changes = models.JSONField(_("changes"), default=list, blank=True)
     # Withheld from the history until released (``history.unseal``): the
     # committee's deliberation stays with it until it decides.
-    sealed = models.CharField(max_length=40, blank=True, default="", db_index=True)
+    sealed = models.CharField(_("withheld under"), max_length=40, blank=True, default="", db_index=True)
 
     class Meta:
         verbose_name = _("change")

@@ -18,7 +18,9 @@ class Review(models.Model):
     criterion, comments, and an overall comment. A project gets a new review
     each time it is submitted."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="reviews")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="reviews"
+    )
     number = models.PositiveSmallIntegerField(_("review"))
     overall_comment = models.TextField(_("overall comment"), blank=True)
     started_by = models.ForeignKey(
@@ -28,8 +30,8 @@ class Review(models.Model):
         related_name="+",
         verbose_name=_("reviewer"),
     )
-    started_at = models.DateTimeField(auto_now_add=True)
-    updated_at = models.DateTimeField(auto_now=True)
+    started_at = models.DateTimeField(_("started at"), auto_now_add=True)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
     # Set when the row came with a project archive (certification.archive):
     # the archive is not signed by the institute, so this system does not
     # vouch for it (docs/archive-and-excel.md).
@@ -52,8 +54,12 @@ class Review(models.Model):
 
 
 class ReviewCriterion(models.Model):
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="criteria")
-    criterion = models.ForeignKey(ProjectCriterion, on_delete=models.CASCADE, related_name="+")
+    review = models.ForeignKey(
+        Review, verbose_name=_("committee review"), on_delete=models.CASCADE, related_name="criteria"
+    )
+    criterion = models.ForeignKey(
+        ProjectCriterion, verbose_name=_("criterion"), on_delete=models.CASCADE, related_name="+"
+    )
     # Empty: the committee accepts the agency's own (exact) level.
     level = models.DecimalField(_("committee level"), max_digits=3, decimal_places=2, null=True, blank=True)
     comment = models.TextField(_("comment"), blank=True)
@@ -85,8 +91,12 @@ class Decision(models.Model):
         CERTIFY = "certify", _("Certify")
         NOT_CERTIFY = "not_certify", _("Do not certify")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="decisions")
-    review = models.ForeignKey(Review, on_delete=models.PROTECT, related_name="decisions")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="decisions"
+    )
+    review = models.ForeignKey(
+        Review, verbose_name=_("committee review"), on_delete=models.PROTECT, related_name="decisions"
+    )
     kind = models.CharField(_("decision"), max_length=20, choices=Kind.choices)
     reason = models.TextField(_("reason"), blank=True)
     decided_by = models.ForeignKey(
@@ -117,9 +127,9 @@ class CertificateSequence(models.Model):
     """The last number given for a standard in a Buddhist-era year; bumped
     inside the deciding transaction so two decisions never share a number."""
 
-    standard_code = models.CharField(max_length=10)
-    year_be = models.PositiveSmallIntegerField()
-    last = models.PositiveIntegerField(default=0)
+    standard_code = models.CharField(_("standard code"), max_length=10)
+    year_be = models.PositiveSmallIntegerField(_("year (B.E.)"))
+    last = models.PositiveIntegerField(_("last number given"), default=0)
 
     class Meta:
         constraints = [
@@ -140,19 +150,30 @@ class Certificate(models.Model):
         EXPIRED = "expired", _("Expired")
         REVOKED = "revoked", _("Revoked")
 
-    project = models.OneToOneField(Project, on_delete=models.PROTECT, related_name="certificate")
-    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="certificate")
+    project = models.OneToOneField(
+        Project, verbose_name=_("project"), on_delete=models.PROTECT, related_name="certificate"
+    )
+    decision = models.OneToOneField(
+        Decision, verbose_name=_("decision"), on_delete=models.PROTECT, related_name="certificate"
+    )
     number = models.CharField(_("certificate number"), max_length=40, unique=True)
-    token = models.CharField(max_length=64, unique=True, editable=False)
+    token = models.CharField(_("verification token"), max_length=64, unique=True, editable=False)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
     revoked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("revoked by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     revoked_reason = models.TextField(_("reason for revocation"), blank=True)
     # The last reminder sent before the end (180, 90 or 30 days; reminders.py).
-    reminded_before_days = models.PositiveSmallIntegerField(null=True, blank=True, editable=False)
+    reminded_before_days = models.PositiveSmallIntegerField(
+        _("last reminder (days before the end)"), null=True, blank=True, editable=False
+    )
     # Came with a project archive, not issued through this system: the
     # verification pages say so, and that this system does not confirm it.
     imported_at = models.DateTimeField(
@@ -240,19 +261,31 @@ class IssuedDossier(models.Model):
         READY = "ready", _("Ready")
         FAILED = "failed", _("Failed")
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="dossiers")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="dossiers"
+    )
     kind = models.CharField(_("document"), max_length=12, choices=Kind.choices, default=Kind.DOSSIER)
     occasion = models.CharField(_("issued at"), max_length=12, choices=Occasion.choices)
     replaces = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.RESTRICT, related_name="replaced_by"
+        "self",
+        verbose_name=_("replaces"),
+        null=True,
+        blank=True,
+        on_delete=models.RESTRICT,
+        related_name="replaced_by",
     )
     decision = models.ForeignKey(
-        "Decision", null=True, blank=True, on_delete=models.SET_NULL, related_name="dossiers"
+        "Decision",
+        verbose_name=_("decision"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="dossiers",
     )
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.PENDING)
-    file = models.FileField(upload_to=dossier_path, blank=True)
+    file = models.FileField(_("file"), upload_to=dossier_path, blank=True)
     sha256 = models.CharField("SHA-256", max_length=64, blank=True)
-    size = models.PositiveIntegerField(null=True, blank=True)
+    size = models.PositiveIntegerField(_("size"), null=True, blank=True)
     issued_at = models.DateTimeField(_("issued at"), default=timezone.now)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
     error = models.TextField(_("error"), blank=True)
@@ -310,16 +343,18 @@ class DraftDossier(models.Model):
     of its HTML, so an unchanged project is served at once and any change
     asks for a new build."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="drafts")
-    content_hash = models.CharField(max_length=64)
-    html = models.TextField()
-    status = models.CharField(
-        max_length=10, choices=IssuedDossier.Status.choices, default=IssuedDossier.Status.PENDING
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="drafts"
     )
-    file = models.FileField(upload_to=draft_path, blank=True)
-    requested_at = models.DateTimeField(default=timezone.now)
-    built_at = models.DateTimeField(null=True, blank=True)
-    error = models.TextField(blank=True)
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    html = models.TextField("HTML")
+    status = models.CharField(
+        _("status"), max_length=10, choices=IssuedDossier.Status.choices, default=IssuedDossier.Status.PENDING
+    )
+    file = models.FileField(_("file"), upload_to=draft_path, blank=True)
+    requested_at = models.DateTimeField(_("requested at"), default=timezone.now)
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
 
     class Meta:
         verbose_name = _("draft dossier")

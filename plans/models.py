@@ -15,7 +15,9 @@ from pso_site.lib.files import StoredFile
 class Plan(models.Model):
     """แผนงาน: a group of criteria and how the agency will raise them."""
 
-    project = models.ForeignKey(Project, on_delete=models.CASCADE, related_name="plans")
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="plans"
+    )
     name = models.CharField(_("plan"), max_length=300)
     approach = models.TextField(_("approach"), blank=True)
     criteria = models.ManyToManyField(ProjectCriterion, verbose_name=_("criteria"), related_name="plans")
@@ -101,15 +103,21 @@ class ProgressUpdate(models.Model):
         DONE = "done", _("Done")
         BLOCKED = "blocked", _("Blocked")
 
-    activity = models.ForeignKey(Activity, on_delete=models.CASCADE, related_name="updates")
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("activity"), on_delete=models.CASCADE, related_name="updates"
+    )
     status = models.CharField(_("status"), max_length=12, choices=Status.choices)
     percent = models.PositiveSmallIntegerField(_("percent done"))
     date = models.DateField(_("date"))
     note = models.TextField(_("note"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("created by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
-    created_at = models.DateTimeField(auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     history = HistoricalRecords()
 
@@ -127,7 +135,9 @@ class ProgressUpdate(models.Model):
 
 
 class ActivityEvidence(StoredFile):
-    update = models.ForeignKey(ProgressUpdate, on_delete=models.CASCADE, related_name="evidence")
+    update = models.ForeignKey(
+        ProgressUpdate, verbose_name=_("progress update"), on_delete=models.CASCADE, related_name="evidence"
+    )
 
     history = HistoricalRecords()
 

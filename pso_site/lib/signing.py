@@ -28,11 +28,12 @@ import io
 import logging
 import threading
 import zlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
+from django.utils.translation import gettext_lazy
 
 logger = logging.getLogger(__name__)
 
@@ -48,6 +49,33 @@ MiB = 1024 * 1024
 # An issued document's record (project.json) is about 150 KB of JSON for a
 # large project; a few MB is room enough and bounds what a file can demand.
 EMBEDDED_FILE_MAX_BYTES = 4 * MiB
+
+
+# The parts of a certificate's subject, named for the person who reads the
+# verification page (asn1crypto's ``human_friendly`` names them in English);
+# a part not listed keeps asn1crypto's name. The values are the certificate's.
+SUBJECT_LABELS = {
+    "common_name": gettext_lazy("common name"),
+    "organization_name": gettext_lazy("organisation"),
+    "organizational_unit_name": gettext_lazy("organisational unit"),
+    "locality_name": gettext_lazy("locality"),
+    "state_or_province_name": gettext_lazy("province or state"),
+    "country_name": gettext_lazy("country"),
+    "email_address": gettext_lazy("e-mail"),
+    "serial_number": gettext_lazy("serial number"),
+}
+
+
+def subject_parts(name: asn1_x509.Name) -> list[tuple[str, str]]:
+    """(label, value) of each part of a certificate's subject, the most
+    particular first as ``human_friendly`` orders them; labels are lazy,
+    read in the language of the page that shows them."""
+    parts = []
+    for relative_name in reversed(name.chosen):
+        for attribute in relative_name:
+            label = SUBJECT_LABELS.get(attribute["type"].native, attribute["type"].human_friendly)
+            parts.append((label, str(attribute["value"].native)))
+    return parts
 
 
 class SigningUnavailable(RuntimeError):
@@ -66,6 +94,10 @@ class Identity:
     @property
     def name(self) -> str:
         return self.certificate.subject.human_friendly
+
+    @property
+    def subject(self) -> list[tuple[str, str]]:
+        return subject_parts(self.certificate.subject)
 
     @property
     def is_demo(self) -> bool:
@@ -245,6 +277,8 @@ class SignatureCheck:
     whole_file: bool = False
     signer_fingerprint: str = ""
     signer_name: str = ""
+    # The signer's subject, part by part (``subject_parts``), for pages.
+    signer_subject: list[tuple[str, str]] = field(default_factory=list)
     signed_at: datetime.datetime | None = None
     timestamped: bool = False
     readable: bool = True
@@ -302,6 +336,7 @@ def check_signature(pdf: bytes) -> SignatureCheck:
         certificate = embedded.signer_cert
         result.signer_fingerprint = fingerprint(certificate)
         result.signer_name = certificate.subject.human_friendly
+        result.signer_subject = subject_parts(certificate.subject)
         # Trust is decided by the caller from the fingerprint; the context
         # only lets pyHanko finish without fetching anything.
         context = ValidationContext(trust_roots=[certificate], allow_fetching=False)
