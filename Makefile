@@ -40,6 +40,7 @@ install-dev: $(VENV)/.installed-dev node_modules/.installed
 run: install
 	$(BIN)/python manage.py migrate --no-input -v 0
 	$(BIN)/python manage.py seed_demo
+	@if [ -z "$${EMAIL_URL:-}" ]; then echo "E-mails are kept, not sent: read them at http://127.0.0.1:8000/admin/outbox/ as the site administrator (README: E-mail in development)."; fi
 	$(BIN)/python manage.py task_worker --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/python manage.py runserver 127.0.0.1:8000

@@ -11,6 +11,7 @@ urlpatterns = [
     # Steps 1–6 are this app's; 7–8 are in plans, 9 in certification.
     re_path(r"^projects/(?P<pk>[0-9]+)/step/(?P<number>[1-6])/$", steps.step, name="step"),
     path("projects/<int:pk>/results.xlsx", results.results_workbook, name="results_workbook"),
+    path("projects/<int:pk>/results.csv", results.results_csv, name="results_csv"),
     path("projects/<int:pk>/rounds/", rounds.round_current, name="round_current"),
     path("projects/<int:pk>/rounds/start/", rounds.round_start, name="round_start"),
     path("projects/<int:pk>/rounds/<int:number>/", rounds.round_grid, name="round"),

@@ -26,7 +26,17 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from assessment.models import Assessment
 from assessment.scoring import to_display
 from pso_site.lib.dates import format_datetime
-from pso_site.lib.xlsx import BODY_FONT, HEADER_FILL, HEADER_FONT, WRAP, new_workbook, put, table
+from pso_site.lib.xlsx import (
+    BODY_FONT,
+    HEADER_FILL,
+    HEADER_FONT,
+    WRAP,
+    Table,
+    new_workbook,
+    put,
+    table,
+    table_sheet,
+)
 
 SALT = "assessment.workbook"
 KEY_SHEET = "key"
@@ -143,11 +153,73 @@ def grid_workbook(project, assessment_round, missions, indicators) -> bytes:
 # Results ------------------------------------------------------------------------
 
 
-def results_workbook(project, assessment_round, *, score, rows, missions, comparison):
+# The results' tables, as a CSV download names them (``?table=``); the first is
+# the default. "rounds" is there only when there is more than one round.
+RESULTS_TABLES = ("criteria", "missions", "rounds")
+
+
+def results_tables(*, score, rows, missions, comparison) -> dict[str, Table]:
     """The results of a round: per criterion, per mission, and the rounds
     compared; every number from the scoring engine, rounded as shown."""
+    tables = {
+        "criteria": Table(
+            _("Criteria"),
+            [_("Criterion"), _("Weight"), _("Level"), _("Points"), _("Target"), _("Gap")],
+            [
+                [
+                    row.criterion.name,
+                    to_display(row.weight),
+                    to_display(row.level),
+                    to_display(row.points),
+                    None if row.target is None else to_display(row.target),
+                    None if row.gap is None else to_display(row.gap),
+                ]
+                for row in rows
+            ],
+            widths=[40, 10, 10, 10, 10, 10],
+        ),
+        "missions": Table(
+            _("Missions"),
+            [_("Number"), _("Mission"), _("Category"), _("Points"), _("Score")],
+            [
+                [
+                    m.code,
+                    m.name,
+                    m.get_category_display(),
+                    to_display(m.points),
+                    to_display(score.mission_score[str(m.pk)]),
+                ]
+                for m in missions
+                if str(m.pk) in score.mission_score
+            ],
+            widths=[8, 50, 14, 10, 10],
+        ),
+    }
+    if comparison:
+        tables["rounds"] = Table(
+            _("Rounds"),
+            [
+                _("Criterion"),
+                *[_("Round %(number)s") % {"number": r.number} for r in comparison["rounds"]],
+                _("Target"),
+            ],
+            [
+                [
+                    row["criterion"].name,
+                    *[None if level is None else to_display(Decimal(level)) for level in row["levels"]],
+                    None if row["target"] is None else to_display(row["target"]),
+                ]
+                for row in comparison["rows"]
+            ],
+            widths=[40] + [10] * (len(comparison["rounds"]) + 1),
+        )
+    return tables
+
+
+def results_workbook(project, assessment_round, *, score, rows, missions, comparison):
+    """The tables of ``results_tables`` as sheets, under a title with the total."""
+    tables = results_tables(score=score, rows=rows, missions=missions, comparison=comparison)
     workbook, criteria_sheet = new_workbook()
-    criteria_sheet.title = _("Criteria")
     put(
         criteria_sheet,
         1,
@@ -156,57 +228,8 @@ def results_workbook(project, assessment_round, *, score, rows, missions, compar
         % {"project": project, "number": assessment_round.number, "total": to_display(score.total)},
         font=Font(name=BODY_FONT.name, bold=True, size=16),
     )
-    table(
-        criteria_sheet,
-        [_("Criterion"), _("Weight"), _("Level"), _("Points"), _("Target"), _("Gap")],
-        (
-            [
-                row.criterion.name,
-                to_display(row.weight),
-                to_display(row.level),
-                to_display(row.points),
-                None if row.target is None else to_display(row.target),
-                None if row.gap is None else to_display(row.gap),
-            ]
-            for row in rows
-        ),
-        widths=[40, 10, 10, 10, 10, 10],
-        first_row=3,
-    )
-    mission_sheet = workbook.create_sheet(_("Missions"))
-    table(
-        mission_sheet,
-        [_("Number"), _("Mission"), _("Category"), _("Points"), _("Score")],
-        (
-            [
-                m.code,
-                m.name,
-                m.get_category_display(),
-                to_display(m.points),
-                to_display(score.mission_score[str(m.pk)]),
-            ]
-            for m in missions
-            if str(m.pk) in score.mission_score
-        ),
-        widths=[8, 50, 14, 10, 10],
-    )
-    if comparison:
-        rounds_sheet = workbook.create_sheet(_("Rounds"))
-        table(
-            rounds_sheet,
-            [
-                _("Criterion"),
-                *[_("Round %(number)s") % {"number": r.number} for r in comparison["rounds"]],
-                _("Target"),
-            ],
-            (
-                [
-                    row["criterion"].name,
-                    *[None if level is None else to_display(Decimal(level)) for level in row["levels"]],
-                    None if row["target"] is None else to_display(row["target"]),
-                ]
-                for row in comparison["rows"]
-            ),
-            widths=[40] + [10] * (len(comparison["rounds"]) + 1),
-        )
+    table_sheet(criteria_sheet, tables["criteria"], first_row=3)
+    for name in RESULTS_TABLES[1:]:
+        if name in tables:
+            table_sheet(workbook.create_sheet(), tables[name])
     return workbook

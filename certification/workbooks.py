@@ -6,21 +6,21 @@ from decimal import Decimal
 
 from django.utils.translation import gettext as _
 
-from pso_site.lib.xlsx import csv_response, new_workbook, table, workbook_response
+from pso_site.lib.xlsx import DateColumn, csv_response, new_workbook, sheet_title, table, workbook_response
 
 
-def list_headers() -> list[str]:
+def list_headers() -> list:
     return [
         _("Agency"),
         _("Agency code"),
         _("Province"),
         _("Standard"),
         _("Fiscal year"),
-        _("Submitted"),
+        DateColumn(_("Submitted")),
         _("Self-assessed total"),
         _("Status"),
         _("Certificate"),
-        _("Valid until"),
+        DateColumn(_("Valid until")),
         _("Certificate today"),
     ]
 
@@ -48,6 +48,6 @@ def list_download(projects, *, kind: str, name: str):
     if kind == "csv":
         return csv_response(list_headers(), list_rows(projects), f"{name}.csv")
     workbook, sheet = new_workbook()
-    sheet.title = name[:31]
+    sheet.title = sheet_title(name)
     table(sheet, list_headers(), list_rows(projects), widths=[40, 16, 16, 12, 10, 14, 12, 18, 20, 14, 16])
     return workbook_response(workbook, f"{name}.xlsx")

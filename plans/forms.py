@@ -13,6 +13,7 @@ from plans.models import Activity, Plan, ProgressUpdate
 from plans.rules import date_problem
 from plans.services import ActivityInput
 from pso_site.lib.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField, FiniteDecimalField
+from pso_site.lib.held_uploads import HeldUpload, Shelf
 from pso_site.lib.thaidate import ThaiDateField
 
 
@@ -189,13 +190,52 @@ class ProgressForm(forms.ModelForm):
 
 
 class ProgressEvidenceForm(EvidenceForm):
-    """The same checks as assessment evidence; the file is optional here."""
+    """The same checks as assessment evidence; the file is optional here. A
+    file chosen while the progress itself is refused waits on the person's
+    ``shelf`` (``hold_for_next_try``), is named on the page again, and is
+    attached on the next save unless another is chosen or it is let go."""
 
-    def __init__(self, *args, **kwargs):
+    held_file_clear = forms.BooleanField(required=False, label=gettext_lazy("Do not attach this file"))
+
+    def __init__(self, *args, shelf: Shelf | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].required = False
+        self.shelf = shelf
+        self.held: HeldUpload | None = None
+        self.let_go = False  # the person asked not to attach the held file
 
     def clean_file(self):
         if not self.cleaned_data.get("file"):
             return None
         return super().clean_file()
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.shelf is not None and not cleaned.get("file"):
+            # The page's token of the held file (not a field: nothing to say about it).
+            held = self.shelf.get(str(self.data.get("held_file", "")))
+            self.let_go = held is not None and bool(cleaned.get("held_file_clear"))
+            self.held = None if self.let_go else held
+        return cleaned
+
+    def attachment(self) -> tuple[object, str, str]:
+        """(upload, sha256, content type) to record: the file chosen now, or
+        the one held since the last try, or (None, "", "")."""
+        if self.cleaned_data.get("file"):
+            return self.cleaned_data["file"], self.sha256, self.content_type
+        if self.held is not None:
+            return self.held.upload(), self.held.sha256, self.held.content_type
+        return None, "", ""
+
+    def hold_for_next_try(self) -> None:
+        """The rest of the form was refused: a file chosen now, and accepted
+        by its own checks, waits for the next try instead of being lost (and
+        one let go is dropped)."""
+        if self.shelf is None:
+            return
+        if self.is_valid() and self.cleaned_data.get("file"):
+            self.held = self.shelf.hold(
+                self.cleaned_data["file"], sha256=self.sha256, content_type=self.content_type
+            )
+        elif self.let_go:
+            self.shelf.release()

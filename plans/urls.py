@@ -24,4 +24,5 @@ urlpatterns = [
     ),
     path("projects/<int:pk>/timeline/", views.timeline, name="timeline"),
     path("projects/<int:pk>/plans.xlsx", views.plans_workbook, name="workbook"),
+    path("projects/<int:pk>/plans.csv", views.plans_csv, name="csv"),
 ]

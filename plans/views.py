@@ -24,8 +24,9 @@ from plans.rules import plan_window
 from plans.steps import plan_data
 from plans.timeline import project_timeline_svg
 from pso_site.lib.files import stored_file_response
+from pso_site.lib.held_uploads import Shelf
 from pso_site.lib.uploads import too_large
-from pso_site.lib.xlsx import workbook_response
+from pso_site.lib.xlsx import table_csv_response, workbook_response
 
 
 def _token_after_refusal(request, project, section: Section):
@@ -243,24 +244,30 @@ def activity_detail(request, pk: int, activity_id: int):
     activity = get_activity_for_user(request.user, pk, activity_id, write=request.method == "POST")
     project = activity.plan.project
     form = forms.ProgressForm(request.POST if request.method == "POST" else None, project=project)
+    # A chosen file waits here while the rest of the form is refused.
+    shelf = Shelf(user_id=request.user.pk, form_key=f"progress:{activity.pk}")
     evidence_form = forms.ProgressEvidenceForm(
         request.POST if request.method == "POST" else None,
         request.FILES if request.method == "POST" else None,
         too_large=too_large(request),
+        shelf=shelf,
     )
     if request.method == "POST" and form.is_valid() and evidence_form.is_valid():
-        upload = evidence_form.cleaned_data.get("file")
+        upload, sha256, content_type = evidence_form.attachment()
         services.progress_record(
             project_id=project.pk,
             activity_id=activity.pk,
             user=request.user,
             upload=upload,
-            sha256=getattr(evidence_form, "sha256", ""),
-            content_type=getattr(evidence_form, "content_type", ""),
+            sha256=sha256,
+            content_type=content_type,
             **form.cleaned_data,
         )
+        shelf.release()
         messages.success(request, _("Progress recorded."))
         return redirect("plans:activity", pk=pk, activity_id=activity.pk)
+    if request.method == "POST":
+        evidence_form.hold_for_next_try()
     context = project_frame(request, project, current_step=8)
     context.update(
         {
@@ -295,12 +302,28 @@ def timeline(request, pk: int):
     return render(request, "plans/timeline.html", context)
 
 
+def _export_name(project) -> str:
+    return f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year_be}-plans"
+
+
 @login_required
 @require_safe
 def plans_workbook(request, pk: int):
     project = get_project_for_user(request.user, pk)
     audit.record(request, AccessEvent.Action.EXPORT, f"{project} · plans.xlsx")
-    return workbook_response(
-        workbooks.plans_workbook(project),
-        f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year_be}-plans.xlsx",
+    return workbook_response(workbooks.plans_workbook(project), f"{_export_name(project)}.xlsx")
+
+
+@login_required
+@require_safe
+def plans_csv(request, pk: int):
+    """One table of the plans workbook as CSV, with the same access:
+    ``?table=activities`` (the default) or ``progress``."""
+    project = get_project_for_user(request.user, pk)
+    table_asked = request.GET.get("table") or workbooks.TABLES[0]
+    if table_asked not in workbooks.TABLES:
+        raise Http404("No such table.")
+    audit.record(request, AccessEvent.Action.EXPORT, f"{project} · plans-{table_asked}.csv")
+    return table_csv_response(
+        workbooks.plans_tables(project)[table_asked], f"{_export_name(project)}-{table_asked}.csv"
     )

@@ -1,15 +1,19 @@
-"""The plans of steps 7–8 as a workbook: each activity with its plan,
-criteria, dates (Buddhist era), responsible person, budget and latest
-progress; and every progress update on a second sheet."""
+"""The plans of steps 7–8 as a workbook or CSV files: each activity with its
+plan, criteria, dates (Buddhist era), responsible person, budget and latest
+progress; and every progress update. The workbook holds both tables, a CSV
+file one of them (``TABLES``)."""
 
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
 from plans.models import Activity, Plan, ProgressUpdate
-from pso_site.lib.xlsx import new_workbook, table
+from pso_site.lib.xlsx import DateColumn, Table, new_workbook, table_sheet
+
+# The tables, as a CSV download names them (``?table=``); the first is the default.
+TABLES = ("activities", "progress")
 
 
-def plans_workbook(project):
+def _plans(project) -> list[Plan]:
     updates = Prefetch(
         "updates",
         queryset=ProgressUpdate.objects.select_related("created_by").order_by("date", "created_at", "pk"),
@@ -20,13 +24,14 @@ def plans_workbook(project):
         .order_by("start_date", "order", "pk")
         .prefetch_related(updates),
     )
-    plans = list(
+    return list(
         Plan.objects.filter(project=project).order_by("order", "pk").prefetch_related("criteria", activities)
     )
-    workbook, sheet = new_workbook()
-    sheet.title = _("Activities")
+
+
+def plans_tables(project) -> dict[str, Table]:
     rows, update_rows = [], []
-    for plan in plans:
+    for plan in _plans(project):
         criteria = ", ".join(criterion.name for criterion in plan.criteria.all())
         for activity in plan.activities.all():
             history = list(activity.updates.all())
@@ -61,30 +66,46 @@ def plans_workbook(project):
                 ]
                 for update in history
             ]
-    table(
-        sheet,
-        [
-            _("Plan"),
-            _("Criteria"),
-            _("Activity"),
-            _("Phase"),
-            _("Start date"),
-            _("End date"),
-            _("Responsible"),
-            _("Budget (baht)"),
-            _("Expected result"),
-            _("Status"),
-            _("Percent done"),
-            _("Last update"),
-        ],
-        rows,
-        widths=[30, 30, 40, 12, 14, 14, 24, 14, 40, 14, 10, 14],
-    )
-    progress = workbook.create_sheet(_("Progress"))
-    table(
-        progress,
-        [_("Plan"), _("Activity"), _("Date"), _("Status"), _("Percent done"), _("Note"), _("By")],
-        update_rows,
-        widths=[30, 40, 14, 14, 10, 50, 24],
-    )
+    return {
+        "activities": Table(
+            _("Activities"),
+            [
+                _("Plan"),
+                _("Criteria"),
+                _("Activity"),
+                _("Phase"),
+                DateColumn(_("Start date")),
+                DateColumn(_("End date")),
+                _("Responsible"),
+                _("Budget (baht)"),
+                _("Expected result"),
+                _("Status"),
+                _("Percent done"),
+                DateColumn(_("Last update")),
+            ],
+            rows,
+            widths=[30, 30, 40, 12, 14, 14, 24, 14, 40, 14, 10, 14],
+        ),
+        "progress": Table(
+            _("Progress"),
+            [
+                _("Plan"),
+                _("Activity"),
+                DateColumn(_("Date")),
+                _("Status"),
+                _("Percent done"),
+                _("Note"),
+                _("By"),
+            ],
+            update_rows,
+            widths=[30, 40, 14, 14, 10, 50, 24],
+        ),
+    }
+
+
+def plans_workbook(project):
+    tables = plans_tables(project)
+    workbook, sheet = new_workbook()
+    table_sheet(sheet, tables["activities"])
+    table_sheet(workbook.create_sheet(), tables["progress"])
     return workbook

@@ -1,3 +1,4 @@
+import functools
 import time
 
 from django.conf import settings
@@ -12,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from agencies import twofactor
 from assessment.access import ProjectReadOnly, ProjectUnderRevision
+from pso_site import idle
+from pso_site.idle import KEPT_PAGE, LAST_SEEN
 
 
 class ReadOnlyProjectMiddleware:
@@ -50,7 +53,6 @@ class PrivateByDefaultMiddleware:
         return response
 
 
-LAST_SEEN = "pso_last_seen"
 TOUCH_EVERY = 300  # seconds: the session is written at most this often
 
 
@@ -60,28 +62,64 @@ def session_started(sender, request, user, **kwargs) -> None:
         request.session[LAST_SEEN] = int(time.time())
 
 
+@functools.cache
+def _status_path() -> str:
+    return reverse("session_status")
+
+
 class IdleTimeoutMiddleware:
     """Sign a person out after ``SESSION_IDLE_MINUTES`` without a request
     (a shared office computer left signed in). The session is written at most
-    every few minutes, not on every request."""
+    every few minutes, not on every request. A form sent after the end is
+    kept and comes back after signing in again; the page learns how long the
+    session has left (``request.session_ends_in``) to warn before the end —
+    asking it does not count as activity (``pso_site.idle``)."""
 
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
         user = getattr(request, "user", None)
-        if user is not None and user.is_authenticated:
-            seen = request.session.get(LAST_SEEN)
-            now = int(time.time())
-            if seen is not None and now - seen > settings.SESSION_IDLE_MINUTES * 60:
-                logout(request)
-                messages.info(
-                    request, _("You were signed out after a long time without activity. Sign in again.")
-                )
-                return redirect_to_login(request.get_full_path())
-            if seen is not None and now - seen > TOUCH_EVERY:
-                request.session[LAST_SEEN] = now
-        return self.get_response(request)
+        if user is None or not user.is_authenticated:
+            return self.get_response(request)
+        seen = request.session.get(LAST_SEEN)
+        now = int(time.time())
+        limit = settings.SESSION_IDLE_MINUTES * 60
+        asking = request.method in ("GET", "HEAD") and request.path_info == _status_path()
+        if seen is not None and now - seen > limit and not asking:
+            return self._signed_out(request, user)
+        if seen is not None and now - seen > TOUCH_EVERY and not asking:
+            request.session[LAST_SEEN] = now
+        request.session_ends_in = idle.seconds_left(request)
+        request.session_length = limit
+        if request.method not in ("GET", "HEAD") or KEPT_PAGE not in request.session:
+            return self.get_response(request)
+        request.kept_input = idle.kept_input(request)
+        response = self.get_response(request)
+        if request.kept_input and response.status_code == 200:
+            idle.kept_input_forget(request)  # shown: the form holds it now
+        return response
+
+    def _signed_out(self, request, user):
+        if request.method in ("GET", "HEAD"):
+            page, kept = request.get_full_path(), False
+        else:
+            page, kept = idle.input_keep(request, user)
+        logout(request)
+        if kept:
+            request.session[KEPT_PAGE] = page
+            messages.info(
+                request,
+                _(
+                    "You were signed out after a long time without activity. Sign in again:"
+                    " what you typed has been kept and will be put back on the page."
+                ),
+            )
+        else:
+            messages.info(
+                request, _("You were signed out after a long time without activity. Sign in again.")
+            )
+        return redirect_to_login(page)
 
 
 class SecondFactorMiddleware:

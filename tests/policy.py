@@ -63,6 +63,7 @@ POLICY = {
     "password_reset_complete": PUBLIC,
     "set_language": row(302, 302, 302, 302, 302, 302, 302, 302, 302),
     "verify": row(404, 404, 404, 404, 404, 404, 404, 404, 404),  # no such certificate
+    "session_status": SIGNED_IN,
     "health": PUBLIC,
     "health_live": PUBLIC,
     "security_txt": PUBLIC,
@@ -77,6 +78,7 @@ POLICY = {
     "assessment:step": READ,
     "assessment:results": READ,
     "assessment:results_workbook": READ,
+    "assessment:results_csv": READ,
     "assessment:round_current": READ_REDIRECT,
     "assessment:round_start": POST_ONLY_SIGNED_IN,
     "assessment:round": READ,
@@ -98,6 +100,7 @@ POLICY = {
     "plans:activity_evidence": READ,
     "plans:timeline": READ,
     "plans:workbook": READ,
+    "plans:csv": READ,
     "certification:step9": READ,
     "certification:submit": POST_ONLY_SIGNED_IN,
     "certification:renew": POST_ONLY_SIGNED_IN,
@@ -137,6 +140,11 @@ POLICY = {
     "agencies:two_factor_verify": row("login", 302, 302, 302, 302, 302, 302, 302, 302),
     "agencies:recovery_codes": POST_ONLY_SIGNED_IN,
     "agencies:two_factor_remove": POST_ONLY_SIGNED_IN,
+    # Development e-mail (EMAIL_URL=outbox:), the superuser's only; with any other
+    # backend, as in the tests, it does not exist (tests/pso_site/test_outbox.py).
+    "outbox": row(404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "outbox_mail": row(404, 404, 404, 404, 404, 404, 404, 404, 404),
+    "outbox_html": row(404, 404, 404, 404, 404, 404, 404, 404, 404),
 }
 
 

@@ -128,6 +128,7 @@ def world(
         "password_reset_confirm": {"uidb64": "MQ", "token": "set-password"},
         "set_language": {},
         "verify": {"token": certificate.token if certificate else "no-such-token"},
+        "session_status": {},
         "health": {},
         "health_live": {},
         "security_txt": {},
@@ -177,6 +178,9 @@ def world(
         "agencies:two_factor_verify": {},
         "agencies:recovery_codes": {},
         "agencies:two_factor_remove": {},
+        "outbox": {},
+        "outbox_mail": {"name": "20260101-000000-000000-0a1b2c3d"},
+        "outbox_html": {"name": "20260101-000000-000000-0a1b2c3d"},
     }
     users = {
         "anon": None,

@@ -4,6 +4,8 @@ missions, indicators, rounds, plans, activities, progress, evidence, history,
 reviews). django-zeal, on for every request of the suite, refuses a query
 repeated per row on top of that."""
 
+import io
+
 import pytest
 from django.urls import reverse
 
@@ -132,3 +134,32 @@ def test_the_home_page_of_a_head_of_many_agencies_stays_within_the_cap(
     client.force_login(head_a)
     assert_capped(client, [reverse("home")])
     assert Project.objects.count() == 13
+
+
+def test_the_csv_exports_stay_within_the_cap(client, grown, head_a, committee_member, assert_capped):
+    """The results and plans as CSV, each table, as the agency and the institute read them."""
+    results = reverse("assessment:results_csv", args=[grown.pk])
+    tables = ["criteria", "missions"] + (["rounds"] if grown.rounds.count() > 1 else [])
+    urls = [f"{results}?table={table}" for table in tables]
+    urls += [f"{reverse('plans:csv', args=[grown.pk])}?table={table}" for table in ("activities", "progress")]
+    for user in (head_a, committee_member):
+        client.force_login(user)
+        assert_capped(client, urls)
+
+
+def test_the_outbox_stays_within_the_cap(client, settings, tmp_path, assert_capped):
+    """Development e-mail (EMAIL_URL=outbox:): the list and a message, however many were sent."""
+    from django.core.mail import EmailMultiAlternatives
+
+    from pso_site.lib import outbox
+    from pso_site.lib.env import OUTBOX_BACKEND
+    from tests.conftest import make_user, second_factor_device
+
+    settings.EMAIL_BACKEND, settings.EMAIL_FILE_PATH = OUTBOX_BACKEND, str(tmp_path / "outbox")
+    messages = [EmailMultiAlternatives(f"เรื่องที่ {n}", "ข้อความ", to=[f"p{n}@example.go.th"]) for n in range(30)]
+    outbox.EmailBackend(stream=io.StringIO()).send_messages(messages)
+    root = make_user("root", is_superuser=True, is_staff=True)
+    second_factor_device(root)
+    client.force_login(root)
+    name = outbox.kept(limit=1)[0].name
+    assert_capped(client, [reverse("outbox"), reverse("outbox_mail", args=[name])])

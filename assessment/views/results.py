@@ -14,7 +14,7 @@ from assessment import results, workbooks
 from assessment.access import get_project_for_user
 from assessment.frame import project_frame, project_state
 from pso_site.lib.charts import RadarSeries, radar_svg
-from pso_site.lib.xlsx import workbook_response
+from pso_site.lib.xlsx import table_csv_response, workbook_response
 
 
 def round_comparison(rows, rounds):
@@ -91,10 +91,9 @@ def project_results(request, pk: int):
     return render(request, "assessment/results.html", context)
 
 
-@login_required
-@require_safe
-def results_workbook(request, pk: int):
-    """The results page as a workbook: criteria, missions, rounds compared."""
+def _results_export(request, pk: int):
+    """The project, the round asked for and its results, for an export;
+    404 when there are none."""
     project = get_project_for_user(request.user, pk)
     state = project_state(request, project)
     assessment_round = _round_asked(request, state)
@@ -102,16 +101,37 @@ def results_workbook(request, pk: int):
         raise Http404("No results yet.")
     score = _score(state, assessment_round)
     rows = results.criterion_rows(state.data, score)
+    exported = {
+        "score": score,
+        "rows": rows,
+        "missions": state.data.missions,
+        "comparison": round_comparison(rows, state.rounds),
+    }
+    name = f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year_be}-results-{assessment_round.number}"
+    return project, assessment_round, exported, name
+
+
+@login_required
+@require_safe
+def results_workbook(request, pk: int):
+    """The results page as a workbook: criteria, missions, rounds compared."""
+    project, assessment_round, exported, name = _results_export(request, pk)
     audit.record(request, AccessEvent.Action.EXPORT, f"{project} · results.xlsx")
-    content = workbooks.results_workbook(
-        project,
-        assessment_round,
-        score=score,
-        rows=rows,
-        missions=state.data.missions,
-        comparison=round_comparison(rows, state.rounds),
-    )
     return workbook_response(
-        content,
-        f"pso-{project.standard.code}-{project.agency.code}-{project.fiscal_year_be}-results-{assessment_round.number}.xlsx",
+        workbooks.results_workbook(project, assessment_round, **exported), f"{name}.xlsx"
     )
+
+
+@login_required
+@require_safe
+def results_csv(request, pk: int):
+    """One table of the results workbook as CSV, with the same access:
+    ``?table=criteria`` (the default), ``missions``, or ``rounds`` (when
+    there is more than one round)."""
+    project, _round, exported, name = _results_export(request, pk)
+    table_asked = request.GET.get("table") or workbooks.RESULTS_TABLES[0]
+    tables = workbooks.results_tables(**exported)
+    if table_asked not in tables:
+        raise Http404("No such table.")
+    audit.record(request, AccessEvent.Action.EXPORT, f"{project} · results-{table_asked}.csv")
+    return table_csv_response(tables[table_asked], f"{name}-{table_asked}.csv")

@@ -83,15 +83,33 @@ def file_storage(environ=None) -> dict:
     }
 
 
-def email_settings(environ=None) -> dict:
+OUTBOX_BACKEND = "pso_site.lib.outbox.EmailBackend"
+
+
+def email_settings(environ=None, *, debug: bool = False) -> dict:
     """The e-mail backend of ``EMAIL_URL`` (dj-email-url). An unknown scheme
-    is refused by name, never echoing the URL (it may hold a password)."""
-    raw = env_str("EMAIL_URL", "console:", environ).strip()
-    scheme = urlsplit(raw).scheme
-    if scheme not in dj_email_url.SCHEMES:
+    is refused by name, never echoing the URL (it may hold a password).
+
+    ``outbox:`` (the default in debug) keeps each message for reading in the
+    browser (``pso_site.lib.outbox``); ``outbox:/some/folder`` names the
+    folder. It is refused with debug off: the outbox is for development."""
+    raw = env_str("EMAIL_URL", "outbox:" if debug else "console:", environ).strip()
+    parts = urlsplit(raw)
+    if parts.scheme == "outbox":
+        if not debug:
+            raise ImproperSetting(
+                "EMAIL_URL=outbox: keeps every e-mail for reading at /admin/outbox/: development only "
+                "(DJANGO_DEBUG=1); in production use smtp://…"
+            )
+        return {
+            **dj_email_url.parse("dummy:"),
+            "EMAIL_BACKEND": OUTBOX_BACKEND,
+            "EMAIL_FILE_PATH": parts.path,
+        }
+    if parts.scheme not in dj_email_url.SCHEMES:
         raise ImproperSetting(
-            f"EMAIL_URL has the scheme {scheme!r}; use one of "
-            + ", ".join(f"{name}:" for name in dj_email_url.SCHEMES)
+            f"EMAIL_URL has the scheme {parts.scheme!r}; use one of "
+            + ", ".join(f"{name}:" for name in [*dj_email_url.SCHEMES, "outbox"])
         )
     return dj_email_url.parse(raw)
 

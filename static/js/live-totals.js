@@ -83,3 +83,84 @@
     rows[rows.length - 1].querySelector("input[name$='-name']").focus();
   });
 })();
+
+// "Equal importance" (step 3) and "Equal weights" (step 4) in place: the
+// same even split as the server's (assessment.scoring.split_evenly: two
+// decimals, the remainder one hundredth at a time from the top), shown to
+// check and save — and, being typed for the person, unsaved (forms.js).
+// Without JavaScript the buttons ask the server, which shows the same.
+(function () {
+  "use strict";
+  var script = document.getElementById("live-totals-script");
+  var form = document.getElementById("step-form");
+  if (!script || !form) return;
+  var words = script.dataset;
+  var region = document.createElement("div");
+  region.setAttribute("role", "status");
+  region.id = "split-note";
+  form.parentNode.insertBefore(region, form);
+
+  function exactHundredths(text) {
+    var m = /^\s*(\d+)(?:[.,](\d{1,2}))?\s*$/.exec(text || "");
+    if (!m) return null;
+    return parseInt(m[1], 10) * 100 + parseInt(((m[2] || "") + "00").slice(0, 2), 10);
+  }
+  function evenly(hundredths, count) {
+    var base = Math.floor(hundredths / count);
+    var remainder = hundredths - base * count;
+    var parts = [];
+    for (var index = 0; index < count; index++) parts.push(base + (index < remainder ? 1 : 0));
+    return parts;
+  }
+  function decimal(hundredths) {
+    return Math.floor(hundredths / 100) + "." + ("0" + (hundredths % 100)).slice(-2);
+  }
+  function give(input, hundredths) {
+    input.value = decimal(hundredths);
+    input.dispatchEvent(new Event("input", { bubbles: true }));
+    input.dispatchEvent(new CustomEvent("pso:changed", { bubbles: true }));
+  }
+  function say(message) {
+    region.textContent = "";
+    var note = document.createElement("div");
+    note.className = "alert alert-info";
+    note.textContent = message;
+    region.appendChild(note);
+  }
+
+  document.querySelectorAll("button[name='split']").forEach(function (button) {
+    button.addEventListener("click", function (event) {
+      event.preventDefault();
+      var code = button.value;
+      var cell = document.querySelector("[data-category-total='" + code + "']");
+      var points = [];
+      document.querySelectorAll("#missions-table tbody tr.mission-row").forEach(function (row) {
+        var name = row.querySelector("input[name$='-name']");
+        var remove = row.querySelector("input[name$='-DELETE']");
+        var category = row.querySelector(".category-input");
+        var input = row.querySelector(".points-input");
+        if (!name || !name.value.trim() || (remove && remove.checked) || !category || !input) return;
+        if (category.value === code) points.push(input);
+      });
+      var budgetInput = document.querySelector("input[name='" + code + "_budget']");
+      var budget = exactHundredths(budgetInput ? budgetInput.value : "");
+      if (!budget && cell) budget = exactHundredths(cell.dataset.budget);
+      if (points.length && budget !== null) {
+        evenly(budget, points.length).forEach(function (share, index) { give(points[index], share); });
+      }
+      var label = cell ? cell.querySelector("td").textContent.trim() : code;
+      say(words.split.replace("{category}", label).replace("{count}", String(points.length)));
+    });
+  });
+
+  var equal = document.getElementById("equal-weights");
+  if (equal) {
+    equal.addEventListener("click", function (event) {
+      event.preventDefault();
+      var inputs = document.querySelectorAll(".weight-input");
+      if (!inputs.length) return;
+      evenly(10000, inputs.length).forEach(function (share, index) { give(inputs[index], share); });
+      say(words.weights);
+    });
+  }
+})();

@@ -7,6 +7,7 @@ import io
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
 from agencies.models import Agency
@@ -70,8 +71,11 @@ def test_the_lists_download_every_match_as_xlsx_and_csv(client, hostile_agency, 
     header, row = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert header[0] == "หน่วยงาน"
     assert row[0].startswith("'=HYPERLINK")  # cannot run as a formula
-    year_be = hostile_agency.submitted_at.year + 543
-    assert row[5].endswith(f"/{year_be}") and row[6] == "100.00"
+    submitted = timezone.localtime(hostile_agency.submitted_at)
+    assert header[6].startswith(header[5]) and header[6] != header[5]  # "… (B.E.)" beside the ISO dates
+    assert row[5] == submitted.strftime("%Y-%m-%d %H:%M")  # ISO 8601: the same in every spreadsheet
+    assert row[6].startswith(f"{submitted.day} ") and f" {submitted.year + 543} " in row[6]
+    assert row[7] == "100.00"
 
 
 def test_an_outsider_gets_404_for_the_workbooks(client, filled_project, outsider):

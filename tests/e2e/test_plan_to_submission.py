@@ -89,7 +89,7 @@ def test_plan_progress_second_round_and_submission(
     expect(page.get_by_text("เสร็จแล้ว 1 จาก 2 กิจกรรม")).to_be_visible()
     screenshot("step8-overview")
     # Starting a round asks first (it locks round 1); the column fills below
-    # ask before replacing the levels carried over from round 1.
+    # ask, in each column's header, before replacing the levels carried over.
     questions = []
     page.on("dialog", lambda dialog: (questions.append(dialog.message), dialog.accept()))
     page.get_by_role("button", name="เริ่มการประเมินซ้ำ (ตั้งต้นจากรอบล่าสุด)").click()
@@ -99,9 +99,13 @@ def test_plan_progress_second_round_and_submission(
     expect(page.locator("#assessment-grid[data-ready]")).to_be_attached()
     for column in page.locator("select.fill-level").all():
         column.select_option("3")
+        # Cells carried over hold levels: the column's header asks, in the page.
+        header = column.locator("xpath=ancestor::th")
+        expect(header.locator(".fill-choice")).to_contain_text("มีระดับอยู่แล้ว")
+        header.get_by_role("button", name="แทนที่ค่าเดิมด้วย").click()
     page.get_by_role("button", name="บันทึกตาราง").click()
     expect(page.get_by_text("ในรอบที่ 2 แล้ว")).to_be_visible()
-    assert "รอบที่ 1" in questions[0] and all("แทนที่" in q for q in questions[1:]) and len(questions) > 1
+    assert len(questions) == 1 and "รอบที่ 1" in questions[0]
     page.goto(f"{base}/results/")
     expect(page.locator("#round-comparison")).to_contain_text("66.67")
     expect(page.locator("#total-score")).to_contain_text("100.00")
