@@ -193,7 +193,11 @@ def round_grid(request, pk: int, number: int):
             else:
                 messages.success(
                     request,
-                    _("Saved %(count)s changed cells of round %(number)s.")
+                    ngettext(
+                        "Saved %(count)s changed cell of round %(number)s.",
+                        "Saved %(count)s changed cells of round %(number)s.",
+                        count,
+                    )
                     % {"count": count, "number": number},
                 )
                 go_to = _block_number(request.POST.get("go"), blocks, default=block)

@@ -5,6 +5,7 @@ page again with everything the person typed."""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.forms.utils import ErrorDict
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -230,6 +231,8 @@ def step3(request, pk: int):
                 token, conflict = _refused(request, project, 3)
         budgets = budget_form.budgets() if budget_form.is_valid() else project.budgets()
         rows = _typed_mission_rows(formset)
+        if request.POST.get("add_rows") or split in MissionCategory.values:
+            _shown_unchecked(budget_form, formset)  # nothing was saved: no errors yet
     else:
         budget_form = forms.BudgetForm(initial=forms.BudgetForm.initial_for(project))
         formset = forms.MissionFormSet(instance=project, prefix=prefix, queryset=queryset, rows=missions)
@@ -308,6 +311,7 @@ def step5(request, pk: int):
         formset = formset_class(
             posted, instance=project, prefix=prefix, queryset=queryset, initial=lacking, rows=rows
         )
+        _shown_unchecked(formset)  # nothing was saved: no errors yet
         token = request.POST.get("snapshot", "")
         if copied:
             messages.info(
@@ -353,6 +357,7 @@ def _with_new_indicator(post, prefix: str, *, data_criteria, project):
     except ValueError:
         return data, False
     data[f"{prefix}-TOTAL_FORMS"] = str(index + 1)
+    data[f"{prefix}-{index}-weight"] = "1"  # all equal, as a new indicator starts
     criterion_id, _sep, number = str(post.get("use_example", "")).partition(":")
     criterion = next((c for c in data_criteria if str(c.pk) == criterion_id), None)
     if criterion is None or not number.isdigit():
@@ -365,6 +370,18 @@ def _with_new_indicator(post, prefix: str, *, data_criteria, project):
     for level, text in enumerate(example.conditions):
         data[f"{prefix}-{index}-level_{level}"] = text
     return data, True
+
+
+def _shown_unchecked(*forms_and_formsets) -> None:
+    """Forms sent back by a helper button (more rows, an even split, a new
+    or copied indicator): shown as typed, without the errors only a save
+    should bring (a blank row is not yet "required")."""
+    for item in forms_and_formsets:
+        for form in getattr(item, "forms", [item]):
+            form._errors = ErrorDict()
+        if hasattr(item, "forms"):
+            item._errors = [ErrorDict() for _form in item.forms]
+            item._non_form_errors = item.error_class()
 
 
 STEP_VIEWS = {1: step1, 2: step2, 3: step3, 4: step4, 5: step5}

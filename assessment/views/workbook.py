@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
@@ -131,7 +132,11 @@ def workbook_apply(request, pk: int, number: int):
     else:
         messages.success(
             request,
-            _("Saved %(count)s changed cells of round %(number)s from the workbook.")
+            ngettext(
+                "Saved %(count)s changed cell of round %(number)s from the workbook.",
+                "Saved %(count)s changed cells of round %(number)s from the workbook.",
+                count,
+            )
             % {"count": count, "number": number},
         )
     return redirect("assessment:round", pk=pk, number=number)

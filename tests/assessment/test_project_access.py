@@ -122,4 +122,6 @@ def test_the_project_page_leads_to_the_first_step_to_do(client, project, editor_
     assert 'id="continue"' in page and reverse("assessment:step", args=[project.pk, 1]) in page
     assert "ดูผลการประเมิน" not in page  # no round yet: no button to see results
     client.force_login(viewer_a)
-    assert 'id="continue"' not in client.get(reverse("assessment:project", args=[project.pk])).content.decode()
+    assert (
+        'id="continue"' not in client.get(reverse("assessment:project", args=[project.pk])).content.decode()
+    )

@@ -166,3 +166,19 @@ def test_step3_query_count_is_the_same_for_5_and_60_missions(
     with django_assert_max_num_queries(few):
         response = client.get(url(project))
     assert response.content.decode().count('class="mission-row"') == 60 + 3 + 1
+
+
+def test_more_rows_show_no_error_before_any_save(client, filled_project, editor_a):
+    """Issue 23: step 3 showed "required" before any save."""
+    from django.urls import reverse
+
+    from tests.utils import page_form_data
+
+    client.force_login(editor_a)
+    url = reverse("assessment:step", args=[filled_project.pk, 3])
+    response = client.get(url)
+    data = page_form_data(response, "budget_form", "formset")
+    data["missions-0-name"] = ""  # typed away, not yet saved
+    page = client.post(url, {**data, "add_rows": "1"}).content.decode()
+    assert "invalid-feedback" not in page and "is-invalid" not in page
+    assert client.post(url, data).status_code == 200  # a save judges it

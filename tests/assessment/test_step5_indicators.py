@@ -103,3 +103,21 @@ def test_more_problems_of_a_step_are_said_as_problems_not_as_items():
         said = first_problem(["ไม่มีแผนครอบคลุมเกณฑ์: ก, ข", "แผนที่ไม่มีกิจกรรม: แผน 1"])
     assert said == "ไม่มีแผนครอบคลุมเกณฑ์: ก, ข (และยังมีอีก 1 เรื่องที่ต้องแก้ในขั้นตอนนี้)"
     assert first_problem(["one"]) == "one" and first_problem([]) == ""
+
+
+def test_a_new_indicator_row_shows_no_error_before_any_save_and_weighs_1(client, filled_project, editor_a):
+    """Issue 23: "Add an indicator" brought a blank row already marked
+    "required", weight empty; and typed rows were judged before any save."""
+    from django.urls import reverse
+
+    from tests.utils import page_form_data
+
+    client.force_login(editor_a)
+    url = reverse("assessment:step", args=[filled_project.pk, 5])
+    data = page_form_data(client.get(url), "formset")
+    data["indicators-0-level_3"] = ""  # typed away, not yet saved
+    response = client.post(url, {**data, "add_indicator": "1"})
+    page = response.content.decode()
+    assert response.status_code == 200 and "invalid-feedback" not in page and "is-invalid" not in page
+    new = response.context["formset"].forms[-1]
+    assert new["weight"].value() == "1"

@@ -103,7 +103,9 @@ def test_the_checklist_says_what_step_8_says(client, ready_project, head_a):
     client.force_login(head_a)
     page = client.get(reverse("certification:step9", args=[ready_project.pk]))
     readiness = page.context["readiness"]
-    step8 = [item for item in readiness.items if item.url == reverse("plans:step", args=[ready_project.pk, 8])]
+    step8 = [
+        item for item in readiness.items if item.url == reverse("plans:step", args=[ready_project.pk, 8])
+    ]
     line = next(item for item in step8 if "8" in str(item.label))
     assert not line.ok and not line.blocking and line.detail
     assert readiness.ready  # a warning, not a block
