@@ -160,6 +160,7 @@ class ProgressForm(forms.ModelForm):
         self.project = project
         self.fields["date"].initial = timezone.localdate()
         self.fields["percent"].widget.attrs.update({"min": "0", "max": "100"})
+        self.fields["percent"].required = False  # "done" without a number is 100 (``clean``)
         self.fields["note"] = clean_char_field(self.fields["note"], max_length=4000)
 
     def clean_date(self):
@@ -182,7 +183,12 @@ class ProgressForm(forms.ModelForm):
     def clean(self):
         cleaned = super().clean()
         status, percent, note = cleaned.get("status"), cleaned.get("percent"), cleaned.get("note", "")
-        if status == ProgressUpdate.Status.DONE and percent is not None and percent != 100:
+        if percent is None and "percent" not in self.errors:
+            if status == ProgressUpdate.Status.DONE:
+                cleaned["percent"] = 100  # done is all of it (the page fills it in too)
+            else:
+                self.add_error("percent", _("Give the percent done, from 0 to 100."))
+        elif status == ProgressUpdate.Status.DONE and percent != 100:
             self.add_error("percent", _("A done activity is at 100 percent."))
         if status == ProgressUpdate.Status.BLOCKED and not note.strip():
             self.add_error("note", _("Say what blocks the activity."))

@@ -149,3 +149,21 @@ def test_two_people_recording_progress_both_land(planned_project, editor_a, head
             {"status": "in_progress", "percent": "30", "date": "2025-08-20", "note": note},
         )
     assert set(ProgressUpdate.objects.values_list("note", flat=True)) == {"ครั้งที่หนึ่ง", "ครั้งที่สอง"}
+
+
+def test_done_with_no_percent_is_100(client, planned_project, editor_a):
+    """Issue 23: "done" did not fill 100 % (the page fills it as the status is chosen; the server too)."""
+    activity = Activity.objects.filter(plan__project=planned_project).first()
+    client.force_login(editor_a)
+    data = {"status": "done", "percent": "", "date": "2025-08-20"}
+    assert client.post(activity_url(planned_project, activity), data).status_code == 302
+    assert ProgressUpdate.objects.get().percent == 100
+
+
+def test_a_percent_left_empty_is_asked_for_unless_done(client, planned_project, editor_a):
+    activity = Activity.objects.filter(plan__project=planned_project).first()
+    client.force_login(editor_a)
+    data = {"status": "in_progress", "percent": "", "date": "2025-08-20"}
+    response = client.post(activity_url(planned_project, activity), data)
+    assert response.status_code == 200 and "ระบุร้อยละที่ทำเสร็จ" in response.content.decode()
+    assert not ProgressUpdate.objects.exists()
