@@ -10,7 +10,7 @@ TEST_PACKAGES := chromium poppler-utils
 export DJANGO_DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint fuzz screenshots messages clean bench bench-pages bench-load bench-signing bench-restart backup-drill
+.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint fuzz screenshots messages clean bench bench-pages bench-load bench-signing bench-restart backup-drill bench-first-project
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -88,6 +88,12 @@ bench-load: install-dev $(VENV)/.installed-bench
 # server needed, a throwaway SQLite demo.
 bench-signing: install-dev
 	$(BIN)/python bench/signing.py
+
+# What a first-time head needs to reach submission (bench/first_project.py):
+# the guide's example typed in Chromium on a throwaway demo; prints the clicks,
+# fields and characters, a person's time estimated from them, and the app's.
+bench-first-project: install-dev
+	$(BIN)/python bench/first_project.py
 
 # Faults survived (docs/operations.md), each on throwaway PostgreSQL clusters
 # of its own (no server needed): a database restart under load, and the
