@@ -43,7 +43,7 @@ run: install
 	@if [ -z "$${EMAIL_URL:-}" ]; then echo "E-mails are kept, not sent: read them at http://127.0.0.1:8000/admin/outbox/ as the site administrator (README: E-mail in development)."; fi
 	$(BIN)/python manage.py task_worker --queue-name '*' & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
-	$(BIN)/python manage.py runserver 127.0.0.1:8000
+	$(BIN)/python manage.py runserver 127.0.0.1:$${PORT:-8000}
 
 test: install-dev
 	$(MAKE) --no-print-directory test-sqlite

@@ -14,9 +14,11 @@ stored under their SHA-256 and never change: a later document names the
 one it replaces (docs/dossier.md).
 """
 
+import contextlib
 import hashlib
 import json
 import logging
+from contextvars import ContextVar
 
 from django.conf import settings
 from django.contrib.auth.models import AnonymousUser
@@ -273,6 +275,22 @@ def issued_figures(project: Project) -> dict:
     }
 
 
+# Documents issued while a batch is written (the demo): their builds are
+# collected here, for the caller to queue once it is done, instead of each
+# being queued when its transaction commits.
+_collected_builds: ContextVar[list[int] | None] = ContextVar("collected_builds", default=None)
+
+
+@contextlib.contextmanager
+def builds_collected():
+    """Collect the ids of the documents issued inside, unbuilt."""
+    token = _collected_builds.set([])
+    try:
+        yield _collected_builds.get()
+    finally:
+        _collected_builds.reset(token)
+
+
 def dossier_issue(
     *,
     project: Project,
@@ -293,7 +311,11 @@ def dossier_issue(
         issued_at=issued_at or timezone.now(),
         figures=issued_figures(project),
     )
-    transaction.on_commit(lambda: tasks.build_issued_dossier.enqueue(issued.pk))
+    collected = _collected_builds.get()
+    if collected is not None:
+        collected.append(issued.pk)
+    else:
+        transaction.on_commit(lambda: tasks.build_issued_dossier.enqueue(issued.pk))
     return issued
 
 

@@ -76,8 +76,9 @@ STAGES = (
 )
 
 
-def demo_cohort_seed(*, password: str) -> list[Project]:
-    """Idempotent: offices that have their project are left as they are."""
+def demo_cohort_seed(*, password: str, progress=None) -> list[Project]:
+    """Idempotent: offices that have their project are left as they are.
+    ``progress`` is called once per office (a progress bar's ``update``)."""
     today = timezone.localdate()
     standard = Standard.objects.get(code="1101")
     committee = get_user_model().objects.get(username="committee")
@@ -106,6 +107,8 @@ def demo_cohort_seed(*, password: str) -> list[Project]:
             membership_set(agency=agency, user=head, role=Membership.Role.HEAD)
         existing = Project.objects.filter(agency=agency, standard=standard, fiscal_year=FISCAL_YEAR).first()
         projects.append(existing or _project_at(stage, agency, standard, head, committee, today))
+        if progress is not None:
+            progress(1)
     return projects
 
 

@@ -131,3 +131,18 @@ def test_the_worker_waits_out_a_database_restart(
         run_worker()
     sleep.assert_called_once()
     assert {d.status for d in IssuedDossier.objects.filter(decision=decision)} == {IssuedDossier.Status.READY}
+
+
+def test_the_demo_queues_its_documents_to_the_worker(task_queue, settings, tmp_path, signing_identity):
+    """Issue 24: ``seed_demo`` writes the demo in seconds and leaves its issued
+    documents to the task worker, which then builds every one."""
+    import io
+
+    from django.test import override_settings
+
+    with override_settings(DEBUG=True):
+        call_command("seed_demo", "--without-cohort", "--password", "demo-pw", stdout=io.StringIO())
+    issued = IssuedDossier.objects.all()
+    assert issued.exists() and set(issued.values_list("status", flat=True)) == {"pending"}
+    run_worker()
+    assert set(IssuedDossier.objects.values_list("status", flat=True)) == {"ready"}

@@ -1,12 +1,15 @@
 import os
+import sys
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.test.utils import override_settings
+from tqdm import tqdm
 
+from certification import dossier, tasks
 from pso_site.demo import demo_seed
-from pso_site.demo_cohort import demo_cohort_seed
+from pso_site.demo_cohort import OFFICES, demo_cohort_seed
 from pso_site.lib import signing
 
 DEFAULT_DEMO_PASSWORD = "pso-demo-2543"
@@ -37,8 +40,11 @@ class Command(BaseCommand):
                 )
             password = DEFAULT_DEMO_PASSWORD
         self._signing_identity()
-        # The demo's back-dated submission and decision need no e-mails, and
-        # its dossiers are built now, so the demo is complete when this ends.
+        # The demo's back-dated submission and decision need no e-mails (the
+        # in-app notices are made at once). Its issued documents are rendered
+        # and signed by the task worker (`make run` starts one): queued once
+        # the demo is written, so that this command takes seconds, and the
+        # pages say "being prepared" until each is ready.
         with override_settings(
             EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend",
             TASKS={
@@ -50,9 +56,11 @@ class Command(BaseCommand):
         ):
             # All or nothing: a failure leaves no half demo that a second
             # run would trip over.
-            with transaction.atomic():
+            with dossier.builds_collected() as builds, transaction.atomic():
                 demo = demo_seed(password=password)
-                cohort = [] if without_cohort else demo_cohort_seed(password=password)
+                cohort = [] if without_cohort else self._cohort(password)
+        for issued_id in builds:
+            tasks.build_issued_dossier.enqueue(issued_id)
         self.stdout.write(self.style.SUCCESS("Demo data ready. Log in at /accounts/login/ as:"))
         for user in demo["users"]:
             self.stdout.write(f"  {user.username:<16} {user.describe}")
@@ -73,6 +81,16 @@ class Command(BaseCommand):
         )
         shown = password if password == DEFAULT_DEMO_PASSWORD or settings.DEBUG else "(from DEMO_PASSWORD)"
         self.stdout.write(f"Password for all of them: {shown}")
+        if builds:
+            self.stdout.write(
+                f"{len(builds)} issued documents are queued: the task worker renders and signs them "
+                "(the pages say they are being prepared until then)."
+            )
+
+    def _cohort(self, password: str) -> list:
+        """The cohort's 33 offices, with a progress bar on a terminal."""
+        with tqdm(total=len(OFFICES), desc="ลำปาง 2543", unit="office", disable=None, file=sys.stderr) as bar:
+            return demo_cohort_seed(password=password, progress=bar.update)
 
     def _signing_identity(self) -> None:
         """The demo's issued documents are signed too: with a self-signed
