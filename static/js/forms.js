@@ -64,13 +64,63 @@
   var stepper = document.getElementById("stepper");
   if (stepper && !window.matchMedia("(min-width: 992px)").matches) stepper.open = false;
 
-  // A table that scrolls within itself must be reachable by keyboard.
-  document.querySelectorAll("main table, main .table-responsive").forEach(function (region) {
-    if (region.scrollWidth <= region.clientWidth + 1 || region.hasAttribute("tabindex")) return;
-    region.setAttribute("tabindex", "0");
-    region.setAttribute("role", "region");
-    var caption = region.querySelector("caption");
-    region.setAttribute("aria-label", caption ? caption.textContent.trim() : labels.table);
+  // A table or a box that scrolls within itself must be reachable by
+  // keyboard. Whether it scrolls depends on the screen and on the fonts,
+  // so this looks again once they have loaded and when the window changes.
+  function scrollRegions() {
+    var scrolls = function (overflow) { return overflow === "auto" || overflow === "scroll"; };
+    document.querySelectorAll("main table, main div").forEach(function (region) {
+      if (region.hasAttribute("tabindex")) return;
+      var wide = region.scrollWidth > region.clientWidth + 1;
+      var tall = region.scrollHeight > region.clientHeight + 1;
+      if (!wide && !tall) return;
+      var style = window.getComputedStyle(region);
+      if (!(wide && scrolls(style.overflowX)) && !(tall && scrolls(style.overflowY))) return;
+      region.setAttribute("tabindex", "0");
+      region.setAttribute("role", "region");
+      var caption = region.querySelector("caption");
+      region.setAttribute("aria-label", caption ? caption.textContent.trim() : labels.table);
+    });
+  }
+  scrollRegions();
+  window.addEventListener("load", scrollRegions);
+  if (document.fonts && document.fonts.ready) document.fonts.ready.then(scrollRegions);
+  var resizing = null;
+  window.addEventListener("resize", function () {
+    window.clearTimeout(resizing);
+    resizing = window.setTimeout(scrollRegions, 200);
+  });
+
+  // A choice of several shown as chips over its check boxes
+  // (templates/assessment/includes/outcome_picker.html): the chips follow
+  // the boxes, and Escape folds the boxes away again.
+  function showChosen(picker) {
+    var chips = picker.querySelector(".check-picker-chips");
+    if (!chips) return;
+    chips.textContent = "";
+    picker.querySelectorAll("input[type='checkbox']").forEach(function (box) {
+      if (!box.checked) return;
+      var chip = document.createElement("span");
+      chip.className = "chip";
+      var label = picker.querySelector("label[for='" + box.id + "']");
+      chip.textContent = label ? label.textContent.trim() : box.value;
+      chips.appendChild(chip);
+    });
+  }
+  document.addEventListener("change", function (event) {
+    var picker = event.target.closest && event.target.closest(".check-picker");
+    if (picker) showChosen(picker);
+  });
+  // A page the browser shows again (back, forward) keeps the boxes as they were ticked.
+  window.addEventListener("pageshow", function () {
+    document.querySelectorAll(".check-picker").forEach(showChosen);
+  });
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") return;
+    var picker = event.target.closest && event.target.closest(".check-picker[open]");
+    if (!picker) return;
+    picker.open = false;
+    picker.querySelector("summary").focus();
   });
 
   // The guard. A form is unsaved once the person types in it, once a script

@@ -31,6 +31,8 @@
     var changed = isChanged(td);
     td.classList.toggle("changed", changed);
     if (changed) dirty = true;
+    var select = td.querySelector(".level-select");
+    if (select) colour(select);
   }
 
   table.addEventListener("keydown", function (event) {
@@ -157,6 +159,160 @@
     event.preventDefault();
     event.returnValue = "";
   });
+
+  // Each cell names its indicator, for the cards a phone shows
+  // (static/css/app.css: one card per mission, each cell labelled).
+  var headers = table.querySelectorAll("thead th[data-indicator]");
+  table.querySelectorAll("td[data-col]").forEach(function (td) {
+    var th = headers[parseInt(td.dataset.col, 10)];
+    if (!th) return;
+    var criterion = th.querySelector("#i" + th.dataset.indicator + "-criterion");
+    var name = th.querySelector("#i" + th.dataset.indicator + "-name");
+    td.setAttribute("data-label", (criterion ? criterion.textContent.trim() + " · " : "") + (name ? name.textContent.trim() : ""));
+  });
+
+  // A level's colour, as the read-only grid and the results show it.
+  function colour(select) {
+    select.setAttribute("data-level", /^[0-3]$/.test(select.value) ? select.value : "");
+  }
+  table.querySelectorAll(".level-select").forEach(colour);
+  table.addEventListener("change", function (event) {
+    if (event.target.classList.contains("level-select")) colour(event.target);
+  });
+
+  // A justification being written opens taller, to the lines its text
+  // needs; it closes to two lines when the person moves on.
+  function fit(textarea) {
+    var style = window.getComputedStyle(textarea);
+    var line = parseFloat(style.lineHeight) || 20;
+    var padding = (parseFloat(style.paddingTop) || 0) + (parseFloat(style.paddingBottom) || 0);
+    textarea.rows = 1;
+    var needed = Math.ceil((textarea.scrollHeight - padding) / line);
+    textarea.rows = Math.max(5, Math.min(16, needed + 1));
+  }
+  table.addEventListener("focusin", function (event) {
+    if (event.target.classList.contains("just-input")) fit(event.target);
+  });
+  table.addEventListener("input", function (event) {
+    if (event.target.classList.contains("just-input") && event.target === document.activeElement) fit(event.target);
+  });
+  table.addEventListener("focusout", function (event) {
+    if (event.target.classList.contains("just-input")) event.target.rows = 2;
+  });
+
+  // The round's total as it will be once saved, recomputed as levels
+  // change: the scoring module's rules (assessment/scoring.py, domain.md
+  // §3) in exact fractions, rounded half up to two decimals only for
+  // showing. S(m, c) = Σ v·s / Σ v over the indicators of criterion c,
+  // M(m) = Σ_c w_c·S(m, c) / 3 and P = Σ_m p_m·M(m) / Σ_m p_m, an empty
+  // cell counting as 0. The page holds the saved total (exact, as
+  // "numerator/denominator") and what each of its missions was saved with:
+  // the missions of other pages (a big round) count as saved.
+  var projected = document.getElementById("projected");
+  var projectedTotal = document.getElementById("projected-total");
+  var ZERO = BigInt(0), ONE = BigInt(1), HUNDRED = BigInt(100), THREE = BigInt(3);
+
+  function hundredths(text) {
+    var m = /^\s*(\d+)(?:\.(\d{1,2}))?\s*$/.exec(text || "");
+    if (!m) return null;
+    return BigInt(m[1]) * HUNDRED + BigInt(((m[2] || "") + "00").slice(0, 2));
+  }
+  function gcd(a, b) {
+    if (a < ZERO) a = -a;
+    while (b !== ZERO) { var rest = a % b; a = b; b = rest; }
+    return a;
+  }
+  function fraction(numerator, denominator) {
+    if (denominator < ZERO) { numerator = -numerator; denominator = -denominator; }
+    var divisor = gcd(numerator, denominator) || ONE;
+    return [numerator / divisor, denominator / divisor];
+  }
+  function add(a, b) { return fraction(a[0] * b[1] + b[0] * a[1], a[1] * b[1]); }
+  function times(a, b) { return fraction(a[0] * b[0], a[1] * b[1]); }
+  function shown(value) {
+    // Half up (away from zero) to two decimals, as scoring.to_display.
+    var negative = value[0] < ZERO;
+    var scaled = (negative ? -value[0] : value[0]) * HUNDRED;
+    var whole = scaled / value[1];
+    if (BigInt(2) * (scaled % value[1]) >= value[1]) whole += ONE;
+    var cents = String(whole % HUNDRED);
+    return (negative ? "-" : "") + String(whole / HUNDRED) + "." + (cents.length < 2 ? "0" : "") + cents;
+  }
+
+  function liveTotal() {
+    if (!projected || !projectedTotal || typeof BigInt !== "function") return null;
+    var weights = (table.dataset.criterionWeights || "").trim().split(/\s+/).map(hundredths);
+    var weightSum = weights.reduce(function (sum, w) { return w === null || sum === null ? null : sum + w; }, ZERO);
+    // Weights that do not add up to 100 give no meaningful total (the server
+    // keeps the last valid one): nothing is shown then.
+    if (weightSum === null || weightSum !== BigInt(10000)) return null;
+    var columns = Array.prototype.map.call(headers, function (th) {
+      return { v: hundredths(th.dataset.weight), criterion: th.dataset.criterion, w: hundredths(th.dataset.criterionWeight) };
+    });
+    if (columns.some(function (column) { return column.v === null || column.w === null; })) return null;
+    var criteria = {};
+    columns.forEach(function (column) { criteria[column.criterion] = column.w; });
+
+    function missionScore(levels) {
+      // 100·M(m), with w in hundredths.
+      var weighted = {}, sums = {};
+      columns.forEach(function (column, index) {
+        var level = levels[index];
+        weighted[column.criterion] = (weighted[column.criterion] || ZERO) + column.v * BigInt(level || 0);
+        sums[column.criterion] = (sums[column.criterion] || ZERO) + column.v;
+      });
+      var score = [ZERO, ONE];
+      Object.keys(criteria).forEach(function (code) {
+        if (sums[code] === ZERO) return;
+        score = add(score, fraction(criteria[code] * weighted[code], THREE * sums[code]));
+      });
+      return score;
+    }
+    function level(text) { return /^[0-3]$/.test(text) ? parseInt(text, 10) : 0; }
+
+    var now = [ZERO, ONE], before = [ZERO, ONE];
+    var rows = table.querySelectorAll("tbody tr");
+    for (var r = 0; r < rows.length; r++) {
+      var mission = rows[r].querySelector("th.mission[data-points]");
+      if (!mission) continue;
+      var points = hundredths(mission.dataset.points);
+      if (points === null) return null;
+      var saved = (mission.dataset.saved || "").split(" ").map(level);
+      var current = columns.map(function (column, index) {
+        var select = rows[r].querySelector('td[data-col="' + index + '"] .level-select');
+        return select ? level(select.value) : saved[index];
+      });
+      now = add(now, times([points, ONE], missionScore(current)));
+      before = add(before, times([points, ONE], missionScore(saved)));
+    }
+    var exact = /^(\d+)\/([1-9]\d*)$/.exec(table.dataset.savedTotal || "");
+    var allPoints = (table.dataset.allPoints || "").trim().split(/\s+/).map(hundredths);
+    var total = allPoints.reduce(function (sum, p) { return p === null || sum === null ? null : sum + p; }, ZERO);
+    if (!exact || total === null) return null;
+    if (total === ZERO) return [ZERO, ONE];
+    // The saved total, plus what the missions of this page change: (their
+    // part now − their part as saved) / Σp.
+    var change = add(now, [-before[0], before[1]]);
+    return add(fraction(BigInt(exact[1]), BigInt(exact[2])), times(change, [ONE, HUNDRED * total]));
+  }
+
+  var pending = false;
+  function showTotal() {
+    pending = false;
+    var value = liveTotal();
+    if (value === null) { if (projected) projected.hidden = true; return; }
+    var text = shown(value);
+    if (projectedTotal.textContent !== text) projectedTotal.textContent = text;
+    projected.hidden = false;
+  }
+  function totalLater() {
+    if (pending) return;
+    pending = true;
+    window.setTimeout(showTotal, 0);
+  }
+  table.addEventListener("change", totalLater);
+  table.addEventListener("click", totalLater);  // a column fill answered in its header
+  showTotal();
 
   // Tells people (and tests) that column fills now happen in the page.
   table.dataset.ready = "true";

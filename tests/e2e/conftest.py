@@ -56,11 +56,15 @@ def short_timeouts(page):
 
 # Accessibility ------------------------------------------------------------------
 # Every page a browser test visits is audited with axe-core (from the npm
-# registry, node_modules/axe-core) after the test, in Thai and in English:
+# registry, node_modules/axe-core) after the test, in Thai and in English, at
+# 1366 and at 390 px wide:
 # no critical and no serious violation may remain.
 
 AXE = Path(__file__).resolve().parents[2] / "node_modules" / "axe-core" / "axe.min.js"
 AUDITED_IMPACTS = {"critical", "serious"}
+# The office screen and the phone: a page laid out differently on each (a
+# table shown as cards, say) is audited as each person sees it.
+AUDITED_SCREENS = ((1366, 768), (390, 844))
 NOT_PAGES = ("/logout", "/accounts/logout", ".pdf", ".xlsx", ".zip", ".json", ".csv", "/static/", "/media/")
 
 
@@ -106,11 +110,15 @@ def accessible_pages(request, page, live_server):
     # A fresh tab of the same session: the test's page may hold unsaved work
     # and the test's own dialog handlers.
     auditor = page.context.new_page()
-    for language in ("th", "en"):
-        page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
-        for path in visited:
-            auditor.goto(live_server.url + path)
-            problems += [f"[{language}] {path}: {problem}" for problem in axe_violations(auditor)]
+    for width, height in AUDITED_SCREENS:
+        auditor.set_viewport_size({"width": width, "height": height})
+        for language in ("th", "en"):
+            page.context.add_cookies([{"name": "django_language", "value": language, "url": live_server.url}])
+            for path in visited:
+                auditor.goto(live_server.url + path)
+                problems += [
+                    f"[{language}, {width} px] {path}: {problem}" for problem in axe_violations(auditor)
+                ]
     auditor.close()
     assert not problems, "axe found critical or serious violations:\n" + "\n".join(problems)
 
