@@ -11,10 +11,7 @@ estimated from the counts (typing 150 characters a minute, 3 seconds to find
 and press each control). Prints the counts, the estimate and the app's time."""
 
 import os
-import shutil
-import subprocess
 import sys
-import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -165,33 +162,8 @@ def walk(page, base: str) -> Walk:
 
 
 def main() -> int:
-    scratch = Path(tempfile.mkdtemp(prefix="pso-first-"))
-    env = {
-        **os.environ,
-        "DJANGO_DEBUG": "1",
-        "DATABASE_URL": f"sqlite:///{scratch / 'db.sqlite3'}",
-        "MEDIA_ROOT": str(scratch / "media"),
-        "DJANGO_TASKS": "immediate",
-        "EMAIL_URL": "dummy:",
-    }
-    python = [sys.executable, "manage.py"]
-    subprocess.run([*python, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run(
-        [*python, "seed_demo", "--password", guide.PASSWORD, "--without-cohort"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-    )
-    port = guide.free_port()
-    server = subprocess.Popen(
-        [*python, "runserver", f"127.0.0.1:{port}", "--noreload"],
-        cwd=ROOT,
-        env=env,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        time.sleep(3)
+    # Documents queued as in production: the request does not render them.
+    with guide.demo_server(cohort=False, tasks="database") as (base, _scratch):
         from playwright.sync_api import sync_playwright
 
         with sync_playwright() as playwright:
@@ -208,10 +180,6 @@ def main() -> int:
             w = walk(page, base)
             status = page.locator(".alert").first.inner_text()
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(10)
-        shutil.rmtree(scratch, ignore_errors=True)
     print(f"{'stage':<40} {'controls':>8} {'fields':>7} {'characters':>11}")
     for name, controls, fields, characters in w.steps:
         print(f"{name:<40} {controls:>8} {fields:>7} {characters:>11}")

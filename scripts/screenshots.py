@@ -11,6 +11,7 @@ guide (``templates/guide/``) shows them, so it stays true when the pages
 change."""
 
 import base64
+import contextlib
 import os
 import shutil
 import socket
@@ -152,21 +153,28 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def main() -> int:
-    scratch = Path(tempfile.mkdtemp(prefix="pso-shots-"))
+@contextlib.contextmanager
+def demo_server(*, cohort: bool = True, tasks: str = "immediate"):
+    """A throwaway demo (its own SQLite database and files, the demo's
+    e-mails going nowhere) served on a free port; yields its address. Django
+    is set up in this process on the same database, for the ORM calls of
+    the callers. ``tasks``: "immediate" builds documents in the request (the
+    pictures show them), "database" leaves them queued as production does."""
+    scratch = Path(tempfile.mkdtemp(prefix="pso-demo-"))
     env = {
         **os.environ,
         "DJANGO_DEBUG": "1",
         "DATABASE_URL": f"sqlite:///{scratch / 'db.sqlite3'}",
         "MEDIA_ROOT": str(scratch / "media"),
-        "DJANGO_TASKS": "immediate",
+        "DJANGO_TASKS": tasks,
         # The demo's e-mails (a second factor set up, say) go nowhere: a
         # throwaway run leaves nothing in the checkout's outbox.
         "EMAIL_URL": "dummy:",
     }
     python = [sys.executable, "manage.py"]
     subprocess.run([*python, "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
-    subprocess.run([*python, "seed_demo", "--password", PASSWORD], cwd=ROOT, env=env, check=True)
+    seed = [*python, "seed_demo", "--password", PASSWORD] + ([] if cohort else ["--without-cohort"])
+    subprocess.run(seed, cwd=ROOT, env=env, check=True)
     os.environ.update(env)
     os.environ["DJANGO_SETTINGS_MODULE"] = "pso_site.settings"
     # Playwright runs an event loop in this thread; the few ORM calls here are synchronous and safe.
@@ -175,17 +183,6 @@ def main() -> int:
     import django
 
     django.setup()
-    from django_otp.oath import TOTP
-    from playwright.sync_api import sync_playwright
-
-    from agencies.models import Cohort
-    from assessment.models import Project
-
-    ids = {
-        "renewal": Project.objects.filter(agency__code="lampang-po").order_by("-fiscal_year").first().pk,
-        "historic": Project.objects.filter(agency__code="lampang-po").order_by("fiscal_year").first().pk,
-        "cohort": Cohort.objects.get().pk,
-    }
     port = free_port()
     server = subprocess.Popen(
         [*python, "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -193,9 +190,28 @@ def main() -> int:
         env=env,
         stderr=subprocess.DEVNULL,
     )
-    base = f"http://127.0.0.1:{port}"
     try:
         time.sleep(3)
+        yield f"http://127.0.0.1:{port}", scratch
+    finally:
+        server.terminate()
+        server.wait(10)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def main() -> int:
+    with demo_server() as (base, scratch):
+        from django_otp.oath import TOTP
+        from playwright.sync_api import sync_playwright
+
+        from agencies.models import Cohort
+        from assessment.models import Project
+
+        ids = {
+            "renewal": Project.objects.filter(agency__code="lampang-po").order_by("-fiscal_year").first().pk,
+            "historic": Project.objects.filter(agency__code="lampang-po").order_by("fiscal_year").first().pk,
+            "cohort": Cohort.objects.get().pk,
+        }
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(
                 executable_path=os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -217,10 +233,6 @@ def main() -> int:
                 for page in pages.values():
                     page.context.close()
             browser.close()
-    finally:
-        server.terminate()
-        server.wait(10)
-        shutil.rmtree(scratch, ignore_errors=True)
     return 0
 
 

@@ -305,3 +305,14 @@ def submitted_project(ready_project, head_a, django_capture_on_commit_callbacks)
 
     with django_capture_on_commit_callbacks(execute=True):
         return project_submit(project_id=ready_project.pk, user=head_a)
+
+
+@pytest.fixture
+def certified(submitted_project, committee_member, django_capture_on_commit_callbacks):
+    """Submitted, then certified by the committee; its documents are built."""
+    from certification.services import project_decide
+
+    with django_capture_on_commit_callbacks(execute=True):
+        project_decide(project_id=submitted_project.pk, user=committee_member, kind="certify")
+    submitted_project.refresh_from_db()
+    return submitted_project

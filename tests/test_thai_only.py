@@ -299,15 +299,7 @@ def crawl(client: Client, starts: list[str], findings: Findings, who: str) -> se
 
 
 @pytest.fixture
-def certified_project(submitted_project, committee_member, django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
-        certification.project_decide(project_id=submitted_project.pk, user=committee_member, kind="certify")
-    submitted_project.refresh_from_db()
-    return submitted_project
-
-
-@pytest.fixture
-def three_projects(certified_project, agency_a, editor_a, head_a, django_capture_on_commit_callbacks):
+def three_projects(certified, agency_a, editor_a, head_a, django_capture_on_commit_callbacks):
     """A certified project, a submitted one and a filled draft, with evidence."""
     standard = Standard.objects.get(code="1101")
 
@@ -321,7 +313,7 @@ def three_projects(certified_project, agency_a, editor_a, head_a, django_capture
     with django_capture_on_commit_callbacks(execute=True):
         certification.project_submit(project_id=submitted.pk, user=head_a)
     draft = filled(2027)
-    return {"certified": certified_project, "submitted": submitted, "draft": draft}
+    return {"certified": certified, "submitted": submitted, "draft": draft}
 
 
 def test_the_pages_a_thai_reader_reaches_are_in_thai(

@@ -191,13 +191,23 @@
     textarea.rows = Math.max(5, Math.min(16, needed + 1));
   }
   table.addEventListener("focusin", function (event) {
-    if (event.target.classList.contains("just-input")) fit(event.target);
+    if (!event.target.classList.contains("just-input")) return;
+    event.target.classList.add("open");
+    fit(event.target);
   });
   table.addEventListener("input", function (event) {
     if (event.target.classList.contains("just-input") && event.target === document.activeElement) fit(event.target);
   });
+  // Closed a moment later, not at once: a press on Save (or any control the
+  // box covered) lands where the person aimed before the page moves under it.
   table.addEventListener("focusout", function (event) {
-    if (event.target.classList.contains("just-input")) event.target.rows = 2;
+    var textarea = event.target;
+    if (!textarea.classList.contains("just-input")) return;
+    window.setTimeout(function () {
+      if (document.activeElement === textarea || submitting) return;
+      textarea.classList.remove("open");
+      textarea.rows = 2;
+    }, 250);
   });
 
   // The round's total as it will be once saved, recomputed as levels

@@ -42,3 +42,17 @@ def test_cancel_fills_nothing_and_the_other_answers_do_what_they_say(live_server
     choice.get_by_role("button", name="แทนที่ค่าเดิมด้วย").click()
     expect(cells[others[0]]).to_have_value("1")
     assert levels.count() > 0
+
+
+def test_save_pressed_while_a_justification_is_open_saves(live_server, page, filled_project):
+    """The justification box being written opens taller and closes when the
+    person moves on: pressed at once, Save must still be pressed (found by
+    make bench-first-project: the box closed under the pointer and the press
+    missed)."""
+    sign_in(page, live_server, "editor_a")
+    page.goto(f"{live_server.url}/projects/{filled_project.pk}/rounds/1/")
+    expect(page.locator("#assessment-grid[data-ready]")).to_be_attached()
+    last = page.locator("td[data-cell] .just-input").last
+    last.fill("เขียนยาว\n" * 6 + "แล้วกดบันทึกทันที")
+    page.locator("#grid-form button[type=submit]:not([name])").click()
+    expect(page.get_by_text("บันทึก 1 ช่องที่แก้ไขในรอบที่ 1 แล้ว")).to_be_visible()
