@@ -21,6 +21,17 @@ from tests.factories import add_indicators, add_missions, fill_round, fill_weigh
 
 
 @pytest.fixture(autouse=True)
+def thai_by_default():
+    """Each test starts in the site's language, Thai: a request in English
+    leaves English active in its thread, and a later test that uses a form
+    without a request would read its messages in English."""
+    from django.utils import translation
+
+    with translation.override("th"):
+        yield
+
+
+@pytest.fixture(autouse=True)
 def empty_cache():
     """Each test starts without cached catalogue data of another test."""
     from django.core.cache import cache
