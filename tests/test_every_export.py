@@ -204,7 +204,7 @@ def landscape(catalogue, agency_a, editor_a, head_a, committee_member):
     plan = Plan.objects.filter(project__in=[valid, expiring, revoked, waiting]).order_by("pk").first()
     activity = Activity.objects.filter(plan=plan).order_by("pk").first()
     Activity.objects.filter(pk=activity.pk).update(expected_result="ผลที่คาดหวัง " * 4000)
-    ProgressUpdate.objects.filter(activity=activity).update(note="=1+1\x0bบันทึก\x00")
+    ProgressUpdate.objects.filter(activity=activity).update(note="=1+1\x0bบันทึก\x01")
     Activity.objects.create(
         plan=plan, title="กิจกรรมที่ยังไม่เริ่ม", phase=Activity.Phase.LONG, start_date=datetime.date(2026, 1, 1)
     )
