@@ -15,6 +15,7 @@ from assessment.services import IndicatorRow, MissionRow
 from pso_site.lib.dates import buddhist_year, current_fiscal_year, gregorian_year
 from pso_site.lib.fields import BoundedModelMultipleChoiceField, FiniteDecimalField
 from pso_site.lib.text import TextProblem, clean_text
+from pso_site.lib.widgets import CheckPicker
 
 POINTS_FIELD = {"max_digits": 5, "decimal_places": 2}
 MAX_ROWS = 200
@@ -223,7 +224,7 @@ class MissionForm(forms.ModelForm):
             "category": forms.Select(attrs={"class": "form-select form-select-sm category-input"}),
             "legal_basis": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
             "responsible_unit": forms.TextInput(attrs={"class": "form-control form-control-sm"}),
-            "outcomes": forms.SelectMultiple(attrs={"size": 3, "class": "form-select form-select-sm"}),
+            "outcomes": CheckPicker(),
         }
 
     def __init__(self, *args, outcome_choices=None, **kwargs):

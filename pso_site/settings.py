@@ -278,6 +278,9 @@ FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.TemporaryFileUploadHandler",
 ]
 
+# Inputs, selects and text areas written in Python, the same markup as
+# Django's templates (pso_site/lib/form_renderer.py).
+FORM_RENDERER = "pso_site.lib.form_renderer.FormRenderer"
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
 CRISPY_TEMPLATE_PACK = "bootstrap5"
 
