@@ -30,7 +30,7 @@ from django.utils import timezone, translation
 from assessment import history, results, scoring
 from assessment.frame import ProjectState
 from assessment.models import Assessment, ChangeEntry, EvidenceFile, Project
-from certification import archive, printing, tasks
+from certification import archive, drafts, printing, tasks
 from certification.models import Certificate, Decision, DraftDossier, IssuedDossier
 from certification.rendering import font_faces, html_to_archival_pdf, html_to_pdf, keep_mai_yamok
 from plans.models import ActivityEvidence
@@ -71,6 +71,24 @@ def _grid(state: ProjectState) -> dict:
         for mission in state.data.missions
     ]
     return {"indicators": indicators, "rows": rows}
+
+
+# The table of contents: the anchor each entry points to and its title.
+CONTENTS = [
+    ("step1", "ขั้นตอนที่ 1 วิสัยทัศน์"),
+    ("step2", "ขั้นตอนที่ 2 พันธกิจและเป้าหมาย"),
+    ("step3", "ขั้นตอนที่ 3 ภารกิจและการจัดลำดับความสำคัญ"),
+    ("step4", "ขั้นตอนที่ 4 ตัวถ่วงน้ำหนัก"),
+    ("step5", "ขั้นตอนที่ 5 ตัวชี้วัดและวิธีคิดคะแนน"),
+    ("step6", "ขั้นตอนที่ 6 ผลการประเมินสถานภาพ"),
+    ("results", "ผลคะแนนรายเกณฑ์"),
+    ("step7", "ขั้นตอนที่ 7 แผนยกระดับ"),
+    ("step8", "ขั้นตอนที่ 8 การดำเนินการยกระดับ"),
+    ("step9", "ขั้นตอนที่ 9 การขอการรับรองและผลการพิจารณา"),
+    ("certificate", "ใบรับรอง"),
+    ("evidence", "รายการหลักฐาน"),
+    ("history", "ประวัติการแก้ไข"),
+]
 
 
 def dossier_context(project: Project, *, draft: bool, issued_at=None, issued=None) -> dict:
@@ -146,6 +164,13 @@ def dossier_context(project: Project, *, draft: bool, issued_at=None, issued=Non
         context["certificate_status"] = Certificate.Status(certificate.status_on(as_of)).label
         context["verify_url"] = certificate.verification_url()
         context["qr"] = qr_svg(context["verify_url"])
+    # Page numbers come from the renderer (target-counter); a draft built in
+    # parts fills them in itself (certification.drafts).
+    context["toc"] = [
+        (anchor, title, None)
+        for anchor, title in CONTENTS
+        if anchor != "certificate" or certificate is not None
+    ]
     context["evidence"] = list(
         EvidenceFile.objects.filter(cell__round__project=project)
         .select_related("cell__mission", "cell__indicator__criterion", "cell__round")
@@ -160,14 +185,17 @@ def dossier_context(project: Project, *, draft: bool, issued_at=None, issued=Non
     return context
 
 
+def draft_date(project: Project):
+    """A draft is dated by the project's latest change, so the same project
+    gives the same HTML (and hash)."""
+    latest = ChangeEntry.objects.filter(project=project).order_by("-at").values_list("at", flat=True).first()
+    return latest or project.updated_at
+
+
 def dossier_html(project: Project, *, draft: bool, issued_at=None, issued=None) -> str:
-    """The dossier's HTML, always in Thai. A draft is dated by the project's
-    latest change, so the same project gives the same HTML (and hash)."""
+    """The dossier's HTML as one document, always in Thai."""
     if issued_at is None and draft:
-        latest = (
-            ChangeEntry.objects.filter(project=project).order_by("-at").values_list("at", flat=True).first()
-        )
-        issued_at = latest or project.updated_at
+        issued_at = draft_date(project)
     with translation.override("th"):
         html = render_to_string(
             "certification/dossier.html",
@@ -177,34 +205,35 @@ def dossier_html(project: Project, *, draft: bool, issued_at=None, issued=None) 
 
 
 def dossier_pdf(project: Project, *, draft: bool, issued_at=None) -> bytes:
+    """The dossier as one rendering (``manage.py build_dossier``); the
+    product's drafts are built in parts (``draft_build``)."""
     return html_to_pdf(dossier_html(project, draft=draft, issued_at=issued_at))
 
 
-def content_hash(html: str) -> str:
-    return hashlib.sha256(html.encode("utf-8")).hexdigest()
-
-
-def draft_for(project: Project) -> tuple[DraftDossier | None, str, str]:
+def draft_for(project: Project) -> tuple[DraftDossier | None, dict, str]:
     """The draft built for the project as it stands now (None if there is
-    none), its HTML and the hash of that HTML. Reads only."""
-    html = dossier_html(project, draft=True)
-    digest = content_hash(html)
-    return DraftDossier.objects.filter(project=project, content_hash=digest).first(), html, digest
+    none), its parts (certification.drafts) and their hash. Reads only."""
+    with translation.override("th"):
+        context = dossier_context(project, draft=True, issued_at=draft_date(project))
+        parts = drafts.draft_parts(context)
+    digest = drafts.parts_hash(parts)
+    return DraftDossier.objects.filter(project=project, content_hash=digest).first(), parts, digest
 
 
 def draft_request(*, project: Project) -> DraftDossier:
     """Start (or reuse) the build of the draft for the project as it stands
     now; the task worker builds it."""
-    draft, html, digest = draft_for(project)
+    draft, parts, digest = draft_for(project)
     if draft is None:
         draft, _created = DraftDossier.objects.get_or_create(
-            project=project, content_hash=digest, defaults={"html": html}
+            project=project, content_hash=digest, defaults={"parts": parts}
         )
         transaction.on_commit(lambda: tasks.build_draft_dossier.enqueue(draft.pk))
     elif draft.status == IssuedDossier.Status.FAILED:
         DraftDossier.objects.filter(pk=draft.pk).update(status=IssuedDossier.Status.PENDING, error="")
         transaction.on_commit(lambda: tasks.build_draft_dossier.enqueue(draft.pk))
-    # Drafts of earlier states are of no more use.
+    # Drafts of earlier states are of no more use (their parts go when the
+    # next build is done: it reuses those that did not change).
     for old in DraftDossier.objects.filter(project=project).exclude(pk=draft.pk):
         old.file.delete(save=False)
         old.delete()
@@ -216,7 +245,10 @@ def draft_build(*, draft_id: int) -> DraftDossier:
     if draft is None or draft.is_ready:
         return draft
     try:
-        pdf = html_to_pdf(draft.html)
+        if draft.parts:
+            pdf = drafts.draft_build_pdf(project_id=draft.project_id, parts=draft.parts).pdf
+        else:  # requested before drafts were built in parts
+            pdf = html_to_pdf(draft.html)
     except Exception as error:  # any rendering failure is recorded, never raised to the worker
         logger.exception("Draft dossier %s could not be built", draft_id)
         DraftDossier.objects.filter(pk=draft_id).update(

@@ -340,14 +340,17 @@ def draft_path(instance, filename: str) -> str:
 
 class DraftDossier(models.Model):
     """A draft dossier built for a project as it stood: kept under the hash
-    of its HTML, so an unchanged project is served at once and any change
-    asks for a new build."""
+    of its content, so an unchanged project is served at once and any change
+    asks for a new build. ``parts`` holds the HTML of each part of the
+    dossier (certification.drafts); ``html`` only drafts requested before
+    drafts were built in parts."""
 
     project = models.ForeignKey(
         Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="drafts"
     )
     content_hash = models.CharField(_("content hash"), max_length=64)
-    html = models.TextField("HTML")
+    html = models.TextField("HTML", blank=True)
+    parts = models.JSONField(_("parts"), default=dict, blank=True)
     status = models.CharField(
         _("status"), max_length=10, choices=IssuedDossier.Status.choices, default=IssuedDossier.Status.PENDING
     )
@@ -369,3 +372,31 @@ class DraftDossier(models.Model):
     @property
     def is_ready(self) -> bool:
         return self.status == IssuedDossier.Status.READY
+
+
+class DraftPart(models.Model):
+    """One part of a draft dossier (the cover, a step, a block of the grid's
+    reasons, the contents, the page frame) rendered to PDF on its own, kept
+    under the hash of its HTML: a draft after a small edit renders only the
+    parts whose HTML changed. In the database, so every machine finds it;
+    only the parts of the project's latest build are kept."""
+
+    project = models.ForeignKey(
+        Project, verbose_name=_("project"), on_delete=models.CASCADE, related_name="draft_parts"
+    )
+    content_hash = models.CharField(_("content hash"), max_length=64)
+    pdf = models.BinaryField("PDF")
+    pages = models.PositiveIntegerField(_("pages"))
+    # Page (from 0) of each anchor in the part, for the contents' page numbers.
+    anchors = models.JSONField(_("anchors"), default=dict)
+    built_at = models.DateTimeField(_("built at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("draft dossier part")
+        verbose_name_plural = _("draft dossier parts")
+        constraints = [
+            models.UniqueConstraint(fields=["project", "content_hash"], name="one_draft_part_per_content"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.project} · {self.content_hash[:12]} · {self.pages}"

@@ -158,6 +158,42 @@ def _render_with_weasyprint(
     )
 
 
+def pdf_layout(pdf_bytes: bytes) -> tuple[int, dict[str, int]]:
+    """The number of pages, and the page (from 0) of each named destination:
+    WeasyPrint writes one for every element with an ``id``."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(pdf_bytes))
+    anchors = {}
+    for name, destination in reader.named_destinations.items():
+        page = reader.get_destination_page_number(destination)
+        if page is not None and page >= 0:
+            anchors[str(name).lstrip("/")] = page
+    return len(reader.pages), anchors
+
+
+def join_pdfs(documents: list[bytes], *, underlay: bytes | None = None, title: str = "") -> bytes:
+    """The documents' pages one after the other, as one PDF, with their
+    bookmarks. Page *i* of ``underlay`` (running headers, footers, a
+    watermark) is drawn beneath page *i*: the parts need not know where
+    they fall. The text layers (/ActualText) are kept as they are."""
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    for document in documents:
+        writer.append(PdfReader(io.BytesIO(document)))
+    if underlay is not None:
+        for page, beneath in zip(writer.pages, PdfReader(io.BytesIO(underlay)).pages, strict=False):
+            page.merge_page(beneath, over=False)
+    for page in writer.pages:
+        page.compress_content_streams()
+    if title:
+        writer.add_metadata({"/Title": title})
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def extract_text(pdf_bytes: bytes) -> str:
     """The text a reader would copy, as poppler's pdftotext extracts it."""
     result = subprocess.run(

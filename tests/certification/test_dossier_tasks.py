@@ -1,7 +1,8 @@
 """Dossiers never block a request: they are built by the task worker
 (django-tasks, stored in the database), and a draft is kept under the hash
 of its content — served at once while the project is unchanged, built
-again after an edit."""
+again after an edit (from the parts that did not change and those that
+did: tests/certification/test_draft_parts.py)."""
 
 import time
 
@@ -9,7 +10,7 @@ import pytest
 from django.core.management import call_command
 from django.urls import reverse
 
-from certification import rendering, services
+from certification import drafts, rendering, services
 from certification.models import DraftDossier, IssuedDossier
 from tests.conftest import _stand_in_pdf
 
@@ -63,13 +64,13 @@ def test_the_draft_is_built_once_and_reused_until_the_project_changes(
     client, ready_project, editor_a, django_capture_on_commit_callbacks, monkeypatch
 ):
     builds = []
-    real = rendering.render_pdf
+    real = drafts.draft_build_pdf
 
-    def counting(html, **kwargs):
+    def counting(**kwargs):
         builds.append(1)
-        return real(html, **kwargs)
+        return real(**kwargs)
 
-    monkeypatch.setattr(rendering, "render_pdf", counting)
+    monkeypatch.setattr(drafts, "draft_build_pdf", counting)
     client.force_login(editor_a)
     url = reverse("certification:dossier", args=[ready_project.pk])
     page = client.get(url)
