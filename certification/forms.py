@@ -243,12 +243,14 @@ class ProjectFilterForm(forms.Form):
     docs/performance.md), so the lists stay fast with every agency of the
     country in them."""
 
+    # NULLs (no submission date, no certificate) where PostgreSQL puts them,
+    # said outright so that SQLite agrees and keyset pages match the download.
     SORTS = {
-        "submitted": ("-submitted_at", "-pk"),
-        "oldest": ("submitted_at", "pk"),
+        "submitted": (F("submitted_at").desc(nulls_first=True), "-pk"),
+        "oldest": (F("submitted_at").asc(nulls_last=True), "pk"),
         "agency": ("agency__name_th", "-fiscal_year", "pk"),
         "province": ("agency__province", "agency__name_th", "pk"),
-        "certificate": ("certificate__number", "pk"),
+        "certificate": (F("certificate__number").asc(nulls_last=True), "pk"),
         "year": ("-fiscal_year", "agency__name_th", "pk"),
     }
 

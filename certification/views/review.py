@@ -3,7 +3,6 @@ auditors' list."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
@@ -27,6 +26,7 @@ from certification.forms import (
 from certification.models import Certificate, Decision
 from certification.selectors import agency_changes_since, projects_with_submitted_total
 from certification.workbooks import list_download
+from pso_site.lib import keyset
 
 PAGE_SIZE = 20
 
@@ -42,13 +42,18 @@ def _project_list(request, *, queryset, template, extra=None, download_name=""):
 def project_list(
     request, *, form, projects, template, extra=None, download_name="", default_sort="submitted"
 ):
-    """A filtered list of projects: a page of it, sorted, or all of it as XLSX or CSV."""
+    """A filtered list of projects: a page of it, sorted, or all of it as XLSX or CSV.
+    Pages are reached by keyset cursors (``?cursor=``), so a deep page costs what the
+    first does; an old ``?page=`` link, or a cursor that no longer fits, shows the
+    first page with a note."""
     if request.GET.get("download") in ("xlsx", "csv"):
         audit.record(request, AccessEvent.Action.EXPORT, f"{download_name}.{request.GET['download']}")
         return list_download(projects, kind=request.GET["download"], name=download_name)
-    page = Paginator(projects, PAGE_SIZE).get_page(request.GET.get("page"))
+    sort = (form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else "") or default_sort
+    page = keyset.paginate(projects, request.GET.get("cursor", ""), page_size=PAGE_SIZE, key=sort)
     query = request.GET.copy()
     query.pop("page", None)
+    query.pop("cursor", None)
     unsorted = query.copy()
     unsorted.pop("sort", None)
     return render(
@@ -57,10 +62,10 @@ def project_list(
         {
             "form": form,
             "page": page,
+            "stale_link": page.stale or request.GET.get("page", "1") != "1",
             "query": query.urlencode(),
             "unsorted_query": unsorted.urlencode(),
-            "sort": (form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else "")
-            or default_sort,
+            "sort": sort,
             **(extra or {}),
         },
     )

@@ -1,11 +1,16 @@
 """The committee queue and the auditors' list: search, filter, sort, page."""
 
+import re
+from html import unescape
+from urllib.parse import parse_qs
+
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from assessment.models import Project
-from certification import loadgen
+from certification import access, loadgen
+from certification.forms import STATUSES_FOR_INSTITUTE, ProjectFilterForm
 from certification.models import Certificate
 
 pytestmark = pytest.mark.django_db
@@ -68,12 +73,80 @@ def test_filter_by_province_and_sort(client, national):
 
 def test_sorting_keeps_the_filters_and_paging_keeps_both(client, national):
     client.force_login(national)
-    response, _found = listed(client, status="certified", sort="certificate")
+    response, _found = listed(client, q="ทดสอบ", sort="agency")
     html = response.content.decode()
-    assert "status=certified&amp;sort=agency" in html
-    assert response.context["page"].paginator.count == Project.objects.filter(status="certified").count()
-    if response.context["page"].has_next():
-        assert "status=certified&amp;sort=certificate&amp;page=2" in html
+    assert "q=%E0%B8%97%E0%B8%94%E0%B8%AA%E0%B8%AD%E0%B8%9A&amp;sort=province" in html
+    assert response.context["page"].count == Project.objects.exclude(status="draft").count() > 20
+    assert (
+        'id="page-next" rel="next" href="?q=%E0%B8%97%E0%B8%94%E0%B8%AA%E0%B8%AD%E0%B8%9A&amp;sort=agency&amp;cursor='
+        in html
+    )
+
+
+def link(html: str, name: str) -> str | None:
+    found = re.search(rf'id="page-{name}"(?: rel="\w+")? href="([^"]+)"', html)
+    return unescape(found.group(1)) if found else None
+
+
+def walk(client, url: str, start: str, step: str) -> list[list[int]]:
+    pages, href = [], start
+    while href is not None:
+        response = client.get(url + href)
+        assert response.status_code == 200
+        pages.append([project.pk for project in response.context["page"]])
+        href = link(response.content.decode(), step)
+    return pages
+
+
+@pytest.mark.parametrize("sort", ProjectFilterForm.SORTS)
+def test_next_and_previous_walk_the_whole_list_once(client, national, sort):
+    """Every project once, in the list's order, by the page links alone:
+    forwards from the first page, backwards from the last."""
+    client.force_login(national)
+    url = reverse("certification:audit")
+    expected = list(
+        ProjectFilterForm({"sort": sort}, statuses=STATUSES_FOR_INSTITUTE)
+        .filter(access.projects_for_institute())
+        .values_list("pk", flat=True)
+    )
+    forwards = walk(client, url, f"?sort={sort}", "next")
+    assert len(forwards) > 1 and all(len(page) == 20 for page in forwards[:-1])
+    assert [pk for page in forwards for pk in page] == expected
+    last = link(client.get(url, {"sort": sort}).content.decode(), "last")
+    backwards = walk(client, url, last, "previous")
+    assert backwards[::-1] == forwards
+
+
+def test_an_old_page_number_or_a_bad_cursor_shows_the_first_page(client, national):
+    client.force_login(national)
+    _response, first = listed(client, sort="agency")
+    for params in ({"page": "3"}, {"page": "x' OR 1=1"}, {"cursor": "AAAA"}, {"cursor": "e30:1tVbQ:bad"}):
+        response, found = listed(client, sort="agency", **params)
+        assert found == first
+        assert "ลิงก์นี้พาไปยังหน้าที่รายการนี้ไม่มีแล้ว" in response.content.decode()
+    response, found = listed(client, sort="agency", page="1")
+    assert found == first and 'id="stale-link"' not in response.content.decode()
+
+
+def test_a_cursor_of_another_sort_shows_that_sort_from_its_start(client, national):
+    client.force_login(national)
+    response, _found = listed(client, sort="agency")
+    cursor = parse_qs(link(response.content.decode(), "next")[1:])["cursor"][0]
+    _response, first = listed(client, sort="year")
+    response, found = listed(client, sort="year", cursor=cursor)
+    assert found == first and response.context["page"].stale
+
+
+def test_the_download_is_the_whole_list_whatever_the_page(client, national):
+    client.force_login(national)
+    response, _found = listed(client, sort="agency")
+    cursor = parse_qs(link(response.content.decode(), "next")[1:])["cursor"][0]
+    download = client.get(
+        reverse("certification:audit"), {"sort": "agency", "cursor": cursor, "download": "csv"}
+    )
+    assert download.status_code == 200
+    rows = download.content.decode("utf-8-sig").strip().splitlines()
+    assert len(rows) - 1 == Project.objects.exclude(status="draft").count()
 
 
 def test_a_bad_filter_is_reported_not_a_server_error(client, national):
