@@ -10,7 +10,7 @@ TEST_PACKAGES := chromium poppler-utils
 export DJANGO_DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint fuzz screenshots messages clean bench bench-pages bench-load bench-signing bench-restart backup-drill bench-first-project
+.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint fuzz screenshots messages clean bench bench-pages bench-load bench-signing bench-restart backup-drill bench-first-project bench-draft
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -76,7 +76,7 @@ $(VENV)/.installed-bench: requirements-bench.txt $(VENV)/.installed-dev
 	$(BIN)/pip install -q -r requirements-bench.txt
 	touch $@
 
-bench: bench-pages bench-load bench-signing
+bench: bench-pages bench-load bench-signing bench-draft
 
 bench-pages: install-dev
 	$(BIN)/python bench/run.py
@@ -88,6 +88,12 @@ bench-load: install-dev $(VENV)/.installed-bench
 # server needed, a throwaway SQLite demo.
 bench-signing: install-dev
 	$(BIN)/python bench/signing.py
+
+# A draft dossier that keeps up with the editing (bench/draft.py): the demo's
+# draft in parts, from an empty cache and after small edits, against one
+# rendering and WeasyPrint alone; a throwaway SQLite demo.
+bench-draft: install-dev
+	$(BIN)/python bench/draft.py
 
 # What a first-time head needs to reach submission (bench/first_project.py):
 # the guide's example typed in Chromium on a throwaway demo; prints the clicks,
