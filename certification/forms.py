@@ -253,6 +253,10 @@ class ProjectFilterForm(forms.Form):
         "certificate": (F("certificate__number").asc(nulls_last=True), "pk"),
         "year": ("-fiscal_year", "agency__name_th", "pk"),
     }
+    # Sorts whose first key has few values (a handful of fiscal years): their
+    # pages are read one value at a time, each in the agency-name index's
+    # order, not sorted whole (pso_site/lib/keyset.py: banded_rows_after).
+    BANDED = {"year"}
 
     q = forms.CharField(
         label=gettext_lazy("Agency or certificate number"),

@@ -50,7 +50,9 @@ def project_list(
         audit.record(request, AccessEvent.Action.EXPORT, f"{download_name}.{request.GET['download']}")
         return list_download(projects, kind=request.GET["download"], name=download_name)
     sort = (form.cleaned_data.get("sort") if form.is_bound and form.is_valid() else "") or default_sort
-    page = keyset.paginate(projects, request.GET.get("cursor", ""), page_size=PAGE_SIZE, key=sort)
+    page = keyset.paginate(
+        projects, request.GET.get("cursor", ""), page_size=PAGE_SIZE, key=sort, banded=sort in form.BANDED
+    )
     query = request.GET.copy()
     query.pop("page", None)
     query.pop("cursor", None)

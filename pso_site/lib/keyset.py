@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 
 from django.core import signing
 from django.core.exceptions import FieldError
-from django.db.models import F, OrderBy, Q
+from django.db.models import F, Max, Min, OrderBy, Q
 from django.db.models.expressions import Col
 from django.db.models.sql.constants import LOUTER
 
@@ -141,21 +141,22 @@ def _equal(name: str, value) -> Q:
     return Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
 
 
-def seek_condition(terms: list[Term], values: list) -> Q:
+def seek_condition(terms: list[Term], values: list, *, start: int = 0) -> Q:
     """Rows strictly after the row whose sort values are ``values``:
     a > x OR (a = x AND (b > y OR (b = y AND pk > z))), each comparison
     read in its term's direction and NULL placement, with a leading a >= x
-    that PostgreSQL uses as the bound of an index scan."""
+    that PostgreSQL uses as the bound of an index scan. ``terms`` may be
+    the ordering's terms from the ``start``-th on."""
     condition = None
     for i in reversed(range(len(terms))):
-        name = ALIAS.format(i)
+        name = ALIAS.format(start + i)
         after = _greater(terms[i], name, values[i])
         tied = _equal(name, values[i]) & condition if condition is not None else None
         parts = [part for part in (after, tied) if part is not None]
         condition = parts[0] if len(parts) == 1 else (parts[0] | parts[1]) if parts else None
     if condition is None:
         return Q(pk__in=[])
-    bound = _greater(terms[0], ALIAS.format(0), values[0], inclusive=True)
+    bound = _greater(terms[0], ALIAS.format(start), values[0], inclusive=True)
     return condition & bound if bound is not None else condition
 
 
@@ -205,7 +206,46 @@ def read_cursor(cursor: str, *, key: str, width: int) -> dict | None:
         return None
 
 
-def rows_after(keyed, terms: list[Term], values: list | None, limit: int) -> list:
+def _next_lead(leads, lead: Term, value):
+    """The leading term's next value after ``value`` (its first without one),
+    read from ``leads``: the rows without the other terms' joins."""
+    name = ALIAS.format(0)
+    after = leads.filter(_greater(lead, name, value)) if value is not None else leads
+    return after.aggregate(value=(Max if lead.descending else Min)(lead.expression))["value"]
+
+
+# Values of the leading term read one at a time on one page; the rest of the
+# page, if it needs more (data with many values of it), is read at once.
+BANDS_PER_PAGE = 2
+
+
+def banded_rows_after(keyed, leads, terms: list[Term], values: list | None, limit: int) -> list:
+    """``rows_after`` for an ordering whose leading term has few values (a
+    fiscal year) and the next terms an index across a join (the agency's
+    name): one value of the leading term at a time, each read in the order
+    of the next terms from their index, rather than every row sorted at
+    once. A query for the leading value to start from, one per value read;
+    at most six queries for a page."""
+    lead, name = terms[0], ALIAS.format(0)
+    value = values[0] if values is not None else _next_lead(leads, lead, None)
+    rest = values[1:] if values is not None else None
+    rows = []
+    for _band in range(BANDS_PER_PAGE):
+        if value is None or len(rows) >= limit:
+            return rows
+        band = keyed.filter(**{name: value})
+        if rest is not None:
+            band = band.filter(seek_condition(terms[1:], rest, start=1))
+        rows += list(band.order_by(*_order(terms))[: limit - len(rows)])
+        if len(rows) < limit:
+            value, rest = _next_lead(leads, lead, value), None
+    if value is not None and len(rows) < limit:
+        remaining = keyed.filter(_greater(lead, name, value, inclusive=True)).order_by(*_order(terms))
+        rows += list(remaining[: limit - len(rows)])
+    return rows
+
+
+def rows_after(keyed, terms: list[Term], values: list | None, limit: int, *, leads=None) -> list:
     """Up to ``limit`` rows after the row with sort values ``values`` (from
     the start when None), in the order of ``terms``.
 
@@ -218,6 +258,8 @@ def rows_after(keyed, terms: list[Term], values: list | None, limit: int) -> lis
     if not limit:
         return []
     lead, name = terms[0], ALIAS.format(0)
+    if leads is not None and not lead.nullable and len(terms) > 1:
+        return banded_rows_after(keyed, leads, terms, values, limit)
     if not (lead.nullable and not lead.nulls_first and (values is None or values[0] is not None)):
         found = keyed.filter(seek_condition(terms, values)) if values is not None else keyed
         return list(found.order_by(*_order(terms))[:limit])
@@ -231,12 +273,15 @@ def rows_after(keyed, terms: list[Term], values: list | None, limit: int) -> lis
     return rows
 
 
-def paginate(queryset, cursor: str, *, page_size: int, key: str, count: int | None = None) -> KeysetPage:
+def paginate(
+    queryset, cursor: str, *, page_size: int, key: str, count: int | None = None, banded: bool = False
+) -> KeysetPage:
     """The page of the ordered ``queryset`` that ``cursor`` points to (the
     first page without one). ``key`` names the ordering (a cursor made for
     another is stale); ``count`` the rows in all, if already known. Two
     queries, the count and the page; three on the page where a leading
-    term's values give way to its NULLs (``rows_after``)."""
+    term's values give way to its NULLs (``rows_after``). ``banded``: the
+    leading term has few values, read one at a time (``banded_rows_after``)."""
     terms = terms_of(queryset)
     if count is None:
         count = queryset.count()
@@ -244,13 +289,14 @@ def paginate(queryset, cursor: str, *, page_size: int, key: str, count: int | No
     stale = bool(cursor) and payload is None
     keyed = queryset.annotate(**{ALIAS.format(i): term.expression for i, term in enumerate(terms)})
     direction = payload["d"] if payload else FIRST
+    leads = queryset.alias(**{ALIAS.format(0): terms[0].expression}) if banded else None
     num_pages = max(1, math.ceil(count / page_size))
     if direction == LAST:
         size = count - (num_pages - 1) * page_size
-        rows = rows_after(keyed, [t.reversed() for t in terms], None, max(size, 0))[::-1]
+        rows = rows_after(keyed, [t.reversed() for t in terms], None, max(size, 0), leads=leads)[::-1]
         number, has_previous, has_next = num_pages, num_pages > 1, False
     elif direction == PREVIOUS:
-        found = rows_after(keyed, [t.reversed() for t in terms], payload["v"], page_size + 1)
+        found = rows_after(keyed, [t.reversed() for t in terms], payload["v"], page_size + 1, leads=leads)
         has_previous = len(found) > page_size
         rows = found[:page_size][::-1]
         number = max(2, payload["n"]) if has_previous else 1
@@ -258,10 +304,10 @@ def paginate(queryset, cursor: str, *, page_size: int, key: str, count: int | No
         if not has_previous and len(rows) < page_size:
             # Fewer rows before the cursor than a page (the data changed
             # since the link was made): the first page, whole.
-            found = rows_after(keyed, terms, None, page_size + 1)
+            found = rows_after(keyed, terms, None, page_size + 1, leads=leads)
             rows, has_next = found[:page_size], len(found) > page_size
     else:
-        found = rows_after(keyed, terms, payload["v"] if payload else None, page_size + 1)
+        found = rows_after(keyed, terms, payload["v"] if payload else None, page_size + 1, leads=leads)
         has_next = len(found) > page_size
         rows = found[:page_size]
         number = payload["n"] if direction == NEXT else 1

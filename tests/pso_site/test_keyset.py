@@ -75,28 +75,29 @@ def offset_pages(queryset) -> list[list[int]]:
     return [[p.pk for p in ordered[start : start + PAGE]] for start in range(0, count, PAGE)] or [[]]
 
 
-def test_every_page_of_every_sort_is_the_offset_page_forwards_and_backwards(tangled):
+@pytest.mark.parametrize("banded", [False, True], ids=["seek", "banded"])
+def test_every_page_of_every_sort_is_the_offset_page_forwards_and_backwards(tangled, banded):
     walked = 0
     for name, queryset in orderings():
         expected = offset_pages(queryset)
         # Forwards from the first page by "next".
-        page, got = keyset.paginate(queryset, "", page_size=PAGE, key=name), []
+        page, got = keyset.paginate(queryset, "", page_size=PAGE, key=name, banded=banded), []
         while True:
             got.append([p.pk for p in page])
             assert page.number == len(got), name
             if not page.next_cursor:
                 break
-            page = keyset.paginate(queryset, page.next_cursor, page_size=PAGE, key=name)
+            page = keyset.paginate(queryset, page.next_cursor, page_size=PAGE, key=name, banded=banded)
         assert got == expected, name
         # Backwards from the last page by "previous".
         last = keyset.make_cursor(key=name, direction=keyset.LAST, number=len(expected))
-        page, got = keyset.paginate(queryset, last, page_size=PAGE, key=name), []
+        page, got = keyset.paginate(queryset, last, page_size=PAGE, key=name, banded=banded), []
         while True:
             got.insert(0, [p.pk for p in page])
             assert page.number == len(expected) - len(got) + 1, name
             if not page.previous_cursor:
                 break
-            page = keyset.paginate(queryset, page.previous_cursor, page_size=PAGE, key=name)
+            page = keyset.paginate(queryset, page.previous_cursor, page_size=PAGE, key=name, banded=banded)
         assert got == expected, name
         walked += len(expected)
     assert walked > 16 * 8
