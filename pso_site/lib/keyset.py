@@ -45,9 +45,11 @@ class Term:
     descending: bool
     nulls_first: bool
     nullable: bool
+    # NULL for want of a joined row (or of a JSON key): no index holds it.
+    outer: bool = False
 
     def reversed(self) -> "Term":
-        return Term(self.expression, not self.descending, not self.nulls_first, self.nullable)
+        return replace(self, descending=not self.descending, nulls_first=not self.nulls_first)
 
 
 @dataclass
@@ -87,7 +89,7 @@ def terms_of(queryset) -> list[Term]:
         elif not isinstance(item, OrderBy):
             item = OrderBy(item)
         nulls_first = item.nulls_first if (item.nulls_first or item.nulls_last) else item.descending
-        terms.append(Term(item.expression, item.descending, bool(nulls_first), _nullable(queryset, item)))
+        terms.append(Term(item.expression, item.descending, bool(nulls_first), *_nullable(queryset, item)))
     if not terms or not _is_pk(terms[-1].expression):
         terms.append(Term(F("pk"), False, False, False))
     return terms
@@ -97,19 +99,20 @@ def _is_pk(expression) -> bool:
     return isinstance(expression, F) and expression.name in ("pk", "id")
 
 
-def _nullable(queryset, order_by: OrderBy) -> bool:
-    """Whether the term can be NULL: a nullable column, or one reached
-    through an outer join (a reverse one-to-one, a nullable foreign key).
-    Anything but a plain column is taken as nullable."""
+def _nullable(queryset, order_by: OrderBy) -> tuple[bool, bool]:
+    """Whether the term can be NULL (a nullable column, or one reached
+    through an outer join: a reverse one-to-one, a nullable foreign key),
+    and whether its NULLs come from the outer join. Anything but a plain
+    column is taken as both."""
     query = queryset.query.clone()
     try:
         resolved = order_by.expression.resolve_expression(query, allow_joins=True)
     except FieldError:
-        return True
+        return True, True
     if not isinstance(resolved, Col):
-        return True
-    join = query.alias_map.get(resolved.alias)
-    return bool(resolved.target.null or getattr(join, "join_type", None) == LOUTER)
+        return True, True
+    outer = getattr(query.alias_map.get(resolved.alias), "join_type", None) == LOUTER
+    return bool(resolved.target.null or outer), outer
 
 
 def _order(terms: list[Term]) -> list[OrderBy]:
@@ -236,7 +239,7 @@ def banded_rows_after(keyed, leads, terms: list[Term], values: list | None, limi
         band = keyed.filter(**{name: value})
         if rest is not None:
             band = band.filter(seek_condition(terms[1:], rest, start=1))
-        rows += list(band.order_by(*_order(terms))[: limit - len(rows)])
+        rows += list(band.order_by(*_order(terms)[1:])[: limit - len(rows)])
         if len(rows) < limit:
             value, rest = _next_lead(leads, lead, value), None
     if value is not None and len(rows) < limit:
@@ -260,7 +263,21 @@ def rows_after(keyed, terms: list[Term], values: list | None, limit: int, *, lea
     lead, name = terms[0], ALIAS.format(0)
     if leads is not None and not lead.nullable and len(terms) > 1:
         return banded_rows_after(keyed, leads, terms, values, limit)
-    if not (lead.nullable and not lead.nulls_first and (values is None or values[0] is not None)):
+    at_nulls = values is not None and values[0] is None
+    if lead.nullable and lead.outer and lead.nulls_first and (values is None or at_nulls):
+        # NULLs first, from an outer join: they are in no index, so
+        # sorting them with the values would sort every row. The NULLs
+        # first (in the order of the other terms: the first is NULL
+        # throughout), then the values from their start.
+        nulls = keyed.filter(**{f"{name}__isnull": True})
+        if values is not None:
+            nulls = nulls.filter(seek_condition(terms[1:], values[1:], start=1))
+        rows = list(nulls.order_by(*_order(terms)[1:])[:limit])
+        if len(rows) < limit:
+            with_value = keyed.filter(**{f"{name}__isnull": False}).order_by(*_order(terms))
+            rows += list(with_value[: limit - len(rows)])
+        return rows
+    if not (lead.nullable and not lead.nulls_first and not at_nulls):
         found = keyed.filter(seek_condition(terms, values)) if values is not None else keyed
         return list(found.order_by(*_order(terms))[:limit])
     with_value = keyed.filter(**{f"{name}__isnull": False})
@@ -268,7 +285,7 @@ def rows_after(keyed, terms: list[Term], values: list | None, limit: int, *, lea
         with_value = with_value.filter(seek_condition([replace(lead, nullable=False), *terms[1:]], values))
     rows = list(with_value.order_by(*_order(terms))[:limit])
     if len(rows) < limit:
-        nulls = keyed.filter(**{f"{name}__isnull": True}).order_by(*_order(terms))
+        nulls = keyed.filter(**{f"{name}__isnull": True}).order_by(*_order(terms)[1:])
         rows += list(nulls[: limit - len(rows)])
     return rows
 
