@@ -15,6 +15,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from urllib.parse import quote
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pso_site.settings")
@@ -32,8 +33,11 @@ from django.urls import reverse  # noqa: E402
 
 from assessment.models import Assessment, Project  # noqa: E402
 from certification import access  # noqa: E402
-from certification.forms import ProjectFilterForm, search_condition  # noqa: E402
+from certification.forms import STATUSES_FOR_INSTITUTE, ProjectFilterForm, search_condition  # noqa: E402
 from certification.models import Certificate  # noqa: E402
+from certification.selectors import projects_with_submitted_total  # noqa: E402
+from certification.views.review import PAGE_SIZE  # noqa: E402
+from pso_site.lib import keyset  # noqa: E402
 
 REPEAT = int(os.environ.get("BENCH_REPEAT", "15"))
 
@@ -59,9 +63,75 @@ def timed(client, url, repeat=REPEAT):
 
 
 def signed_in(username):
+    """A client signed in as a person does, both steps for the institute's
+    people: their authenticator (one made for the bench, if they have none)
+    is the session's second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from agencies import twofactor
+
+    user = get_user_model().objects.get(username=username)
     client = Client()
-    client.force_login(get_user_model().objects.get(username=username))
+    client.force_login(user)
+    if twofactor.required(user):
+        device, _created = TOTPDevice.objects.get_or_create(user=user, defaults={"name": "bench"})
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.pop(twofactor.PENDING, None)
+        session.save()
     return client
+
+
+def deep_pages(committee, auditor):
+    """The two lists at depth, for each sort: page 1, the middle page, and
+    the last page reached by "next" and by the "last page" link, with
+    cursors made as the pages make them (keyset paging: a deep page should
+    cost what the first does)."""
+    member = get_user_model().objects.get(username="gen-committee-1")
+    lists = [
+        (
+            "committee queue",
+            committee,
+            reverse("certification:committee_queue"),
+            access.projects_for_committee_member(member).filter(status__in=access.REVIEWABLE),
+        ),
+        ("auditors' list", auditor, reverse("certification:audit"), access.projects_for_institute()),
+    ]
+    rows = []
+    for name, client, url, base in lists:
+        for sort in ProjectFilterForm.SORTS:
+            projects = ProjectFilterForm({"sort": sort}, statuses=STATUSES_FOR_INSTITUTE).filter(
+                projects_with_submitted_total(base).select_related("certificate")
+            )
+            pages = max(1, -(-projects.count() // PAGE_SIZE))
+
+            def at(number, projects=projects, sort=sort):
+                return quote(keyset.cursor_for_page(projects, number, page_size=PAGE_SIZE, key=sort))
+
+            rows.append((f"{name} · {sort} · page 1", client, f"{url}?sort={sort}"))
+            if pages > 3:
+                middle = pages // 2
+                rows.append(
+                    (f"{name} · {sort} · page {middle}", client, f"{url}?sort={sort}&cursor={at(middle)}")
+                )
+            if pages > 1:
+                last = quote(keyset.make_cursor(key=sort, direction=keyset.LAST, number=pages))
+                rows.append(
+                    (
+                        f"{name} · {sort} · page {pages} by next",
+                        client,
+                        f"{url}?sort={sort}&cursor={at(pages)}",
+                    )
+                )
+                rows.append(
+                    (
+                        f"{name} · {sort} · page {pages} by last link",
+                        client,
+                        f"{url}?sort={sort}&cursor={last}",
+                    )
+                )
+    return rows
 
 
 def pages():
@@ -123,6 +193,7 @@ def pages():
             ),
             ("certificate", auditor, reverse("certification:certificate", args=[certificate.project_id])),
             ("public verification", anonymous, reverse("verify", args=[certificate.token])),
+            *deep_pages(committee, auditor),
         ],
         prefix,
     )

@@ -37,6 +37,11 @@ def demo():
     return data
 
 
+# A decision issues its dossier: the suite's tasks run at once, in the
+# request, so the click waits for a rendering (seconds on a busy machine).
+DECISION_MS = 60_000
+
+
 def login(page, live_server, username):
     sign_in(page, live_server, username, PASSWORD)
     expect(page.get_by_role("heading", name="ยินดีต้อนรับ", exact=False)).to_be_visible()
@@ -70,7 +75,7 @@ def test_review_request_changes_resubmit_certify_download_verify(
     )
     screenshot("committee-review-refused")
     page.locator("#id_reason").fill("เพิ่มหลักฐานเกณฑ์ความรวดเร็ว")
-    page.get_by_role("button", name="บันทึกผลการพิจารณา").click()
+    page.get_by_role("button", name="บันทึกผลการพิจารณา").click(timeout=DECISION_MS)
     expect(page.get_by_text("บันทึกผลการพิจารณาแล้ว: ให้แก้ไขเพิ่มเติม")).to_be_visible()
     row = ReviewCriterion.objects.get(review__project=renewal, criterion__code="speed")
     assert (row.level, row.comment, row.step) == (Decimal("1.50"), "โปรดแนบหลักฐานความรวดเร็วของการค้นหาข้อมูล", 6)
@@ -104,7 +109,7 @@ def test_review_request_changes_resubmit_certify_download_verify(
     expect(page.locator("#changes-since-asked")).to_contain_text("แนบรายงานเวลาค้นหาข้อมูลเฉลี่ย")
     page.get_by_label("รับรอง", exact=True).check()
     page.get_by_label("ข้าพเจ้ายืนยันผลการพิจารณานี้").check()
-    page.get_by_role("button", name="บันทึกผลการพิจารณา").click()
+    page.get_by_role("button", name="บันทึกผลการพิจารณา").click(timeout=DECISION_MS)
     expect(page.get_by_text("บันทึกผลการพิจารณาแล้ว: รับรอง")).to_be_visible()
     certificate = Certificate.objects.get(project=renewal)
     page.goto(f"{base}/certificate/")
