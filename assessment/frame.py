@@ -11,9 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cached_property
 
+from django.core.cache import cache
 from django.db.models import prefetch_related_objects
+from django.utils.translation import get_language, gettext_lazy, ngettext
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
 
 from agencies.catalogue import catalogue_steps
 from agencies.models import Membership
@@ -26,6 +27,8 @@ from assessment.scoring import RoundScore
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
 COMPLETE = "complete"
+# How long a process keeps a project's step states (see ``ProjectState.stepper``).
+STEP_STATES_SECONDS = 300
 PROBLEM = "problem"
 
 STATE_LABELS = {
@@ -200,6 +203,43 @@ class ProjectState:
     def steps(self) -> list[StepState]:
         return [self.step(number) for number in sorted(_steps)]
 
+    def stepper(self, current_step: int | None = None) -> list[StepState]:
+        """The steps as the frame shows them on every page: the current
+        step computed now, the others as computed after the project's last
+        write. Their states are kept (per process) under the project's
+        version, ``updated_at``, which every write moves
+        (``assessment.progress.progress_store``, in the one write path), and
+        for five minutes at most, as the catalogue's steps are (a standard's
+        thresholds change outside the write path). What a page decides
+        (readiness, submission) reads ``step``, never this."""
+        computed = self._memo.get("steps", {})
+        if len(computed) == len(_steps):
+            return self.steps
+        version = self.project.updated_at.isoformat() if self.project.updated_at else ""
+        key = f"frame-steps:{self.project.pk}:{version}:{get_language()}"
+        states = cache.get(key)
+        if states is None:
+            states = {step.number: (step.state, step.missing) for step in self.steps}
+            cache.set(key, states, STEP_STATES_SECONDS)
+        return [
+            self.step(number)
+            if number == current_step or number in computed
+            else self._known(number, *states[number])
+            for number in sorted(_steps)
+            if number in states
+        ]
+
+    def _known(self, number: int, state: str, missing: str) -> StepState:
+        catalogue = self.catalogue_steps.get(number)
+        return StepState(
+            number=number,
+            name=catalogue.name if catalogue else _("Step %(number)s") % {"number": number},
+            guidance=catalogue.guidance if catalogue else "",
+            state=state,
+            missing=missing,
+            url=_steps[number].url(self.project),
+        )
+
 
 def step_address(project: Project, number: int) -> str:
     """The page of step ``number`` of the project (each app registers its own)."""
@@ -228,7 +268,7 @@ def project_frame(request, project: Project, *, current_step: int | None = None)
     context = {
         "project": project,
         "state": state,
-        "steps": state.steps,
+        "steps": state.stepper(current_step),
         "current_step": current_step,
         "current_step_state": state.step(current_step) if current_step else None,
         "can_edit": state.can_edit,

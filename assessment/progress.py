@@ -8,7 +8,7 @@ decisions, from the same step states the project's pages show
 projects written before it existed or loaded by other means."""
 
 from django.contrib.auth.models import AnonymousUser
-from django.utils import translation
+from django.utils import timezone, translation
 
 from assessment.frame import ProjectState, step_missing
 from assessment.models import Project
@@ -41,9 +41,13 @@ def progress_of(project: Project) -> dict:
 
 def progress_store(project: Project) -> None:
     """Store the project's progress (an update: the change history keeps the
-    data that was changed, not this summary of it)."""
+    data that was changed, not this summary of it), and mark the project
+    as changed now (``updated_at``), which ends the frame's cached step
+    states (``assessment.frame``) on every machine."""
     project.progress = progress_of(project)
-    Project.objects.filter(pk=project.pk).update(progress=project.progress)
+    # The project's version: the frame's cached step states are kept under it.
+    project.updated_at = timezone.now()
+    Project.objects.filter(pk=project.pk).update(progress=project.progress, updated_at=project.updated_at)
 
 
 def progress_refresh(projects) -> int:

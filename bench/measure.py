@@ -193,7 +193,7 @@ def pages():
             ),
             ("certificate", auditor, reverse("certification:certificate", args=[certificate.project_id])),
             ("public verification", anonymous, reverse("verify", args=[certificate.token])),
-            *deep_pages(committee, auditor),
+            *(deep_pages(committee, auditor) if os.environ.get("BENCH_DEPTH", "1") == "1" else []),
         ],
         prefix,
     )
