@@ -22,6 +22,10 @@ USERS = [int(n) for n in os.environ.get("BENCH_USERS", "20 100").split()]
 DURATION = os.environ.get("BENCH_DURATION", "2m")
 WORKERS = os.environ.get("BENCH_GUNICORN_WORKERS", "4")
 PORT = 8800
+# Users started per second (default: a tenth of the run's users).
+SPAWN_RATE = os.environ.get("BENCH_SPAWN_RATE", "")
+# Requests of signing in (a second of PBKDF2 each, by design), told apart.
+SIGN_IN = {"login page", "sign in", "two-step page", "two-step code"}
 ARTIFACTS = ROOT / "test-artifacts"
 
 ENV = {
@@ -47,6 +51,7 @@ def targets() -> dict:
     django.setup()
     from assessment.grid import CELLS_PER_BLOCK
     from assessment.models import Project
+    from certification.loadgen import TOTP_KEY
     from certification.models import Certificate, IssuedDossier
 
     generated = Project.objects.filter(agency__generated=True).select_related("agency")
@@ -88,7 +93,8 @@ def targets() -> dict:
         "editors": editors,
         "viewers": viewers,
         "committee": [f"gen-committee-{n}" for n in range(1, 21)],
-        "auditors": [f"gen-auditor-{n}" for n in range(1, 6)],
+        "auditors": [f"gen-auditor-{n}" for n in range(1, 21)],
+        "totp_key": TOTP_KEY,
         "reviews": waiting[:200],
         "reviewable": waiting[200:],
         "dossiers": dossiers,
@@ -172,7 +178,7 @@ def main():
                     "-u",
                     str(users),
                     "-r",
-                    str(max(1, users // 10)),
+                    SPAWN_RATE or str(max(1, users // 10)),
                     "-t",
                     DURATION,
                     "--host",
@@ -199,6 +205,19 @@ def main():
     for users, row in results.items():
         print(
             f"| {users} | {row['requests']} | {row['failures']} | {row['rps']} | {row['p50']} | {row['p95']} | {row['p99']} |"
+        )
+    # Capacity for sizing nodes (docs/deployment.md): the runs whose every
+    # request type but signing in kept p95 within 300 ms, per core.
+    cores = os.cpu_count() or 1
+    print(
+        f"\n| users | requests/s | per core ({cores} cores) | worst p95 of a page, ms (sign-in apart) | ≤ 300 ms |"
+    )
+    print("|---|---|---|---|---|")
+    for users, row in results.items():
+        pages = [int(p95) for name, (p95, _count, _fails) in row["by_name"].items() if name not in SIGN_IN]
+        worst = max(pages, default=0)
+        print(
+            f"| {users} | {row['rps']} | {round(row['rps'] / cores, 1)} | {worst} | {'yes' if worst <= 300 else 'no'} |"
         )
     for users, row in results.items():
         print(
