@@ -7,10 +7,12 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.urls import reverse
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from agencies.models import Agency, InstituteRole
 from assessment import results, rules
 from assessment.models import Assessment, AssessmentRound, Mission, Project
+from certification.loadgen import TOTP_KEY
 from certification.models import Certificate, CertificateSequence, IssuedDossier
 
 pytestmark = pytest.mark.django_db
@@ -41,6 +43,9 @@ def test_twice_is_safe_and_adds_more(catalogue):
         )
         assert sequence.last == issued.count()  # the next real certificate gets a fresh number
     assert InstituteRole.objects.filter(user__username__startswith="gen-committee-").count() == 20
+    # The institute's people sign in in two steps, with the key the load bench knows.
+    people = InstituteRole.objects.filter(user__username__startswith="gen-").values_list("user", flat=True)
+    assert TOTPDevice.objects.filter(user__in=people, key=TOTP_KEY).count() == len(people) == 40
 
 
 def test_generated_projects_obey_the_rules_and_their_scores_are_the_engines(catalogue):
