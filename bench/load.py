@@ -25,7 +25,7 @@ PORT = 8800
 # Users started per second (default: a tenth of the run's users).
 SPAWN_RATE = os.environ.get("BENCH_SPAWN_RATE", "")
 # Requests of signing in (a second of PBKDF2 each, by design), told apart.
-SIGN_IN = {"login page", "sign in", "two-step page", "two-step code"}
+SIGN_IN = {"login page", "sign in", "home after sign-in", "two-step page", "two-step code"}
 ARTIFACTS = ROOT / "test-artifacts"
 
 ENV = {
