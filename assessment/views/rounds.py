@@ -232,6 +232,11 @@ def round_grid(request, pk: int, number: int):
             markup.td(cell, row=r, col=c, mission_id=row["mission"].pk) if cell else mark_safe("<td></td>")
             for c, cell in enumerate(row["cells"])
         ]
+        # The levels saved, for the live total (grid.js): a number or nothing per cell.
+        row["saved"] = "".join(
+            ("%d" % cell.level if cell and cell.level is not None else "") + " "  # noqa: UP031
+            for cell in row["cells"]
+        )
     filled = {
         row["indicator_id"]: row
         for row in Assessment.objects.filter(round=assessment_round)
