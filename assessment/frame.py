@@ -27,9 +27,10 @@ from assessment.scoring import RoundScore
 NOT_STARTED = "not_started"
 IN_PROGRESS = "in_progress"
 COMPLETE = "complete"
+PROBLEM = "problem"
+
 # How long a process keeps a project's step states (see ``ProjectState.stepper``).
 STEP_STATES_SECONDS = 300
-PROBLEM = "problem"
 
 STATE_LABELS = {
     NOT_STARTED: gettext_lazy("Not started"),
