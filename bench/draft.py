@@ -24,13 +24,14 @@ are written to test-artifacts/bench-draft.json.
 
 import io
 import json
-import os
 import resource
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+from throwaway import django_in
 
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_S = 3.0
@@ -42,22 +43,6 @@ STEPS = [
     ("draft-mission", "draft after one mission's name"),
     ("draft-unchanged", "draft again, nothing changed"),
 ]
-
-
-def setup(workdir: Path) -> None:
-    os.environ.update(
-        {
-            "DJANGO_DEBUG": "1",
-            "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-            "MEDIA_ROOT": str(workdir / "media"),
-            "DJANGO_SIGNING_KEY_FILE": str(workdir / "demo-institute.p12"),
-            "DJANGO_SETTINGS_MODULE": "pso_site.settings",
-        }
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
 
 
 def demo_project():
@@ -95,7 +80,7 @@ def edit(step: str, project) -> str:
 
 
 def child(step: str, workdir: Path) -> dict:
-    setup(workdir)
+    django_in(workdir)
     from django.conf import settings
     from weasyprint import HTML
 
@@ -135,7 +120,7 @@ def child(step: str, workdir: Path) -> dict:
 
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="pso-bench-draft-"))
-    setup(workdir)
+    django_in(workdir)
     from django.core.management import call_command
 
     call_command("migrate", verbosity=0)

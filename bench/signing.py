@@ -19,25 +19,15 @@ import tempfile
 import time
 from pathlib import Path
 
+from throwaway import django_in
+
 ROOT = Path(__file__).resolve().parent.parent
 GOAL_PCT = 10.0
 
 
 def main() -> int:
     workdir = Path(tempfile.mkdtemp(prefix="pso-bench-signing-"))
-    os.environ.update(
-        {
-            "DJANGO_DEBUG": "1",
-            "DATABASE_URL": f"sqlite:///{workdir / 'bench.sqlite3'}",
-            "MEDIA_ROOT": str(workdir / "media"),
-            "DJANGO_SIGNING_KEY_FILE": str(workdir / "demo-institute.p12"),
-            "DJANGO_SETTINGS_MODULE": "pso_site.settings",
-        }
-    )
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_in(workdir)
     from django.core.management import call_command
 
     from certification import dossier
