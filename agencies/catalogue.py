@@ -20,11 +20,9 @@ def catalogue_steps() -> dict[int, Step]:
     """The nine steps by number. Every project page shows them, so they are
     cached; a change in the admin clears the cache (``AgenciesConfig.ready``),
     other server processes see it within five minutes."""
-    steps = cache.get(STEPS_CACHE_KEY)
-    if steps is None:
-        steps = {step.number: step for step in Step.objects.all()}
-        cache.set(STEPS_CACHE_KEY, steps, STEPS_CACHE_SECONDS)
-    return steps
+    return cache.get_or_set(
+        STEPS_CACHE_KEY, lambda: {step.number: step for step in Step.objects.all()}, STEPS_CACHE_SECONDS
+    )
 
 
 def forget_catalogue_steps(**kwargs) -> None:

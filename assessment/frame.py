@@ -218,10 +218,9 @@ class ProjectState:
             return self.steps
         version = self.project.updated_at.isoformat() if self.project.updated_at else ""
         key = f"frame-steps:{self.project.pk}:{version}:{get_language()}"
-        states = cache.get(key)
-        if states is None:
-            states = {step.number: (step.state, step.missing) for step in self.steps}
-            cache.set(key, states, STEP_STATES_SECONDS)
+        states = cache.get_or_set(
+            key, lambda: {step.number: (step.state, step.missing) for step in self.steps}, STEP_STATES_SECONDS
+        )
         return [
             self.step(number)
             if number == current_step or number in computed

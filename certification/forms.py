@@ -344,16 +344,16 @@ def provinces() -> list[str]:
     reading them scans the agencies (4 ms at 10,000): kept per process for
     five minutes, as the catalogue's steps are (a new agency's province
     joins the filter within that time)."""
-    found = cache.get(PROVINCES_CACHE_KEY)
-    if found is None:
-        found = list(
+    return cache.get_or_set(
+        PROVINCES_CACHE_KEY,
+        lambda: list(
             Agency.objects.exclude(province="")
             .order_by("province")
             .values_list("province", flat=True)
             .distinct()
-        )
-        cache.set(PROVINCES_CACHE_KEY, found, PROVINCES_CACHE_SECONDS)
-    return found
+        ),
+        PROVINCES_CACHE_SECONDS,
+    )
 
 
 def search_condition(text: str) -> Q:
