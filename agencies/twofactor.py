@@ -27,7 +27,7 @@ import time
 from django.contrib.auth import authenticate
 from django.db import transaction
 from django.utils import timezone
-from django_otp import devices_for_user, user_has_device
+from django_otp import DEVICE_ID_SESSION_KEY, devices_for_user, user_has_device
 from django_otp import login as otp_login
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
@@ -74,6 +74,14 @@ def pending(request) -> bool:
     if not user.is_authenticated or user.is_verified():
         return False
     return bool(request.session.get(PENDING)) or required(user)
+
+
+def session_given(session, device) -> None:
+    """Mark a session (outside a request: a test's or a benchmark's client)
+    as having given ``device``'s code, as ``verify`` does for a request."""
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.pop(PENDING, None)
+    session.save()
 
 
 def has_device(user) -> bool:

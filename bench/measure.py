@@ -66,7 +66,6 @@ def signed_in(username):
     """A client signed in as a person does, both steps for the institute's
     people: their authenticator (one made for the bench, if they have none)
     is the session's second factor."""
-    from django_otp import DEVICE_ID_SESSION_KEY
     from django_otp.plugins.otp_totp.models import TOTPDevice
 
     from agencies import twofactor
@@ -76,10 +75,7 @@ def signed_in(username):
     client.force_login(user)
     if twofactor.required(user):
         device, _created = TOTPDevice.objects.get_or_create(user=user, defaults={"name": "bench"})
-        session = client.session
-        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-        session.pop(twofactor.PENDING, None)
-        session.save()
+        twofactor.session_given(client.session, device)
     return client
 
 

@@ -55,7 +55,6 @@ def force_login_gives_the_second_factor(monkeypatch):
     institute's people (who must have a second factor) give it too. Tests of
     two-step sign-in itself sign in with ``client.login`` or ``force_login_password_only``."""
     from django.test import Client
-    from django_otp import DEVICE_ID_SESSION_KEY
 
     from agencies import twofactor
 
@@ -64,10 +63,7 @@ def force_login_gives_the_second_factor(monkeypatch):
     def force_login(self, user, backend=None):
         password_only(self, user, backend)
         if twofactor.required(user):
-            session = self.session
-            session[DEVICE_ID_SESSION_KEY] = second_factor_device(user).persistent_id
-            session.pop(twofactor.PENDING, None)
-            session.save()
+            twofactor.session_given(self.session, second_factor_device(user))
 
     monkeypatch.setattr(Client, "force_login", force_login)
     monkeypatch.setattr(Client, "force_login_password_only", password_only, raising=False)

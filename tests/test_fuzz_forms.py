@@ -971,15 +971,10 @@ def second_factor_of(user) -> tuple:
 
 
 def sign_in_in_two_steps(client, user, device) -> None:
-    from django_otp import DEVICE_ID_SESSION_KEY
-
     from agencies import twofactor
 
     client.force_login(user)
-    session = client.session
-    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
-    session.pop(twofactor.PENDING, None)
-    session.save()
+    twofactor.session_given(client.session, device)
 
 
 @pytest.mark.parametrize("door", ["set-up", "recovery codes", "turn off"])
