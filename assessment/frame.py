@@ -183,22 +183,13 @@ class ProjectState:
     def step(self, number: int) -> StepState | None:
         """One step's state, computed once (a step may read earlier steps:
         the readiness of step 9 reads steps 1–7)."""
-        cache = self._memo.setdefault("steps", {})
-        if number not in cache:
+        computed = self._memo.setdefault("steps", {})
+        if number not in computed:
             definition = _steps.get(number)
             if definition is None:
                 return None
-            state, missing = definition.state(self)
-            catalogue = self.catalogue_steps.get(number)
-            cache[number] = StepState(
-                number=number,
-                name=catalogue.name if catalogue else _("Step %(number)s") % {"number": number},
-                guidance=catalogue.guidance if catalogue else "",
-                state=state,
-                missing=missing,
-                url=definition.url(self.project),
-            )
-        return cache[number]
+            computed[number] = self._known(number, *definition.state(self))
+        return computed[number]
 
     @property
     def steps(self) -> list[StepState]:
@@ -213,14 +204,14 @@ class ProjectState:
         for five minutes at most, as the catalogue's steps are (a standard's
         thresholds change outside the write path). What a page decides
         (readiness, submission) reads ``step``, never this."""
-        computed = self._memo.get("steps", {})
-        if len(computed) == len(_steps):
+        if len(self._memo.get("steps", {})) == len(_steps):
             return self.steps
         version = self.project.updated_at.isoformat() if self.project.updated_at else ""
         key = f"frame-steps:{self.project.pk}:{version}:{get_language()}"
         states = cache.get_or_set(
             key, lambda: {step.number: (step.state, step.missing) for step in self.steps}, STEP_STATES_SECONDS
         )
+        computed = self._memo.get("steps", {})  # all of them when the cache missed
         return [
             self.step(number)
             if number == current_step or number in computed
@@ -230,6 +221,7 @@ class ProjectState:
         ]
 
     def _known(self, number: int, state: str, missing: str) -> StepState:
+        """Step ``number`` in a given state, named as the catalogue names it."""
         catalogue = self.catalogue_steps.get(number)
         return StepState(
             number=number,
