@@ -198,10 +198,11 @@ def draft_build_pdf(*, project_id: int, parts: dict) -> DraftBuild:
     }
     names = [name for name, _html in documents]
     at = names.index(CONTENTS_AFTER) + 1
+    order = names[:at] + ["contents"] + names[at:]
     contents_pages = 1
     for _attempt in range(CONTENTS_ATTEMPTS):
         first_page, starts = 1, {}
-        for name in names[:at] + ["contents"] + names[at:]:
+        for name in order:
             starts[name] = first_page
             first_page += contents_pages if name == "contents" else rendered[name].pages
         where = {}
@@ -214,7 +215,6 @@ def draft_build_pdf(*, project_id: int, parts: dict) -> DraftBuild:
             break
         contents_pages = contents.pages
     rendered["contents"] = contents
-    order = names[:at] + ["contents"] + names[at:]
     pages = sum(rendered[name].pages for name in order)
     frame = store.get("frame", frame_html(parts, cover_pages=rendered[names[0]].pages, pages=pages))
     pdf = join_pdfs([rendered[name].pdf for name in order], underlay=frame.pdf, title=parts["title"])

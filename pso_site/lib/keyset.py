@@ -290,6 +290,16 @@ def rows_after(keyed, terms: list[Term], values: list | None, limit: int, *, lea
     return rows
 
 
+def _keyed(queryset, terms: list[Term]):
+    """The queryset with each sort term's value as an annotation to seek by."""
+    return queryset.annotate(**{ALIAS.format(i): term.expression for i, term in enumerate(terms)})
+
+
+def _values(row, terms: list[Term]) -> list:
+    """A row's sort values (a cursor's ``values``)."""
+    return [getattr(row, ALIAS.format(i)) for i in range(len(terms))]
+
+
 def paginate(
     queryset, cursor: str, *, page_size: int, key: str, count: int | None = None, banded: bool = False
 ) -> KeysetPage:
@@ -304,7 +314,7 @@ def paginate(
         count = queryset.count()
     payload = read_cursor(cursor, key=key, width=len(terms)) if cursor else None
     stale = bool(cursor) and payload is None
-    keyed = queryset.annotate(**{ALIAS.format(i): term.expression for i, term in enumerate(terms)})
+    keyed = _keyed(queryset, terms)
     direction = payload["d"] if payload else FIRST
     leads = queryset.alias(**{ALIAS.format(0): terms[0].expression}) if banded else None
     num_pages = max(1, math.ceil(count / page_size))
@@ -331,16 +341,15 @@ def paginate(
         has_previous = direction == NEXT
     number = max(1, min(number, num_pages))
 
-    def values_of(row):
-        return [getattr(row, ALIAS.format(i)) for i in range(len(terms))]
-
     page = KeysetPage(rows, number, count, page_size, has_next, has_previous, stale=stale)
     if rows and has_next:
-        page.next_cursor = make_cursor(key=key, direction=NEXT, number=number + 1, values=values_of(rows[-1]))
+        page.next_cursor = make_cursor(
+            key=key, direction=NEXT, number=number + 1, values=_values(rows[-1], terms)
+        )
         page.last_cursor = make_cursor(key=key, direction=LAST, number=num_pages)
     if rows and has_previous:
         page.previous_cursor = make_cursor(
-            key=key, direction=PREVIOUS, number=number - 1, values=values_of(rows[0])
+            key=key, direction=PREVIOUS, number=number - 1, values=_values(rows[0], terms)
         )
     return page
 
@@ -349,7 +358,5 @@ def cursor_for_page(queryset, number: int, *, page_size: int, key: str) -> str:
     """The cursor of page ``number`` (from 2) as OFFSET paging counts pages:
     for tests and benches, which jump to a depth without walking to it."""
     terms = terms_of(queryset)
-    keyed = queryset.annotate(**{ALIAS.format(i): term.expression for i, term in enumerate(terms)})
-    row = keyed.order_by(*_order(terms))[(number - 1) * page_size - 1]
-    values = [getattr(row, ALIAS.format(i)) for i in range(len(terms))]
-    return make_cursor(key=key, direction=NEXT, number=number, values=values)
+    row = _keyed(queryset, terms).order_by(*_order(terms))[(number - 1) * page_size - 1]
+    return make_cursor(key=key, direction=NEXT, number=number, values=_values(row, terms))
