@@ -11,10 +11,16 @@ class AgenciesConfig(AppConfig):
         from django.db.models.signals import post_delete, post_save
 
         from agencies import audit
-        from agencies.catalogue import forget_catalogue_steps
-        from agencies.models import Step
+        from agencies.catalogue import forget_catalogue_standards, forget_catalogue_steps
+        from agencies.models import Standard, Step
 
         user_logged_in.connect(audit.signed_in, dispatch_uid="pso-access-sign-in")
         user_login_failed.connect(audit.sign_in_failed, dispatch_uid="pso-access-sign-in-failed")
         post_save.connect(forget_catalogue_steps, sender=Step, dispatch_uid="forget-steps-on-save")
         post_delete.connect(forget_catalogue_steps, sender=Step, dispatch_uid="forget-steps-on-delete")
+        post_save.connect(
+            forget_catalogue_standards, sender=Standard, dispatch_uid="forget-standards-on-save"
+        )
+        post_delete.connect(
+            forget_catalogue_standards, sender=Standard, dispatch_uid="forget-standards-on-delete"
+        )

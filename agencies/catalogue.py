@@ -14,6 +14,7 @@ from agencies.models import Criterion, MissionCategory, Standard, Step, Ultimate
 CATALOGUE_FILE = Path(__file__).resolve().parent / "data" / "standards.json"
 STEPS_CACHE_KEY = "pso:catalogue:steps"
 STEPS_CACHE_SECONDS = 300
+STANDARDS_CACHE_KEY = "pso:catalogue:standards"
 
 
 def catalogue_steps() -> dict[int, Step]:
@@ -27,6 +28,18 @@ def catalogue_steps() -> dict[int, Step]:
 
 def forget_catalogue_steps(**kwargs) -> None:
     cache.delete(STEPS_CACHE_KEY)
+
+
+def catalogue_standards() -> list[Standard]:
+    """The standards in code order. Every list page offers them as a filter:
+    kept as the steps are, and forgotten when one is saved or deleted."""
+    return cache.get_or_set(
+        STANDARDS_CACHE_KEY, lambda: list(Standard.objects.order_by("code")), STEPS_CACHE_SECONDS
+    )
+
+
+def forget_catalogue_standards(**kwargs) -> None:
+    cache.delete(STANDARDS_CACHE_KEY)
 
 
 @dataclass

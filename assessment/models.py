@@ -100,6 +100,11 @@ class Project(models.Model):
         indexes = [
             models.Index(fields=["status", "-submitted_at"], name="project_status_submitted"),
             models.Index(fields=["-submitted_at"], name="project_submitted"),
+            # The institute's lists (never drafts) by submission, newest or
+            # oldest first: without the drafts' NULL dates to step over.
+            models.Index(
+                fields=["-submitted_at", "-id"], name="project_listed_submitted", condition=~Q(status="draft")
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

@@ -11,7 +11,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from agencies.models import Agency, Cohort, Standard
+from agencies.catalogue import catalogue_standards
+from agencies.models import Agency, Cohort
 from assessment.forms import CleanTextField
 from assessment.models import Project
 from assessment.scoring import to_display
@@ -238,6 +239,9 @@ class RevokeForm(forms.Form):
     )
 
 
+SMALL_SELECT = forms.Select(attrs={"class": "form-select form-select-sm"})
+
+
 class ProjectFilterForm(forms.Form):
     """Search, filters and order of the committee queue and the auditors'
     list. Every filter and order is backed by an index (see
@@ -263,19 +267,29 @@ class ProjectFilterForm(forms.Form):
         label=gettext_lazy("Agency or certificate number"),
         required=False,
         max_length=100,
-        widget=forms.TextInput(attrs={"type": "search"}),
+        widget=forms.TextInput(
+            attrs={
+                "type": "search",
+                "class": "form-control form-control-sm",
+                "placeholder": gettext_lazy("name, code or PSO-…"),
+            }
+        ),
     )
-    standard = forms.ModelChoiceField(
-        label=gettext_lazy("Standard"), queryset=Standard.objects.order_by("code"), required=False
+    # Choices from the cached catalogue and provinces, not a query per page;
+    # the widgets are written in Python (pso_site.lib.form_renderer).
+    standard = forms.TypedChoiceField(
+        label=gettext_lazy("Standard"), coerce=int, empty_value=None, required=False, widget=SMALL_SELECT
     )
-    province = forms.ChoiceField(label=gettext_lazy("Province"), required=False)
-    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False)
+    province = forms.ChoiceField(label=gettext_lazy("Province"), required=False, widget=SMALL_SELECT)
+    status = forms.ChoiceField(label=gettext_lazy("Status"), required=False, widget=SMALL_SELECT)
     sort = forms.ChoiceField(required=False)
 
     def __init__(self, *args, statuses, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["status"].choices = [("", "—")] + [(s.value, s.label) for s in statuses]
-        self.fields["standard"].label_from_instance = lambda s: f"{s.label} {s.name}"
+        self.fields["standard"].choices = [("", "—")] + [
+            (standard.pk, f"{standard.label} {standard.name}") for standard in catalogue_standards()
+        ]
         self.fields["province"].choices = [("", "—")] + [(p, p) for p in provinces()]
         self.fields["sort"].choices = [(key, key) for key in self.SORTS]
 
@@ -288,7 +302,7 @@ class ProjectFilterForm(forms.Form):
         if data.get("q"):
             queryset = queryset.filter(search_condition(data["q"]))
         if data.get("standard"):
-            queryset = queryset.filter(standard=data["standard"])
+            queryset = queryset.filter(standard_id=data["standard"])
         if data.get("province"):
             queryset = queryset.filter(agency__province=data["province"])
         if data.get("status"):
@@ -307,19 +321,20 @@ class DashboardFilterForm(ProjectFilterForm):
     }
 
     cohort = forms.ModelChoiceField(
-        label=gettext_lazy("Cohort"), queryset=Cohort.objects.all(), required=False
+        label=gettext_lazy("Cohort"), queryset=Cohort.objects.all(), required=False, widget=SMALL_SELECT
     )
     ministry = forms.ModelChoiceField(
         label=gettext_lazy("Ministry"),
         queryset=Agency.objects.filter(kind=Agency.Kind.MINISTRY).order_by("name_th"),
         required=False,
+        widget=SMALL_SELECT,
     )
     field_order = ["q", "cohort", "ministry", "province", "standard", "status", "sort"]
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, statuses=Project.Status, **kwargs)
         self.fields["sort"].choices = [(key, key) for key in self.SORTS]
-        for name in ("cohort", "ministry", "standard"):
+        for name in ("cohort", "ministry"):
             self.fields[name].empty_label = "—"
 
     def filter(self, queryset):

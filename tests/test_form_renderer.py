@@ -148,8 +148,29 @@ def test_unusual_values_are_written_as_the_templates_write_them(data, compared):
     )
     for field in bound:
         str(field)
+        field.label_tag()
     assert not differences, differences[:3]
-    assert sum(counts.values()) == len(Everything.base_fields)
+    assert counts[LABEL] == len(Everything.base_fields)
+    assert sum(counts.values()) == 2 * len(Everything.base_fields)
+
+
+LABEL = "django/forms/label.html"
+
+
+def test_labels_are_written_as_the_template_writes_them(compared):
+    counts, differences = compared
+    form = Everything(label_suffix=" :")
+    form.fields["text"].label = mark_safe("<b>ชื่อ</b>")
+    form.fields["note"].label = gettext_lazy("Category")
+    form.required_css_class = "needed"
+    for field in form:
+        field.label_tag()
+        field.label_tag(attrs={"class": "small", "data-x": '"'}, tag="span")
+        field.label_tag(contents="ข้อความ & <อื่น>")
+    for field in Everything(auto_id=False):  # no id: the label is text alone
+        field.label_tag()
+    assert not differences, differences[:3]
+    assert counts[LABEL] == 4 * len(Everything.base_fields)
 
 
 def test_the_check_picker_shows_the_chosen_and_escapes_what_it_shows():

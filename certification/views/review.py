@@ -1,6 +1,8 @@
 """The committee's queue, review page and decision; revocation; the
 auditors' list."""
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
@@ -23,6 +25,7 @@ from certification.forms import (
     ReviewForm,
     RevokeForm,
 )
+from certification.listing import project_rows
 from certification.models import Certificate, Decision
 from certification.selectors import agency_changes_since, projects_with_submitted_total
 from certification.workbooks import list_download
@@ -31,21 +34,28 @@ from pso_site.lib import keyset
 PAGE_SIZE = 20
 
 
-def _project_list(request, *, queryset, template, extra=None, download_name=""):
+def _project_list(request, *, queryset, template, extra=None, download_name="", link_review=False):
     form = ProjectFilterForm(request.GET or None, statuses=STATUSES_FOR_INSTITUTE)
     projects = form.filter(projects_with_submitted_total(queryset).select_related("certificate"))
     return project_list(
-        request, form=form, projects=projects, template=template, extra=extra, download_name=download_name
+        request,
+        form=form,
+        projects=projects,
+        template=template,
+        extra=extra,
+        download_name=download_name,
+        rows=partial(project_rows, link_review=link_review),
     )
 
 
 def project_list(
-    request, *, form, projects, template, extra=None, download_name="", default_sort="submitted"
+    request, *, form, projects, template, extra=None, download_name="", default_sort="submitted", rows=None
 ):
     """A filtered list of projects: a page of it, sorted, or all of it as XLSX or CSV.
     Pages are reached by keyset cursors (``?cursor=``), so a deep page costs what the
     first does; an old ``?page=`` link, or a cursor that no longer fits, shows the
-    first page with a note."""
+    first page with a note. ``rows`` writes the page's table rows (``rows`` in the
+    template), where the template does not."""
     if request.GET.get("download") in ("xlsx", "csv"):
         audit.record(request, AccessEvent.Action.EXPORT, f"{download_name}.{request.GET['download']}")
         return list_download(projects, kind=request.GET["download"], name=download_name)
@@ -68,6 +78,7 @@ def project_list(
             "query": query.urlencode(),
             "unsorted_query": unsorted.urlencode(),
             "sort": sort,
+            "rows": rows(page) if rows else None,
             **(extra or {}),
         },
     )
@@ -88,6 +99,7 @@ def committee_queue(request):
         template="certification/queue.html",
         extra={"conflicted": conflicted},
         download_name="pso-committee-queue",
+        link_review=True,
     )
 
 

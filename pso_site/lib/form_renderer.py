@@ -1,4 +1,4 @@
-"""Django's form renderer, with its commonest widgets written in Python.
+"""Django's form renderer, with its commonest widgets (and labels) written in Python.
 
 Every ``<input>``, ``<select>`` and ``<textarea>`` of a form is a template
 rendered through Django's template engine: a page with 25 missions renders
@@ -96,14 +96,28 @@ def _textarea(widget: dict) -> str:
     return f'<textarea name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
 
 
+def _label(context: dict) -> str:
+    """``django/forms/label.html`` (a field's ``label_tag``)."""
+    if not context["use_tag"]:
+        return _shown(context["label"])
+    tag = _shown(context["tag"])
+    return f"<{tag}{_attrs(context['attrs'] or {})}>{_shown(context['label'])}</{tag}>"
+
+
 class _Unknown(Exception):
     """A part this module does not write: the template engine writes it."""
 
 
+def _of_widget(write):
+    return lambda context: write(context["widget"])
+
+
+# Each writes the template's markup from the template's context.
 WRITERS = {
-    **dict.fromkeys(INPUT_TEMPLATES, _input),
-    WIDGETS + "select.html": _select,
-    WIDGETS + "textarea.html": _textarea,
+    **dict.fromkeys(INPUT_TEMPLATES, _of_widget(_input)),
+    WIDGETS + "select.html": _of_widget(_select),
+    WIDGETS + "textarea.html": _of_widget(_textarea),
+    "django/forms/label.html": _label,
 }
 
 
@@ -114,7 +128,7 @@ class FormRenderer(DjangoTemplates):
         write = WRITERS.get(template_name)
         if write is not None:
             try:
-                return write(context["widget"])
+                return write(context)
             except _Unknown:
                 pass
         return super().render(template_name, context, request)

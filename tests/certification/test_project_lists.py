@@ -154,3 +154,52 @@ def test_a_bad_filter_is_reported_not_a_server_error(client, national):
     response, found = listed(client, province="ไม่มีจังหวัดนี้", sort="drop table")
     assert 'id="filter-errors"' in response.content.decode()
     assert found == []
+
+
+# The rows as the list's template wrote them before they were written in
+# Python (certification/listing.py), with the certificate's badge as
+# certification/includes/certificate_state.html wrote it.
+ROW_TEMPLATE = """{% load i18n %}{% for project in projects %}<tr><td><a href="{% if project.status == 'changes_requested' %}{% url 'certification:submitted' project.pk %}{% elif link_review %}{% url 'certification:review' project.pk %}{% else %}{% url 'assessment:project' project.pk %}{% endif %}">{{ project.agency.name }}</a></td><td data-label="{% translate 'Province' %}">{{ project.agency.province }}</td><td data-label="{% translate 'Standard' %}"><span class="code">{{ project.standard.label }}</span></td><td data-label="{% translate 'Fiscal year' %}">{{ project.fiscal_year|thai_year }}</td><td class="nowrap" data-label="{% translate 'Submitted' %}">{{ project.submitted_at|thai_date:"short"|default:"—" }}</td><td class="num" data-label="{% translate 'Self-assessed total' %}">{{ project.submitted_total|score }}</td><td class="stack-full" data-label="{% translate 'Status' %}"><span class="badge status-{{ project.status }}">{{ project.get_status_display }}</span>{% if project.certificate %}{% with certificate=project.certificate %} {% with state=certificate.status %}{% if state == "revoked" %}<span class="badge text-bg-danger">{% translate "Certificate revoked" %}</span>{% elif state == "expired" %}<span class="badge text-bg-secondary">{% blocktranslate with date=certificate.valid_until|thai_date:"short" %}Certificate expired on {{ date }}{% endblocktranslate %}</span>{% else %}<span class="badge {% if certificate.expiring_soon %}text-bg-warning{% else %}text-bg-success{% endif %}">{% blocktranslate with date=certificate.valid_until|thai_date:"short" count days=certificate.days_left %}Certified until {{ date }} ({{ days }} day left){% plural %}Certified until {{ date }} ({{ days }} days left){% endblocktranslate %}</span>{% endif %}{% endwith %}{% endwith %}{% endif %}</td><td class="nowrap code" data-label="{% translate 'Certificate' %}">{% if project.certificate %}<a href="{% url 'certification:certificate' project.pk %}">{{ project.certificate.number }}</a>{% else %}—{% endif %}</td></tr>{% endfor %}"""
+
+
+@pytest.mark.parametrize("language", ["th", "en"])
+@pytest.mark.parametrize("link_review", [False, True])
+def test_rows_written_in_python_are_what_the_template_wrote(national, language, link_review):
+    """Every status, a certificate valid, expiring, expired and revoked, a
+    name with markup, no submitted total: byte for byte the same."""
+    import datetime
+
+    from django.template import Context, engines
+    from django.utils import timezone, translation
+
+    from certification.listing import project_rows
+    from certification.selectors import projects_with_submitted_total
+
+    certificates = list(Certificate.objects.select_related("project__agency").order_by("pk")[:4])
+    today = timezone.localdate()
+    certificates[0].valid_until = today + datetime.timedelta(days=1)  # one day left: the singular
+    certificates[1].valid_until = today + datetime.timedelta(days=30)  # expiring soon
+    certificates[2].valid_until = today - datetime.timedelta(days=1)  # expired
+    certificates[3].revoked_at = timezone.now()
+    for certificate in certificates:
+        certificate.save()
+    agency = certificates[0].project.agency
+    agency.name_th = agency.name_en = '<b>"กรม" & สำนัก</b>'
+    agency.save()
+    Project.objects.filter(pk=certificates[1].project_id).update(status=Project.Status.CHANGES_REQUESTED)
+    projects = list(
+        projects_with_submitted_total(Project.objects.all()).select_related(
+            "agency", "standard", "certificate"
+        )
+    )
+    assert {p.status for p in projects} >= {"draft", "submitted", "certified", "changes_requested"}
+    assert any(p.submitted_total is None for p in projects)
+    with translation.override(language):
+        expected = (
+            engines["django"]
+            .from_string(ROW_TEMPLATE)
+            .template.render(Context({"projects": projects, "link_review": link_review}))
+        )
+        written = "".join(project_rows(projects, link_review=link_review))
+    assert written == expected
+    assert "&lt;b&gt;&quot;กรม&quot; &amp; สำนัก&lt;/b&gt;" in written
