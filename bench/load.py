@@ -37,6 +37,10 @@ ENV = {
     "DJANGO_SECURE_COOKIES": "0",  # plain HTTP on loopback
     "EMAIL_URL": "dummy:",
     "DJANGO_TASKS": "database",
+    # Each gunicorn worker keeps its connection, as docs/operations.md
+    # advises for production (a new one per request costs a fork and a cold
+    # catalogue cache in PostgreSQL).
+    "DATABASE_CONN_MAX_AGE": os.environ.get("BENCH_CONN_MAX_AGE", "60"),
 }
 
 
