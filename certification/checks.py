@@ -3,7 +3,8 @@
 - Issued documents need the institute's own signing identity. A missing or
   unreadable key file would fail every issued dossier and certificate (each
   is marked failed and can be built again), and a demo identity signs
-  documents nobody should trust.
+  documents nobody should trust. The key must be RSA: with ECDSA the
+  signed file becomes PDF 2.0 while it declares PDF/A-3b (PDF 1.7).
 - Behind the TLS proxy, the client's address is the one the proxy saw only
   when ``DJANGO_TRUSTED_PROXY_COUNT`` says how many proxies there are;
   without it every visitor has the proxy's address: five wrong passwords
@@ -30,6 +31,10 @@ def signing_identity_check(app_configs=None, **kwargs):
                 "PKCS#12 file (docs/dossier.md).",
                 id="pso.E016",
             )
+        ]
+    if identity.archival_problem:
+        return [
+            checks.Error(identity.archival_problem, hint="docs/dossier.md: the signing key", id="pso.E020")
         ]
     if identity.is_demo and not settings.DEBUG:
         return [

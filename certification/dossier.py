@@ -377,7 +377,7 @@ def issued_render(issued: IssuedDossier) -> bytes:
             description="P.S.O. project record (project archive, version 2): import_project reads it",
         )
     ]
-    return html_to_archival_pdf(issued_html(issued), files)
+    return html_to_archival_pdf(issued_html(issued), files, created=issued.issued_at)
 
 
 def issued_metadata(issued: IssuedDossier) -> signing.Metadata:

@@ -42,6 +42,6 @@ def html_to_pdf(html: str) -> bytes:
     return render_pdf(html, base_url=_base_url())
 
 
-def html_to_archival_pdf(html: str, files: list[EmbeddedFile]) -> bytes:
-    """PDF/A-3b with ``files`` inside (pso_site.lib.pdf.render_archival_pdf)."""
-    return render_archival_pdf(html, base_url=_base_url(), files=files)
+def html_to_archival_pdf(html: str, files: list[EmbeddedFile], *, created=None) -> bytes:
+    """PDF/A-3b with ``files`` inside, dated ``created`` (pso_site.lib.pdf.render_archival_pdf)."""
+    return render_archival_pdf(html, base_url=_base_url(), files=files, created=created)

@@ -13,6 +13,7 @@ Unicode mapping. It is installed by wrapping the ``draw_text`` function that
 extension point, no edit to WeasyPrint itself.
 """
 
+import datetime
 import io
 import re
 import subprocess
@@ -93,7 +94,8 @@ class StaticOnlyURLFetcher(URLFetcher):
 
 def render_pdf(html: str, *, base_url: str | None = None, stylesheets: list | None = None) -> bytes:
     """Render HTML to PDF bytes. The same input gives the same bytes: no
-    creation or modification date, a fixed document identifier."""
+    creation or modification date, and the document identifier (/ID) made
+    from the content, so two documents never share one."""
     return _render_with_weasyprint(html, base_url=base_url, stylesheets=stylesheets)
 
 
@@ -111,28 +113,53 @@ class EmbeddedFile:
 ARCHIVAL_VARIANT = "pdf/a-3b"
 
 
-def render_archival_pdf(html: str, *, base_url: str | None = None, files: list[EmbeddedFile] = ()) -> bytes:
-    """PDF/A-3b: every font embedded, the sRGB output intent, XMP metadata
-    with the PDF/A identification, and ``files`` embedded as associated
-    files. No document information dictionary: the XMP alone describes the
-    document, so signing it later (pyHanko updates the XMP) keeps the two
-    from disagreeing, which PDF/A forbids.
+def render_archival_pdf(
+    html: str,
+    *,
+    base_url: str | None = None,
+    files: list[EmbeddedFile] = (),
+    created: datetime.datetime | None = None,
+) -> bytes:
+    """PDF/A-3b in PDF 1.7: every font embedded, the sRGB output intent, XMP
+    metadata with the PDF/A identification, and ``files`` embedded as
+    associated files, each listed once in the catalogue's /AF and dated
+    ``created`` in UTC (the files' creation and modification dates). No
+    document information dictionary: the XMP alone describes the document,
+    so signing it later (pyHanko updates the XMP) keeps the two from
+    disagreeing, which PDF/A forbids. The signature keeps PDF 1.7 only with
+    an RSA key (``pso_site.lib.signing``).
 
     Not tagged (``pdf_tags``): WeasyPrint's structure tree carries the
     glyphs' own Unicode mapping, so a screen reader following it reads Thai
     wrongly (สำนักงำน for สำนักงาน); the /ActualText spans that mend copying
     sit inside the tagged content and are not used there (docs/dossier.md)."""
     return _render_with_weasyprint(
-        html, base_url=base_url, stylesheets=None, archival=True, files=tuple(files)
+        html, base_url=base_url, stylesheets=None, archival=True, files=tuple(files), created=created
     )
 
 
-def _drop_information_dictionary(document, pdf) -> None:
+def _archival_finish(document, pdf) -> None:
+    """No information dictionary; the XMP stream not compressed (PDF/A's
+    metadata stream has no filter); each associated file once in /AF
+    (WeasyPrint 70 lists a file of the name tree twice)."""
     pdf.info.clear()
+    pdf.objects[int(pdf.catalog["Metadata"].split()[0])].compress = False
+    if "AF" in pdf.catalog:
+        unique = pydyf.Array()
+        for reference in pdf.catalog["AF"]:
+            if reference not in unique:
+                unique.append(reference)
+        pdf.catalog["AF"] = unique
 
 
 def _render_with_weasyprint(
-    html: str, *, base_url: str | None, stylesheets: list | None, archival: bool = False, files=()
+    html: str,
+    *,
+    base_url: str | None,
+    stylesheets: list | None,
+    archival: bool = False,
+    files=(),
+    created: datetime.datetime | None = None,
 ) -> bytes:
     # The one place WeasyPrint runs: the test suite replaces it with a cheap
     # stand-in unless a test is marked ``pdf`` (tests/conftest.py).
@@ -143,18 +170,25 @@ def _render_with_weasyprint(
     document.metadata.created = None
     document.metadata.modified = None
     if not archival:
-        return document.write_pdf(pdf_identifier=b"pso-dossier")
+        return document.write_pdf(pdf_identifier=True)
+    # WeasyPrint writes a file's dates with "Z" whatever the zone it is given.
+    when = (created or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC)
     attachments = [
         Attachment(
-            string=item.content, name=item.name, description=item.description, relationship=item.relationship
+            string=item.content,
+            name=item.name,
+            description=item.description,
+            relationship=item.relationship,
+            created=when,
+            modified=when,
         )
         for item in files
     ]
     return document.write_pdf(
-        pdf_identifier=b"pso-dossier",
+        pdf_identifier=True,
         pdf_variant=ARCHIVAL_VARIANT,
         attachments=attachments,
-        finisher=_drop_information_dictionary,
+        finisher=_archival_finish,
     )
 
 

@@ -103,6 +103,20 @@ class Identity:
     def is_demo(self) -> bool:
         return DEMO_MARK in self.name
 
+    @property
+    def archival_problem(self) -> str:
+        """Why documents signed with this key would not be what they
+        declare, or "". pyHanko signs with an ECDSA (or EdDSA) key by the
+        rules of ISO 32002, which make the file PDF 2.0, while issued
+        documents are PDF/A-3b, a part of PDF 1.7; an RSA key keeps 1.7."""
+        algorithm = self.certificate.public_key.algorithm
+        if algorithm == "rsa":
+            return ""
+        return (
+            f"The signing key is {algorithm.upper()}: a signature with it makes the PDF version 2.0, "
+            "but issued documents are PDF/A-3b (PDF 1.7). Use an RSA key (docs/dossier.md)."
+        )
+
 
 def outside_event_loop(function, *args, **kwargs):
     """Call one of pyHanko's synchronous functions, which run their own event
@@ -238,6 +252,8 @@ def sign_pdf(
     from pyhanko.sign import fields, signers, timestamps
 
     signing = signing or identity()
+    if signing.archival_problem:
+        raise SigningUnavailable(signing.archival_problem)
     writer = IncrementalPdfFileWriter(io.BytesIO(pdf))
     meta = writer.document_meta
     meta.title = metadata.title
@@ -423,16 +439,17 @@ def identity_create(
     path: Path, passphrase: str, *, organisation: str, common_name: str, days: int = 3650
 ) -> Path:
     """A self-signed identity written as PKCS#12 (the demo's, and the tests'
-    stand-in for the institute's own). Its key is ECDSA P-256, which PDF
-    readers accept and which loads at once: pyHanko loads the key again for
-    every signature, and an RSA key's checks take about 50 ms each time."""
+    stand-in for the institute's own). Its key is RSA 3072: with it the
+    signed file stays PDF 1.7, as its PDF/A-3b part declares
+    (``Identity.archival_problem``), and 3072 bits are what long-term
+    signatures are advised to use beyond 2030."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
+    from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import NameOID
 
-    key = ec.generate_private_key(ec.SECP256R1())
+    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "TH"),

@@ -97,9 +97,13 @@ class Command(BaseCommand):
         identity named as a demo, made here when none is configured."""
         path = settings.SIGNING_KEY_FILE
         if path.exists():
-            signing.identity()  # refuse a file that cannot be used before any decision is recorded
-            return
-        if not settings.DEBUG:
+            found = signing.identity()  # refuse a file that cannot be used before any decision is recorded
+            if not (found.is_demo and found.archival_problem):
+                return
+            # An earlier demo made ECDSA identities: a new (RSA) one replaces
+            # it; documents it signed verify as signed by another key.
+            self.stdout.write(f"Replacing the demo signing identity at {path}: {found.archival_problem}")
+        elif not settings.DEBUG:
             raise CommandError(
                 f"No signing key file at {path}: set DJANGO_SIGNING_KEY_FILE and "
                 "DJANGO_SIGNING_KEY_PASSPHRASE to the institute's PKCS#12 file (docs/dossier.md)."
