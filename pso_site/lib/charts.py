@@ -5,6 +5,7 @@ import hashlib
 import math
 from dataclasses import dataclass
 from fractions import Fraction
+from functools import lru_cache
 
 from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
@@ -34,16 +35,55 @@ def _described(kind: str, summary: str) -> dict:
     return {"chart_id": "chart-" + hashlib.sha1(text.encode("utf-8")).hexdigest()[:10], "chart_title": text}
 
 
+LABEL_SIZE = 13
+LINE_HEIGHT = 15
+# A label longer than this is broken at its spaces (Thai writes a space
+# between phrases, not words, so it never breaks inside a word).
+LABEL_MAX_WIDTH = 170
+
+
+@lru_cache(maxsize=1)
+def _advances() -> tuple[dict[int, int], float]:
+    """Sarabun's advance width of each character, in font units, and the
+    scale to pixels at the labels' size: the charts' text is measured as it
+    is set, so no label is cut off at the chart's edge."""
+    from django.contrib.staticfiles import finders
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(finders.find("fonts/sarabun/Sarabun_400Regular.ttf"), lazy=True)
+    widths = font["hmtx"].metrics
+    advances = {code: widths[glyph][0] for code, glyph in font.getBestCmap().items()}
+    return advances, LABEL_SIZE / font["head"].unitsPerEm
+
+
+def text_width(text: str) -> float:
+    """The width of ``text`` in Sarabun at the labels' size, in pixels (a
+    character the font lacks counts as an em)."""
+    advances, scale = _advances()
+    return sum(advances.get(ord(character), 1 / scale) for character in text) * scale
+
+
+def label_lines(label: str) -> list[str]:
+    """The label in lines no wider than ``LABEL_MAX_WIDTH`` where its spaces
+    allow; a phrase wider than that keeps its own line."""
+    lines: list[str] = []
+    for word in label.split():
+        if lines and text_width(f"{lines[-1]} {word}") <= LABEL_MAX_WIDTH:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines or [""]
+
+
 def radar_svg(
     *, labels: list[str], series: list[RadarSeries], maximum: int = 3, size: int = 420, title: str = ""
 ) -> str:
     """A radar (spider) chart of criterion levels: one axis per criterion,
-    rings at each level, one polygon per series."""
+    rings at each level, one polygon per series. The drawing's box grows to
+    hold every label as Sarabun sets it, and the legend goes below both."""
     count = max(len(labels), 3)
     cx = cy = size / 2
     radius = size / 2 - 30
-    # Room on both sides for long Thai criterion names.
-    pad = 150
     rings = []
     for level in range(1, maximum + 1):
         points = [_point(cx, cy, radius, i, count, level / maximum) for i in range(count)]
@@ -55,13 +95,34 @@ def radar_svg(
             }
         )
     axes = []
+    left, right, top, bottom = 0.0, float(size), 0.0, float(size)
     for index, label in enumerate(labels):
         x, y = _point(cx, cy, radius, index, count, 1)
         lx, ly = _point(cx, cy, radius + 14, index, count, 1)
         anchor = "middle" if abs(lx - cx) < 8 else ("start" if lx > cx else "end")
-        axes.append(
-            {"x": x, "y": y, "lx": lx, "ly": ly + (4 if ly >= cy else 0), "anchor": anchor, "label": label}
-        )
+        lines = label_lines(label)
+        extra = (len(lines) - 1) * LINE_HEIGHT
+        if abs(ly - cy) < 8:
+            first = ly + 4 - extra / 2  # beside the centre: centred on the axis
+        elif ly < cy:
+            first = ly - extra  # above: the last line ends at the axis
+        else:
+            first = ly + 4  # below: the first line starts at the axis
+        width = max(text_width(line) for line in lines)
+        start = {"start": lx, "end": lx - width, "middle": lx - width / 2}[anchor]
+        left, right = min(left, start), max(right, start + width)
+        top, bottom = min(top, first - LABEL_SIZE), max(bottom, first + extra + 4)
+        axes.append({"x": x, "y": y, "lx": lx, "ly": first, "anchor": anchor, "lines": lines})
+    left, right, top = math.floor(left) - 6, math.ceil(right) + 6, math.floor(top) - 4
+    # The legend below the chart: its items flow in rows, each as wide as its name.
+    legend, x, row = [], left + 6, 0
+    for item in series:
+        width = 18 + text_width(item.name) + 16
+        if x > left + 6 and x + width > right:
+            x, row = left + 6, row + 1
+        legend.append((x, math.ceil(bottom) + 14 + row * 20))
+        x += width
+        right = max(right, math.ceil(x))
     polygons = []
     for number, item in enumerate(series):
         values = [float(Fraction(v)) if v is not None else 0.0 for v in item.values]
@@ -77,8 +138,11 @@ def radar_svg(
                 # series equal to another still shows as a coloured edge.
                 "width": max(6 - 2 * number, 1.5),
                 "dot": max(5 - 1.5 * number, 2),
+                "legend_x": legend[number][0],
+                "legend_y": legend[number][1],
             }
         )
+    height = (legend[-1][1] if legend else math.ceil(bottom)) + 10 - top
     summary = title or "; ".join(
         f"{item.name}: "
         + ", ".join(
@@ -89,9 +153,8 @@ def radar_svg(
     )
     context = {
         **_described(_("Criterion levels (0–3)"), summary),
-        "size": size,
-        "pad": pad,
-        "width": size + 2 * pad,
+        "view_box": f"{left} {top} {right - left} {height}",
+        "line_height": LINE_HEIGHT,
         "title": title,
         "cx": cx,
         "cy": cy,
