@@ -175,3 +175,80 @@ def readiness_of_levels(data: ProjectData, *, total: Decimal, levels: dict[str, 
             c for c in data.criteria if Decimal(levels.get(c.code, "0")) < standard.min_criterion_level
         ],
     )
+
+
+@dataclass
+class ExplainedCell:
+    """S(m, c) of one mission on one criterion, term by term."""
+
+    terms: list[tuple[Indicator, scoring.CellTerm]]
+    weighted: Fraction  # Σ v_i·s(m, i)
+    weights: Fraction  # Σ v_i
+    level: Fraction  # S(m, c)
+
+
+@dataclass
+class ScoreExplained:
+    """The formulas of domain.md §3 worked with a project's own numbers: one
+    cell, one criterion (every mission's part) and one mission (every
+    criterion's part), each number the scoring engine's."""
+
+    criterion: ProjectCriterion
+    mission: Mission
+    cell: ExplainedCell
+    # (mission, p_m, S(m, c), p_m·S(m, c)) for the criterion.
+    criterion_terms: list[tuple[Mission, Fraction, Fraction, Fraction]]
+    points_sum: Fraction  # Σ p_m
+    criterion_sum: Fraction  # Σ p_m·S(m, c)
+    criterion_level: Fraction  # C(c)
+    criterion_weight: Fraction  # w_c
+    criterion_points: Fraction  # w_c·C(c) / 3
+    # (criterion, w_c, S(m, c), w_c·S(m, c)) for the mission.
+    mission_terms: list[tuple[ProjectCriterion, Fraction, Fraction, Fraction]]
+    mission_sum: Fraction  # Σ_c w_c·S(m, c)
+    mission_score: Fraction  # M(m)
+    total: Fraction  # P
+
+
+def score_explained(data: ProjectData, score: scoring.RoundScore) -> ScoreExplained | None:
+    """The worked example for the weightiest criterion and the mission with
+    the most points (the first of equals). ``data`` carries the round's
+    levels (``with_round``) that ``score`` was computed from."""
+    if not data.criteria or not data.missions:
+        return None
+    criterion = max(data.criteria, key=lambda c: (c.weight or 0, -data.criteria.index(c)))
+    mission = max(data.missions, key=lambda m: (m.points, -data.missions.index(m)))
+    indicators = [i for i in data.indicators if i.criterion_id == criterion.pk]
+    inputs = [
+        scoring.IndicatorInput(key=str(i.pk), criterion=criterion.code, weight=i.weight) for i in indicators
+    ]
+    terms = scoring.cell_terms(inputs, data.levels, str(mission.pk))
+    cell = ExplainedCell(
+        terms=list(zip(indicators, terms, strict=True)),
+        weighted=sum((term.weighted for term in terms), Fraction(0)),
+        weights=sum((term.weight for term in terms), Fraction(0)),
+        level=score.cell_level[(str(mission.pk), criterion.code)],
+    )
+    criterion_terms = [
+        (m, score.mission_points[str(m.pk)], score.cell_level[(str(m.pk), criterion.code)])
+        for m in data.missions
+    ]
+    mission_terms = [
+        (c, score.criterion_weight[c.code], score.cell_level[(str(mission.pk), c.code)])
+        for c in data.criteria
+    ]
+    return ScoreExplained(
+        criterion=criterion,
+        mission=mission,
+        cell=cell,
+        criterion_terms=[(m, p, level, p * level) for m, p, level in criterion_terms],
+        points_sum=sum((p for _m, p, _level in criterion_terms), Fraction(0)),
+        criterion_sum=sum((p * level for _m, p, level in criterion_terms), Fraction(0)),
+        criterion_level=score.criterion_level[criterion.code],
+        criterion_weight=score.criterion_weight[criterion.code],
+        criterion_points=score.criterion_points[criterion.code],
+        mission_terms=[(c, w, level, w * level) for c, w, level in mission_terms],
+        mission_sum=sum((w * level for _c, w, level in mission_terms), Fraction(0)),
+        mission_score=score.mission_score[str(mission.pk)],
+        total=score.total,
+    )

@@ -92,6 +92,38 @@ class RoundScore:
         return [item for _order, item in items]
 
 
+@dataclass(frozen=True)
+class CellTerm:
+    """One indicator's part of a cell level S(m, c): its weight v_i and the
+    mission's level s(m, i) (None when not given yet: it counts as 0)."""
+
+    indicator_key: str
+    weight: Fraction
+    level: int | None
+
+    @property
+    def weighted(self) -> Fraction:
+        return self.weight * (self.level or 0)
+
+
+def cell_terms(indicators: Sequence[IndicatorInput], levels: Mapping, mission_key: str) -> list[CellTerm]:
+    """The terms of S(m, c) for a mission over one criterion's indicators."""
+    return [
+        CellTerm(
+            indicator.key,
+            _exact(indicator.weight, f"weight of indicator {indicator.key}"),
+            _level(levels.get((mission_key, indicator.key)), (mission_key, indicator.key)),
+        )
+        for indicator in indicators
+    ]
+
+
+def cell_of(terms: Sequence[CellTerm]) -> Fraction:
+    """S(m, c) = Σ_i v_i·s(m, i) / Σ_i v_i (0 for a criterion without indicators)."""
+    weight_sum = sum((term.weight for term in terms), Fraction(0))
+    return sum((term.weighted for term in terms), Fraction(0)) / weight_sum if weight_sum else Fraction(0)
+
+
 def _exact(value: Number, what: str) -> Fraction:
     if isinstance(value, float | bool):
         raise ValueError(f"{what} must be exact (int, Decimal or Fraction), not {type(value).__name__}")
@@ -128,17 +160,9 @@ def score_round(
     cell_level: dict[tuple[str, str], Fraction] = {}
     for mission in missions:
         for key in criterion_keys:
-            weighted = Fraction(0)
-            weight_sum = Fraction(0)
-            for indicator in by_criterion[key]:
-                v = _exact(indicator.weight, f"weight of indicator {indicator.key}")
-                level = _level(levels.get((mission.key, indicator.key)), (mission.key, indicator.key))
-                if level is None:
-                    missing.append((mission.key, indicator.key))
-                    level = 0
-                weighted += v * level
-                weight_sum += v
-            cell_level[(mission.key, key)] = weighted / weight_sum if weight_sum else Fraction(0)
+            terms = cell_terms(by_criterion[key], levels, mission.key)
+            missing.extend((mission.key, term.indicator_key) for term in terms if term.level is None)
+            cell_level[(mission.key, key)] = cell_of(terms)
 
     total_points = sum(points.values(), Fraction(0))
     criterion_level = {

@@ -46,12 +46,15 @@ from pso_site.lib.qr import qr_svg
 logger = logging.getLogger(__name__)
 
 
-def _grid(state: ProjectState) -> dict:
+def _grid(state: ProjectState, assessment_round=None) -> dict:
+    """The levels and justifications of a round (the latest unless given),
+    by mission, in the order of the indicators."""
+    assessment_round = assessment_round or state.latest_round
     cells = {}
-    if state.latest_round is not None:
+    if assessment_round is not None:
         cells = {
             (cell.mission_id, cell.indicator_id): cell
-            for cell in Assessment.objects.filter(round=state.latest_round).only(
+            for cell in Assessment.objects.filter(round=assessment_round).only(
                 "mission_id", "indicator_id", "level", "justification"
             )
         }
@@ -106,6 +109,10 @@ def dossier_context(project: Project, *, draft: bool, issued_at=None, issued=Non
         "rounds": state.rounds,
         "round": latest,
         "grid": _grid(state),
+        # Every round's reasoning, the baseline first: the latest is step 6 itself.
+        "earlier_rounds": [
+            {"round": earlier, "rows": _grid(state, earlier)["rows"]} for earlier in state.rounds[:-1]
+        ],
         "issued": issued,
         "replaces": issued.replaces if issued is not None else None,
         "record_name": RECORD_NAME,
@@ -138,6 +145,7 @@ def dossier_context(project: Project, *, draft: bool, issued_at=None, issued=Non
                 "readiness": results.readiness(data, score),
                 "radar": radar_svg(labels=[r.criterion.name for r in rows], series=series, size=380),
                 "mission_scores": [(m, score.mission_score[str(m.pk)]) for m in data.missions],
+                "explained": results.score_explained(data.with_round(latest), score),
             }
         )
         if len(state.rounds) > 1:

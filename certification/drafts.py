@@ -2,8 +2,8 @@
 
 WeasyPrint takes seconds for the whole dossier (7.5 s for the demo), most
 of it laying out the tables of step 6. A draft is therefore rendered part by
-part — the cover, the contents, each step, the reasons of step 6 in blocks
-of missions, the evidence, the history — each part a PDF of its own, kept
+part — the cover, the contents, each step, the reasons of step 6 (and of
+every earlier round) in blocks of missions, the evidence, the history — each part a PDF of its own, kept
 (``DraftPart``) under the SHA-256 of its HTML. After an edit only the parts
 whose HTML changed are rendered again; the others are read back.
 
@@ -30,7 +30,7 @@ from certification.models import DraftPart
 from certification.rendering import html_to_pdf, keep_mai_yamok
 from pso_site.lib.pdf import join_pdfs, pdf_layout
 
-PARTS_VERSION = 1
+PARTS_VERSION = 2
 # Rows of step 6's reasons in one part (whole missions only): about a page.
 REASON_ROWS_PER_PART = 40
 # The contents sit after the cover; their page numbers count their own pages,
@@ -88,6 +88,18 @@ def draft_parts(context: dict) -> dict:
                         continued=number > 1,
                     )
                 )
+            for earlier in context["earlier_rounds"]:
+                for number, block in enumerate(reason_blocks(earlier["rows"]), start=1):
+                    sections.append(
+                        part(
+                            f"round_{earlier['round'].number}_reasons_{number}",
+                            "step6_reasons.html",
+                            wrap=True,
+                            reason_rows=block,
+                            reason_round=earlier["round"],
+                            continued=number > 1,
+                        )
+                    )
         sections += [
             part("results", "results.html"),
             part("step7", "step7.html"),

@@ -1,6 +1,7 @@
 """Showing exact scores: half-up to two decimals, only at display time."""
 
 from decimal import Decimal
+from fractions import Fraction
 
 from django import template
 
@@ -33,9 +34,14 @@ def exact_decimal(value):
 
 @register.filter
 def points(value):
-    """Points as people write them: 2 for 2.00, 4.29 for 4.29."""
+    """Points as people write them: 2 for 2.00, 4.29 for 4.29 (an exact
+    fraction rounded half-up first)."""
     if value is None or value == "":
         return ""
+    if isinstance(value, Fraction):
+        from assessment.scoring import to_display
+
+        value = to_display(value)
     return points_text(value)
 
 
