@@ -365,7 +365,7 @@ def latest_issued(project: Project, kind: str) -> IssuedDossier | None:
 
 
 RECORD_NAME = "project.json"
-ISSUER = "สถาบันรับรองมาตรฐาน P.S.O. (P.S.O. certification institute)"
+ISSUER = "สถาบันรับรองมาตรฐาน P.S.O."
 
 
 def issued_html(issued: IssuedDossier) -> str:
@@ -382,7 +382,7 @@ def issued_render(issued: IssuedDossier) -> bytes:
         EmbeddedFile(
             name=RECORD_NAME,
             content=content,
-            description="P.S.O. project record (project archive, version 2): import_project reads it",
+            description="บันทึกข้อมูลโครงการ P.S.O. (แฟ้มโครงการ รุ่นที่ 2) นำเข้าได้ด้วยคำสั่ง import_project",
         )
     ]
     return html_to_archival_pdf(issued_html(issued), files, created=issued.issued_at)

@@ -32,6 +32,12 @@ def xmp_of(data: bytes) -> str:
     return catalog(data)["/Metadata"].get_object().get_data().decode("utf-8")
 
 
+def xmp_texts(data: bytes) -> str:
+    """The XMP's human-readable values: title, creator, description."""
+    xmp = xmp_of(data)
+    return " ".join(re.findall(r"<rdf:li[^>]*>([^<]*)</rdf:li>", xmp))
+
+
 def pdf_date(moment: datetime.datetime) -> str:
     return moment.astimezone(datetime.UTC).strftime("D:%Y%m%d%H%M%SZ")
 
@@ -68,6 +74,10 @@ def test_the_record_is_one_associated_file_dated_in_utc(certified):
         assert len(associated) == len(set(associated)) == 1, (kind, occasion)
         spec = root["/AF"][0].get_object()
         assert spec["/UF"] == "project.json" and spec["/AFRelationship"] == "/Source"
+        # Described in Thai, as the document is (the command's name apart).
+        described = (str(spec["/Desc"]) + xmp_texts(data)).replace(certified.agency.code, "")
+        latin = set(re.findall(r"[A-Za-z_]{2,}", described))
+        assert latin <= {"PSO", "import_project", "SHA", "ISO"}, latin
         stream = spec["/EF"]["/F"].get_object()
         assert stream["/Subtype"] == "/application/json"
         params = stream["/Params"]
