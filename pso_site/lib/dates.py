@@ -32,8 +32,9 @@ def gregorian_year(year: int) -> int:
     return year - BUDDHIST_ERA_OFFSET if year > 2400 else year
 
 
-def format_date(value, *, short: bool = False, language: str | None = None) -> str:
-    """``9 ตุลาคม 2544`` for 2001-10-09 in Thai; ``9 October 2001`` in English."""
+def format_date(value, *, short: bool = False, language: str | None = None, era: bool = False) -> str:
+    """``9 ตุลาคม 2544`` for 2001-10-09 in Thai; ``9 October 2001`` in English.
+    ``era``: the year as official Thai documents write it, ``9 ตุลาคม พ.ศ. 2544``."""
     if value is None or value == "":
         return ""
     if isinstance(value, datetime.datetime):
@@ -45,7 +46,7 @@ def format_date(value, *, short: bool = False, language: str | None = None) -> s
         month = ENGLISH_MONTHS[value.month - 1]
         return f"{value.day} {month[:3] if short else month} {value.year}"
     month = (THAI_MONTHS_SHORT if short else THAI_MONTHS)[value.month - 1]
-    return f"{value.day} {month} {buddhist_year(value.year)}"
+    return f"{value.day} {month} {'พ.ศ. ' if era else ''}{buddhist_year(value.year)}"
 
 
 def format_datetime(value, *, language: str | None = None) -> str:

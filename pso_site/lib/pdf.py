@@ -18,6 +18,7 @@ import io
 import re
 import subprocess
 import threading
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -27,7 +28,7 @@ import weasyprint
 import weasyprint.draw
 from django.conf import settings
 from weasyprint import HTML, Attachment
-from weasyprint.urls import URLFetcher
+from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 SUPPORTED_WEASYPRINT = "70."
 # Scripts whose shaping breaks the one-glyph-one-text mapping.
@@ -77,13 +78,43 @@ def allowed_roots() -> list[Path]:
     return [root.resolve() for root in roots]
 
 
+@dataclass(frozen=True)
+class ProvidedResource:
+    """Bytes the caller hands the renderer under a fixed name (the
+    institute's seal): the template names it, the bytes never enter the
+    markup."""
+
+    content: bytes
+    media_type: str
+
+
+# A provided resource's name: a scheme of our own and a fixed word, so it
+# can never stand for a file, a host or inline data.
+PROVIDED_NAME = re.compile(r"pso-[a-z]+:[a-z]+")
+
+
 class StaticOnlyURLFetcher(URLFetcher):
     """WeasyPrint's fetcher, for ``file://`` URLs inside the static folders
     only: every other URL — other files, http(s), ftp, data — is refused (the
     renderer logs a warning and goes on), so no markup that reaches a
-    template can make the server read its disk or the network."""
+    template can make the server read its disk or the network.
+
+    ``provided`` answers a few exact names (``pso-seal:institute``) with
+    bytes the caller holds: the template writes the constant name, never
+    the data, and nothing but those exact names is answered from it."""
+
+    def __init__(self, provided: Mapping[str, ProvidedResource] | None = None, **kwargs):
+        super().__init__(**kwargs)
+        provided = dict(provided or {})
+        for name in provided:
+            if not PROVIDED_NAME.fullmatch(name):
+                raise ValueError(f"A provided resource is named pso-<kind>:<word>, not {name!r}")
+        self.provided = provided
 
     def fetch(self, url, headers=None):
+        resource = self.provided.get(url)
+        if resource is not None:
+            return URLFetcherResponse(url, resource.content, {"Content-Type": resource.media_type})
         parsed = urlparse(url)
         if parsed.scheme == "file":
             path = Path(unquote(parsed.path)).resolve()
@@ -92,11 +123,18 @@ class StaticOnlyURLFetcher(URLFetcher):
         raise RefusedURL(f"The PDF renderer does not fetch {url[:200]}")
 
 
-def render_pdf(html: str, *, base_url: str | None = None, stylesheets: list | None = None) -> bytes:
+def render_pdf(
+    html: str,
+    *,
+    base_url: str | None = None,
+    stylesheets: list | None = None,
+    provided: Mapping[str, ProvidedResource] | None = None,
+) -> bytes:
     """Render HTML to PDF bytes. The same input gives the same bytes: no
     creation or modification date, and the document identifier (/ID) made
-    from the content, so two documents never share one."""
-    return _render_with_weasyprint(html, base_url=base_url, stylesheets=stylesheets)
+    from the content, so two documents never share one. ``provided``: see
+    ``StaticOnlyURLFetcher``."""
+    return _render_with_weasyprint(html, base_url=base_url, stylesheets=stylesheets, provided=provided)
 
 
 @dataclass(frozen=True)
@@ -119,6 +157,7 @@ def render_archival_pdf(
     base_url: str | None = None,
     files: list[EmbeddedFile] = (),
     created: datetime.datetime | None = None,
+    provided: Mapping[str, ProvidedResource] | None = None,
 ) -> bytes:
     """PDF/A-3b in PDF 1.7: every font embedded, the sRGB output intent, XMP
     metadata with the PDF/A identification, and ``files`` embedded as
@@ -134,7 +173,13 @@ def render_archival_pdf(
     wrongly (สำนักงำน for สำนักงาน); the /ActualText spans that mend copying
     sit inside the tagged content and are not used there (docs/dossier.md)."""
     return _render_with_weasyprint(
-        html, base_url=base_url, stylesheets=None, archival=True, files=tuple(files), created=created
+        html,
+        base_url=base_url,
+        stylesheets=None,
+        archival=True,
+        files=tuple(files),
+        created=created,
+        provided=provided,
     )
 
 
@@ -160,11 +205,12 @@ def _render_with_weasyprint(
     archival: bool = False,
     files=(),
     created: datetime.datetime | None = None,
+    provided: Mapping[str, ProvidedResource] | None = None,
 ) -> bytes:
     # The one place WeasyPrint runs: the test suite replaces it with a cheap
     # stand-in unless a test is marked ``pdf`` (tests/conftest.py).
     install_actual_text()
-    document = HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyURLFetcher()).render(
+    document = HTML(string=html, base_url=base_url, url_fetcher=StaticOnlyURLFetcher(provided)).render(
         stylesheets=stylesheets
     )
     document.metadata.created = None

@@ -9,8 +9,9 @@ register = template.Library()
 
 @register.filter
 def thai_date(value, form: str = "long"):
-    """``{{ d|thai_date }}`` → 9 ตุลาคม 2544; ``{{ d|thai_date:"short" }}`` → 9 ต.ค. 2544."""
-    return format_date(value, short=(form == "short"))
+    """``{{ d|thai_date }}`` → 9 ตุลาคม 2544; ``{{ d|thai_date:"short" }}`` → 9 ต.ค. 2544;
+    ``{{ d|thai_date:"era" }}`` → 9 ตุลาคม พ.ศ. 2544 (official documents)."""
+    return format_date(value, short=(form == "short"), era=(form == "era"))
 
 
 @register.filter

@@ -17,6 +17,13 @@ def test_short_thai_date_abbreviates_the_month():
     assert format_date(datetime.date(2001, 10, 9), short=True, language="th") == "9 ต.ค. 2544"
 
 
+def test_official_thai_date_names_the_era():
+    assert format_date(datetime.date(2001, 10, 9), era=True, language="th") == "9 ตุลาคม พ.ศ. 2544"
+    assert format_date(datetime.date(2001, 10, 9), era=True, language="en") == "9 October 2001"
+    rendered = Template('{{ d|thai_date:"era" }}').render(Context({"d": datetime.date(2001, 10, 9)}))
+    assert rendered == "9 ตุลาคม พ.ศ. 2544"
+
+
 def test_english_keeps_the_gregorian_year():
     assert format_date(datetime.date(2001, 10, 9), language="en") == "9 October 2001"
     assert format_date(datetime.date(2001, 10, 9), short=True, language="en") == "9 Oct 2001"
