@@ -400,3 +400,55 @@ class DraftPart(models.Model):
 
     def __str__(self) -> str:
         return f"{self.project} · {self.content_hash[:12]} · {self.pages}"
+
+
+class InstituteProfile(models.Model):
+    """The certifying institute as its certificates name it: its Thai name,
+    who signs (name and position, printed under the signature line) and its
+    seal. One row, edited in the admin by the site's superuser or a standards
+    administrator (certification.institute); until it is saved the
+    certificate prints the default name and seal and an empty signature."""
+
+    SINGLETON_ID = 1
+    DEFAULT_NAME = "สถาบันรับรองมาตรฐาน P.S.O."
+
+    name_th = models.CharField(
+        _("institute's name (Thai)"),
+        max_length=255,
+        default=DEFAULT_NAME,
+        help_text=_("As the certificate prints it, under the seal."),
+    )
+    signatory_name = models.CharField(
+        _("signatory's name"),
+        max_length=200,
+        help_text=_("With the title, as printed in brackets under the signature line, e.g. นายสมชาย ใจดี."),
+    )
+    signatory_position = models.CharField(
+        _("signatory's position"),
+        max_length=255,
+        help_text=_("Printed under the name, e.g. ผู้อำนวยการสถาบันรับรองมาตรฐาน P.S.O."),
+    )
+    # Only ever PNG bytes that pso_site.lib.images wrote (an upload is
+    # checked and re-encoded first); empty: the default seal is printed.
+    seal_png = models.BinaryField(_("seal (PNG)"), null=True, blank=True, editable=False)
+    seal_sha256 = models.CharField("SHA-256", max_length=64, blank=True, editable=False)
+    updated_at = models.DateTimeField(_("updated at"), auto_now=True)
+
+    # The seal's hash stands for its bytes in the history.
+    history = HistoricalRecords(excluded_fields=["seal_png"])
+
+    class Meta:
+        verbose_name = _("institute on certificates")
+        verbose_name_plural = _("institute on certificates")
+        constraints = [models.CheckConstraint(condition=Q(id=1), name="one_institute_profile")]
+
+    def __str__(self) -> str:
+        return self.name_th
+
+    def save(self, *args, **kwargs):
+        self.pk = self.SINGLETON_ID
+        super().save(*args, **kwargs)
+
+    @property
+    def has_seal(self) -> bool:
+        return bool(self.seal_png)

@@ -1,8 +1,9 @@
 """The whole demo, in the order a real agency would have lived it:
-the catalogue, the Lampang cohort and people, the Lampang Provincial
-Office's P.S.O. 1101 project of B.E. 2544 — assessed, planned, re-assessed,
-submitted, reviewed and certified (9 ตุลาคม 2544 – 8 ตุลาคม 2547, so expired
-today) — and its renewal for the current cycle, in progress.
+the catalogue, the Lampang cohort and people, the institute's (demo)
+signatory, the Lampang Provincial Office's P.S.O. 1101 project of B.E.
+2544 — assessed, planned, re-assessed, submitted, reviewed and certified
+(9 ตุลาคม 2544 – 8 ตุลาคม 2547, so expired today) — and its renewal for the
+current cycle, in progress.
 
 Every change goes through the same services as the pages."""
 
@@ -17,6 +18,7 @@ from assessment.demo import demo_lampang_project_seed, reference
 from assessment.models import Project
 from assessment.progress import progress_refresh
 from certification import services as certification
+from certification.demo import demo_institute_seed
 from certification.models import Decision
 from plans.demo import demo_lampang_plan_seed
 
@@ -64,6 +66,7 @@ def demo_seed(*, password: str) -> dict:
     catalogue_load(data=read_catalogue())
     agencies = demo_agencies_seed()
     users = demo_users_seed(password=password, agencies=agencies)
+    demo_institute_seed()
     editor = get_user_model().objects.get(username="lampang_editor")
     lampang = demo_lampang_project_seed(user=editor)
     demo_lampang_plan_seed(lampang, user=editor)
