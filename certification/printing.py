@@ -1,11 +1,16 @@
-"""The certificate as people print and frame it: one A4 page in Thai with
-the agency, the standard, the number, the validity in the Buddhist era and
+"""The certificate as people print and frame it: one A4 page in Thai, laid
+out as Thai government certificates are — centred, the institute's seal and
+name at the top, the agency large, the standard, the number and validity in
+the Buddhist era, "ให้ไว้ ณ วันที่ …" (the day it takes effect) and the
+signatory's name in brackets and position under the signature line — with
 the QR code of its public verification page. It is issued as a signed
-document (certification.dossier) at certification and at revocation."""
+document (certification.dossier) at certification and at revocation; the
+seal reaches the renderer by a constant address (certification.institute)."""
 
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from certification.institute import institute_profile
 from certification.models import Certificate
 from certification.rendering import font_faces
 from pso_site.lib.qr import qr_svg
@@ -29,5 +34,6 @@ def certificate_html(certificate: Certificate, *, issued) -> str:
                 "issued": issued,
                 "issued_on": issued_on,
                 "replaces": issued.replaces,
+                "institute": institute_profile(),
             },
         )

@@ -1,11 +1,13 @@
 """What every PDF the institute prints shares: the Sarabun faces, the Thai
 repetition mark kept on its line, and WeasyPrint with the site's static
-files as the only place it may read."""
+files as the only place it may read (and the institute's seal, handed to it
+under its constant address when the document names it)."""
 
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
 
+from certification import institute
 from pso_site.lib.pdf import EmbeddedFile, render_archival_pdf, render_pdf
 
 FONT_FILES = {
@@ -43,5 +45,8 @@ def html_to_pdf(html: str) -> bytes:
 
 
 def html_to_archival_pdf(html: str, files: list[EmbeddedFile], *, created=None) -> bytes:
-    """PDF/A-3b with ``files`` inside, dated ``created`` (pso_site.lib.pdf.render_archival_pdf)."""
-    return render_archival_pdf(html, base_url=_base_url(), files=files, created=created)
+    """PDF/A-3b with ``files`` inside, dated ``created`` (pso_site.lib.pdf.render_archival_pdf);
+    the institute's seal given to the renderer if the HTML names it."""
+    return render_archival_pdf(
+        html, base_url=_base_url(), files=files, created=created, provided=institute.pdf_resources(html)
+    )
