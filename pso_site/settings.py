@@ -219,6 +219,15 @@ SIGNING_KEY_FILE = Path(
 )
 SIGNING_KEY_PASSPHRASE = env_str("DJANGO_SIGNING_KEY_PASSPHRASE", "demo-only" if DEBUG else "")
 SIGNING_TIMESTAMP_URL = env_str("DJANGO_SIGNING_TIMESTAMP_URL", "")
+# Roots (PEM files) trusted for time stamps: a page says "trusted time
+# stamp" only for a stamp whose authority chains to one of them.
+SIGNING_TSA_ROOTS = env_list("DJANGO_SIGNING_TSA_ROOTS", [])
+# Long-term signatures (PAdES B-LT, and B-LTA with a time-stamp server) when
+# the PKCS#12 file carries the certificate's issuers: the revocation
+# information is fetched when signing (the CRL or OCSP addresses in the
+# certificates), or read from these files (CRLs, PEM or DER) offline.
+SIGNING_REVOCATION_FILES = env_list("DJANGO_SIGNING_REVOCATION_FILES", [])
+SIGNING_FETCH_REVOCATION = env_bool("DJANGO_SIGNING_FETCH_REVOCATION", True)
 SIGNING_LOCATION = env_str("DJANGO_SIGNING_LOCATION", "Bangkok, Thailand")
 # The institute's earlier signing certificates (PEM files), replaced since:
 # documents they signed still verify (docs/dossier.md, "Replacing the key").

@@ -1,9 +1,13 @@
 """The institute's signature on the PDFs it issues, and its check, with
 pyHanko (docs/dossier.md).
 
-A document is signed once, after rendering, with a PAdES signature (B-B, or
-B-T when a time-stamp server is configured) made with the key and certificate
-of a PKCS#12 file named in the settings. Checking a file answers four
+A document is signed once, after rendering, with a PAdES signature made with
+the key and certificate of a PKCS#12 file named in the settings: B-B, B-T
+with a time-stamp server, B-LT when the file carries the certificate's
+issuers (their revocation information is embedded, so the signature can be
+checked after the certificate has expired or been revoked), B-LTA with both
+(an archive time stamp over the signature and that information); see
+``Identity.level``. Checking a file answers four
 questions, each on its own: is it signed, are the signed bytes unchanged
 (intact and cryptographically valid), does the signature cover the whole
 file (nothing appended after signing), and which certificate signed it (by
@@ -41,6 +45,8 @@ logger = logging.getLogger(__name__)
 # verification page look for it.
 DEMO_MARK = "DEMO"
 SIGNATURE_FIELD = "InstituteSignature"
+# PAdES B-LTA's document time stamp over the signature and its validation data.
+ARCHIVE_TIMESTAMP_FIELD = "InstituteArchiveTimestamp"
 # The signature's room in the file (a CMS with the certificate; with a
 # time-stamp token and its authority's certificates, more).
 RESERVED_BYTES = 16 * 1024
@@ -102,6 +108,26 @@ class Identity:
     @property
     def is_demo(self) -> bool:
         return DEMO_MARK in self.name
+
+    @property
+    def issuers(self) -> list[asn1_x509.Certificate]:
+        """The certificates the PKCS#12 file carries besides the signer's:
+        its chain up to a root, when it was issued by an authority."""
+        registry = getattr(self.signer, "cert_registry", None) or []
+        return [certificate for certificate in registry if certificate.dump() != self.certificate.dump()]
+
+    @property
+    def level(self) -> str:
+        """The PAdES level its signatures reach with the settings: B-LT when
+        the certificate comes with its issuers (revocation information is
+        then gathered and embedded), B-LTA when a time-stamp server is
+        configured too; B-T with a time-stamp server alone; B-B otherwise
+        (a self-signed certificate, such as the demo's, has no revocation
+        information to embed)."""
+        timestamp = bool(settings.SIGNING_TIMESTAMP_URL)
+        if self.issuers:
+            return "B-LTA" if timestamp else "B-LT"
+        return "B-T" if timestamp else "B-B"
 
     @property
     def archival_problem(self) -> str:
@@ -263,6 +289,13 @@ def sign_pdf(
     timestamper = None
     if settings.SIGNING_TIMESTAMP_URL:
         timestamper = timestamps.HTTPTimeStamper(settings.SIGNING_TIMESTAMP_URL, timeout=20)
+    long_term = {}
+    if signing.level in ("B-LT", "B-LTA"):
+        # Revocation information for the chain, embedded in the document
+        # security store; signing fails (and can be retried) without it.
+        long_term = {"embed_validation_info": True, "validation_context": signing_context(signing)}
+        if signing.level == "B-LTA":
+            long_term |= {"use_pades_lta": True, "timestamp_field_name": ARCHIVE_TIMESTAMP_FIELD}
     signature = signers.PdfSignatureMetadata(
         field_name=SIGNATURE_FIELD,
         subfilter=fields.SigSeedSubFilter.PADES,
@@ -270,6 +303,7 @@ def sign_pdf(
         reason=reason,
         location=location or None,
         name=signing.name,
+        **long_term,
     )
     # Room for the signature given up front: pyHanko would otherwise sign
     # once more, as a trial, to measure it (half the time of a signature).
@@ -285,6 +319,54 @@ def sign_pdf(
     return output.getvalue()
 
 
+def revocation_lists() -> list:
+    """The CRLs of ``SIGNING_REVOCATION_FILES`` (PEM or DER)."""
+    from asn1crypto import crl, pem
+
+    found = []
+    for path in settings.SIGNING_REVOCATION_FILES:
+        data = Path(path).read_bytes()
+        if pem.detect(data):
+            found += [
+                crl.CertificateList.load(der) for _kind, _headers, der in pem.unarmor(data, multiple=True)
+            ]
+        else:
+            found.append(crl.CertificateList.load(data))
+    return found
+
+
+def _is_root(certificate: asn1_x509.Certificate) -> bool:
+    return certificate.self_signed in ("maybe", "yes")
+
+
+def signing_context(signing: Identity):
+    """The validation context a long-term signature is made with: the
+    chain's root trusted, its issuers known, revocation required (fetched,
+    or read from the configured files)."""
+    from pyhanko_certvalidator import ValidationContext
+
+    roots = [certificate for certificate in signing.issuers if _is_root(certificate)] or signing.issuers
+    return ValidationContext(
+        trust_roots=roots,
+        other_certs=signing.issuers,
+        crls=revocation_lists(),
+        allow_fetching=settings.SIGNING_FETCH_REVOCATION,
+        revocation_mode="require",
+    )
+
+
+def tsa_roots() -> list[asn1_x509.Certificate]:
+    """The roots trusted for time stamps (``SIGNING_TSA_ROOTS``); a file
+    that cannot be read counts for nothing (and is logged)."""
+    found = []
+    for path in getattr(settings, "SIGNING_TSA_ROOTS", []):
+        try:
+            found += certificates_in(path)
+        except SigningUnavailable as error:
+            logger.error("%s", error)
+    return found
+
+
 @dataclass
 class SignatureCheck:
     signed: bool = False
@@ -297,6 +379,11 @@ class SignatureCheck:
     signer_subject: list[tuple[str, str]] = field(default_factory=list)
     signed_at: datetime.datetime | None = None
     timestamped: bool = False
+    # The time stamp validates against a configured TSA root (SIGNING_TSA_ROOTS).
+    timestamp_trusted: bool = False
+    # Revocation information and archive time stamps of PAdES B-LT / B-LTA.
+    long_term: bool = False
+    archive_timestamps: int = 0
     readable: bool = True
 
     @property
@@ -336,18 +423,21 @@ def check_signature(pdf: bytes) -> SignatureCheck:
     """The last signature of the PDF, checked cryptographically (see the
     module's docstring). Never raises for a bad file: it says unreadable."""
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import SignatureCoverageLevel
+    from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext
 
     try:
         reader = _reader(pdf)
-        signatures = reader.embedded_signatures
+        # The institute's signature; archive time stamps (B-LTA) are not signatures of anybody's.
+        signatures = reader.embedded_regular_signatures
+        archive_timestamps = len(reader.embedded_timestamp_signatures)
+        long_term = "/DSS" in reader.root
     except Exception:  # pyHanko's PdfError family, or anything a broken file raises: unreadable
         return SignatureCheck(readable=False)
     if not signatures:
         return SignatureCheck()
     embedded = signatures[-1]
-    result = SignatureCheck(signed=True)
+    result = SignatureCheck(signed=True, long_term=long_term, archive_timestamps=archive_timestamps)
     try:
         certificate = embedded.signer_cert
         result.signer_fingerprint = fingerprint(certificate)
@@ -355,16 +445,34 @@ def check_signature(pdf: bytes) -> SignatureCheck:
         result.signer_subject = subject_parts(certificate.subject)
         # Trust is decided by the caller from the fingerprint; the context
         # only lets pyHanko finish without fetching anything.
-        context = ValidationContext(trust_roots=[certificate], allow_fetching=False)
+        # The time stamp's authority is trusted only if it chains to a configured TSA root.
+        context = ValidationContext(trust_roots=[certificate, *tsa_roots()], allow_fetching=False)
         status = outside_event_loop(validate_pdf_signature, embedded, context)
     except Exception:  # an uploaded file may break the validator in any way: not valid
         return result
     result.intact = bool(status.intact)
     result.valid = bool(status.valid)
-    result.whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE
+    # The whole file, or its signed revision followed only by what long-term
+    # validation adds (revocation data, archive time stamps).
+    result.whole_file = status.coverage == SignatureCoverageLevel.ENTIRE_FILE or (
+        status.coverage == SignatureCoverageLevel.ENTIRE_REVISION
+        and status.modification_level == ModificationLevel.LTA_UPDATES
+        and _ends_with_its_last_revision(reader, pdf)
+    )
     result.signed_at = status.signer_reported_dt
-    result.timestamped = status.timestamp_validity is not None
+    stamp = status.timestamp_validity
+    result.timestamped = stamp is not None
+    result.timestamp_trusted = bool(stamp is not None and stamp.intact and stamp.valid and stamp.trusted)
     return result
+
+
+def _ends_with_its_last_revision(reader, pdf: bytes) -> bool:
+    """Nothing follows the file's last revision (its ``%%EOF``): the
+    updates pyHanko judged are the whole of what was added after signing."""
+    xrefs = reader.xrefs
+    start = xrefs.get_startxref_for_revision(xrefs.total_revisions - 1)
+    end = pdf.find(b"%%EOF", start)
+    return end != -1 and not pdf[end + len(b"%%EOF") :].strip()
 
 
 def embedded_files(pdf: bytes, *, max_bytes: int = EMBEDDED_FILE_MAX_BYTES) -> dict[str, bytes]:
@@ -500,3 +608,62 @@ def certificate_pem(certificate: asn1_x509.Certificate) -> str:
     from asn1crypto import pem
 
     return pem.armor("CERTIFICATE", certificate.dump()).decode("ascii")
+
+
+@dataclass
+class LongTermCheck:
+    """A signature checked as an auditor would years later (AdES, with the
+    proof of existence the archive time stamps give)."""
+
+    passed: bool
+    indication: str  # e.g. "AdESPassed.OK", "AdESIndeterminate.NO_POE"
+    signature_time: datetime.datetime | None
+
+
+def long_term_check(
+    pdf: bytes, *, at: datetime.datetime, trust_roots: list, crls: list = ()
+) -> LongTermCheck:
+    """The institute's signature validated at ``at`` by PAdES long-term rules
+    (pyHanko's ``ades_lta_validation``): offline, from what the file carries
+    plus ``crls`` (for the time stamps' authorities, whose newest stamp is
+    checked at ``at``), trusting ``trust_roots`` only. A signature whose
+    certificate has expired since passes when an archive time stamp proves
+    it existed while the certificate was valid."""
+    from pyhanko.sign.validation.ades import ades_lta_validation
+    from pyhanko.sign.validation.policy_decl import (
+        LocalKnowledge,
+        PdfSignatureValidationSpec,
+        RevinfoOnlineFetchingRule,
+        RevocationInfoGatheringSpec,
+        SignatureValidationSpec,
+    )
+    from pyhanko_certvalidator.context import CertValidationPolicySpec
+    from pyhanko_certvalidator.ltv.types import ValidationTimingInfo
+    from pyhanko_certvalidator.policy_decl import REQUIRE_REVINFO, CertRevTrustPolicy, FreshnessReqType
+    from pyhanko_certvalidator.registry import SimpleTrustManager
+    from pyhanko_certvalidator.revinfo.archival import CRLContainer
+
+    reader = _reader(pdf)
+    signature = reader.embedded_regular_signatures[-1]
+    spec = PdfSignatureValidationSpec(
+        SignatureValidationSpec(
+            cert_validation_policy=CertValidationPolicySpec(
+                trust_manager=SimpleTrustManager.build(trust_roots=trust_roots),
+                revinfo_policy=CertRevTrustPolicy(
+                    REQUIRE_REVINFO,
+                    freshness=None,
+                    freshness_req_type=FreshnessReqType.MAX_DIFF_REVOCATION_VALIDATION,
+                ),
+            ),
+            revinfo_gathering_policy=RevocationInfoGatheringSpec(
+                online_fetching_rule=RevinfoOnlineFetchingRule.LOCAL_ONLY
+            ),
+            local_knowledge=LocalKnowledge(known_crls=[CRLContainer(item) for item in crls]),
+        )
+    )
+    timing = ValidationTimingInfo(at, at, False)
+    result = outside_event_loop(lambda: asyncio.run(ades_lta_validation(signature, spec, timing_info=timing)))
+    indication = str(result.ades_subindic)
+    return LongTermCheck(
+        passed=indication == "AdESPassed.OK", indication=indication, signature_time=result.best_signature_time
+    )
