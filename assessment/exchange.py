@@ -65,7 +65,7 @@ def _mission_codes(missions: list[Mission]) -> dict[int, str]:
     return {mission.pk: mission.code or str(position) for position, mission in enumerate(missions, start=1)}
 
 
-def _indicator_keys(indicators: list[Indicator]) -> dict[int, str]:
+def indicator_keys(indicators: list[Indicator]) -> dict[int, str]:
     counters: dict[str, int] = {}
     keys = {}
     for indicator in indicators:
@@ -149,7 +149,7 @@ def project_export_with_files(project: Project) -> Exported:
     )
     data.missions = missions
     codes = _mission_codes(missions)
-    keys = _indicator_keys(data.indicators)
+    keys = indicator_keys(data.indicators)
     evidence = Prefetch(
         "evidence", queryset=EvidenceFile.objects.select_related("uploaded_by").order_by("uploaded_at", "pk")
     )

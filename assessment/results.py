@@ -53,19 +53,26 @@ class ProjectData:
             }
         return replace(self, levels=levels)
 
+    def scoring_inputs(self) -> dict:
+        """Missions (by pk), criteria (by code) and indicators (by pk) as
+        the scoring engine and the planner take them."""
+        return {
+            "missions": [scoring.MissionInput(key=str(m.pk), points=m.points) for m in self.missions],
+            "criteria": [
+                scoring.CriterionInput(key=c.code, weight=c.weight or Decimal(0)) for c in self.criteria
+            ],
+            "indicators": [
+                scoring.IndicatorInput(key=str(i.pk), criterion=i.criterion.code, weight=i.weight)
+                for i in self.indicators
+            ],
+        }
+
     def score(self, levels: dict | None = None, targets: bool = True) -> scoring.RoundScore:
         target_levels = None
         if targets and self.criteria and all(c.target_level is not None for c in self.criteria):
             target_levels = {c.code: c.target_level for c in self.criteria}
         return scoring.score_round(
-            missions=[scoring.MissionInput(key=str(m.pk), points=m.points) for m in self.missions],
-            criteria=[
-                scoring.CriterionInput(key=c.code, weight=c.weight or Decimal(0)) for c in self.criteria
-            ],
-            indicators=[
-                scoring.IndicatorInput(key=str(i.pk), criterion=i.criterion.code, weight=i.weight)
-                for i in self.indicators
-            ],
+            **self.scoring_inputs(),
             levels=self.levels if levels is None else levels,
             targets=target_levels,
         )

@@ -23,6 +23,8 @@ urlpatterns = [
         name="activity_evidence",
     ),
     path("projects/<int:pk>/timeline/", views.timeline, name="timeline"),
+    path("projects/<int:pk>/planner/", views.planner, name="planner"),
+    path("projects/<int:pk>/planner.json", views.planner_json, name="planner_json"),
     path("projects/<int:pk>/plans.xlsx", views.plans_workbook, name="workbook"),
     path("projects/<int:pk>/plans.csv", views.plans_csv, name="csv"),
 ]

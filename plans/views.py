@@ -4,22 +4,24 @@ timeline. Views fetch, check access, validate, and hand the change to
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import Http404
+from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
 from agencies import audit
-from agencies.models import AccessEvent
+from agencies.access import has_institute_role, person_roles
+from agencies.models import AccessEvent, InstituteRole
 from assessment import concurrency
 from assessment.access import get_project_for_user
 from assessment.frame import project_frame, project_state
-from assessment.models import ProjectCriterion
+from assessment.models import Project, ProjectCriterion
 from assessment.writes import EditConflict, Section, check_unchanged
 from plans import forms, services, workbooks
 from plans.access import get_activity_for_user, get_plan_for_user
 from plans.models import ActivityEvidence, Plan, ProgressUpdate
+from plans.planning import project_planner
 from plans.rules import plan_window
 from plans.steps import plan_data
 from plans.timeline import project_timeline_svg
@@ -327,3 +329,36 @@ def plans_csv(request, pk: int):
     return table_csv_response(
         workbooks.plans_tables(project)[table_asked], f"{_export_name(project)}-{table_asked}.csv"
     )
+
+
+def _planner_project(user, pk: int):
+    """The agency's people and the committee plan; an auditor only reads
+    the project (a 404 here, whatever the project's state)."""
+    if user.is_authenticated and not has_institute_role(user, InstituteRole.Role.COMMITTEE):
+        agency = Project.objects.filter(pk=pk).values_list("agency_id", flat=True).first()
+        if agency is None or person_roles(user).role_in(agency) is None:
+            raise Http404("No such project.")
+    return get_project_for_user(user, pk)
+
+
+@login_required
+@require_safe
+def planner(request, pk: int):
+    """The fewest one-level steps from the latest round to readiness."""
+    project = _planner_project(request.user, pk)
+    context = project_frame(request, project, current_step=7)
+    context["planner"] = project_planner(project)
+    return render(request, "plans/planner.html", context)
+
+
+@login_required
+@require_safe
+def planner_json(request, pk: int):
+    """The planner's proposal for other tools (docs/planner.md)."""
+    project = _planner_project(request.user, pk)
+    found = project_planner(project)
+    if found is None:
+        document = {"steps": [], "total_after": None, "criterion_levels_after": {}, "reachable": False}
+    else:
+        document = found.as_json()
+    return JsonResponse(document, json_dumps_params={"ensure_ascii": False})

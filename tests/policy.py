@@ -49,6 +49,8 @@ AUDITORS = row("login", 404, 404, 404, 404, 404, 404, 200, 404)
 # A submitted project is read-only for the agency: its edit forms send the
 # editors back to the project with a message (302), others get a 404.
 LOCKED_EDIT = row("login", 302, 302, 404, 404, 404, 404, 404, 404)
+# The upgrade planner: the agency's people and the committee (an auditor only reads the project).
+PLANNERS = row("login", 200, 200, 200, 404, 200, 200, 404, 404)
 
 POLICY = {
     "home": SIGNED_IN,
@@ -99,6 +101,8 @@ POLICY = {
     "plans:activity_delete": POST_ONLY_SIGNED_IN,
     "plans:activity_evidence": READ,
     "plans:timeline": READ,
+    "plans:planner": PLANNERS,
+    "plans:planner_json": PLANNERS,
     "plans:workbook": READ,
     "plans:csv": READ,
     "certification:step9": READ,
@@ -177,6 +181,8 @@ BY_STATE = {
         "certification:dossier_issued": _NOBODY,
         "plans:plan_create": _EDIT,
         "plans:activity_create": _EDIT,
+        "plans:planner": _institute(PLANNERS, 404),
+        "plans:planner_json": _institute(PLANNERS, 404),
     },
     "submitted": {},
     "under_review": {},
@@ -188,6 +194,8 @@ BY_STATE = {
         "certification:review": {**POLICY["certification:review"], "committee": 302},
         "plans:plan_create": _EDIT,
         "plans:activity_create": _EDIT,
+        "plans:planner": {**PLANNERS, "committee": 302},
+        "plans:planner_json": {**PLANNERS, "committee": 302},
     },
     "certified": {
         "certification:certificate": _CERTIFICATE,
