@@ -63,6 +63,9 @@ ALLOWED_WORDS = {
     "PDF",
     "CSV",
     "PEM",
+    # The institute's seal: the two picture formats the admin accepts.
+    "PNG",
+    "JPEG",
     # Units of size (bytes read ไบต์; see the module's docstring).
     "KB",
     "MB",

@@ -274,7 +274,9 @@ def message(msgid: str, **params) -> str:
 
 def test_a_text_file_named_png_is_refused_and_nothing_is_saved(client, root):
     client.force_login(root)
-    assert message(NOT_PNG_OR_JPEG) in refused(client, b"This is not a picture, whatever its name says.\n")
+    page = refused(client, b"This is not a picture, whatever its name says.\n")
+    assert message(NOT_PNG_OR_JPEG) in page
+    assert "ตราสัญลักษณ์ต้องเป็นภาพ PNG หรือ JPEG" in page  # said in Thai
     # A GIF is a picture, but not one of the two.
     gif = io.BytesIO()
     Image.new("RGB", (10, 10)).save(gif, "GIF")
@@ -300,7 +302,7 @@ def test_an_oversized_seal_is_refused_and_nothing_is_saved(client, root):
         width=4001,
         height=2,
     )
-    assert expected in page
+    assert expected in page and "พิกเซล" in page
 
 
 def test_a_body_over_the_upload_limit_is_refused_with_the_message(client, root, settings):
