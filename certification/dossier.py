@@ -18,6 +18,7 @@ import contextlib
 import hashlib
 import json
 import logging
+import re
 from contextvars import ContextVar
 
 from django.conf import settings
@@ -40,7 +41,7 @@ from plans.timeline import project_timeline_svg
 from pso_site.lib import signing
 from pso_site.lib.charts import RadarSeries, radar_svg
 from pso_site.lib.dates import format_date
-from pso_site.lib.pdf import EmbeddedFile
+from pso_site.lib.pdf import EmbeddedFile, ProvidedResource
 from pso_site.lib.qr import qr_svg
 
 logger = logging.getLogger(__name__)
@@ -368,10 +369,69 @@ RECORD_NAME = "project.json"
 ISSUER = "สถาบันรับรองมาตรฐาน P.S.O."
 
 
-def issued_html(issued: IssuedDossier) -> str:
+def issued_html(issued: IssuedDossier, *, embedded: frozenset[str] = frozenset(), left_out=()) -> str:
+    """The issued document's HTML; a dossier links the evidence files whose
+    SHA-256 is in ``embedded`` as attachments, and names those ``left_out``."""
     if issued.kind == IssuedDossier.Kind.CERTIFICATE:
         return printing.certificate_html(issued.project.certificate, issued=issued)
-    return dossier_html(issued.project, draft=False, issued_at=issued.issued_at, issued=issued)
+    with translation.override("th"):
+        context = dossier_context(issued.project, draft=False, issued_at=issued.issued_at, issued=issued)
+        context.update(
+            {
+                "embedded": embedded,
+                "left_out": {item.sha256 for item in left_out},
+                "evidence_budget": settings.DOSSIER_EVIDENCE_BUDGET,
+            }
+        )
+        return keep_mai_yamok(render_to_string("certification/dossier.html", context))
+
+
+EVIDENCE_SCHEME = "pso-evidence"
+SHA256_HEX = re.compile(r"[0-9a-f]{64}")
+
+
+def evidence_to_embed(project: Project) -> tuple[list, list]:
+    """The project's evidence files (each file once, by its SHA-256) within
+    ``DOSSIER_EVIDENCE_BUDGET``, smallest first; and those left out, the
+    largest, when they do not all fit."""
+    files = {}
+    for item in [
+        *EvidenceFile.objects.filter(cell__round__project=project).order_by("pk"),
+        *ActivityEvidence.objects.filter(update__activity__plan__project=project).order_by("pk"),
+    ]:
+        # A digest that is not ours (an imported row) names nothing in the markup.
+        if SHA256_HEX.fullmatch(item.sha256):
+            files.setdefault(item.sha256, item)
+    embedded, left_out, used = [], [], 0
+    for item in sorted(files.values(), key=lambda item: (item.size, item.sha256)):
+        if used + item.size <= settings.DOSSIER_EVIDENCE_BUDGET:
+            embedded.append(item)
+            used += item.size
+        else:
+            left_out.append(item)
+    return embedded, left_out
+
+
+def evidence_resources(files: list) -> dict[str, ProvidedResource]:
+    """The files' bytes for the renderer, each under ``pso-evidence:<sha256>``
+    with its own name and a description (set in the file's specification)."""
+    resources = {}
+    for item in files:
+        try:
+            with item.file.open("rb") as handle:
+                content = handle.read(item.size + 1)
+        except (OSError, ValueError):  # missing from the storage (an imported row): not embedded
+            continue
+        if hashlib.sha256(content).hexdigest() != item.sha256:
+            logger.error("Evidence %s does not match its SHA-256: not embedded", item.sha256)
+            continue
+        resources[f"{EVIDENCE_SCHEME}:{item.sha256}"] = ProvidedResource(
+            content=content,
+            media_type=item.content_type or "application/octet-stream",
+            file_name=item.original_name,
+            description=f"หลักฐาน SHA-256 {item.sha256}",
+        )
+    return resources
 
 
 def issued_render(issued: IssuedDossier) -> bytes:
@@ -385,7 +445,13 @@ def issued_render(issued: IssuedDossier) -> bytes:
             description="บันทึกข้อมูลโครงการ P.S.O. (แฟ้มโครงการ รุ่นที่ 2) นำเข้าได้ด้วยคำสั่ง import_project",
         )
     ]
-    return html_to_archival_pdf(issued_html(issued), files, created=issued.issued_at)
+    if issued.kind == IssuedDossier.Kind.CERTIFICATE:
+        return html_to_archival_pdf(issued_html(issued), files, created=issued.issued_at)
+    embedded, left_out = evidence_to_embed(issued.project)
+    resources = evidence_resources(embedded)
+    digests = frozenset(name.split(":", 1)[1] for name in resources)
+    html = issued_html(issued, embedded=digests, left_out=left_out)
+    return html_to_archival_pdf(html, files, created=issued.issued_at, provided=resources)
 
 
 def issued_metadata(issued: IssuedDossier) -> signing.Metadata:

@@ -44,9 +44,14 @@ def html_to_pdf(html: str) -> bytes:
     return render_pdf(html, base_url=_base_url())
 
 
-def html_to_archival_pdf(html: str, files: list[EmbeddedFile], *, created=None) -> bytes:
+def html_to_archival_pdf(html: str, files: list[EmbeddedFile], *, created=None, provided=None) -> bytes:
     """PDF/A-3b with ``files`` inside, dated ``created`` (pso_site.lib.pdf.render_archival_pdf);
-    the institute's seal given to the renderer if the HTML names it."""
+    the institute's seal given to the renderer if the HTML names it, and ``provided``
+    (evidence files the HTML links as attachments)."""
     return render_archival_pdf(
-        html, base_url=_base_url(), files=files, created=created, provided=institute.pdf_resources(html)
+        html,
+        base_url=_base_url(),
+        files=files,
+        created=created,
+        provided={**institute.pdf_resources(html), **(provided or {})},
     )

@@ -219,6 +219,9 @@ SIGNING_KEY_FILE = Path(
 )
 SIGNING_KEY_PASSPHRASE = env_str("DJANGO_SIGNING_KEY_PASSPHRASE", "demo-only" if DEBUG else "")
 SIGNING_TIMESTAMP_URL = env_str("DJANGO_SIGNING_TIMESTAMP_URL", "")
+# The evidence files an issued dossier carries inside, in all (MB): the
+# smallest first; the largest files beyond it are listed, not embedded.
+DOSSIER_EVIDENCE_BUDGET = env_int("DJANGO_DOSSIER_EVIDENCE_BUDGET_MB", 50) * 1024 * 1024
 # Roots (PEM files) trusted for time stamps: a page says "trusted time
 # stamp" only for a stamp whose authority chains to one of them.
 SIGNING_TSA_ROOTS = env_list("DJANGO_SIGNING_TSA_ROOTS", [])

@@ -81,16 +81,21 @@ def allowed_roots() -> list[Path]:
 @dataclass(frozen=True)
 class ProvidedResource:
     """Bytes the caller hands the renderer under a fixed name (the
-    institute's seal): the template names it, the bytes never enter the
+    institute's seal, an evidence file by its SHA-256): the template names
+    it, the bytes never enter the markup. ``file_name`` and ``description``
+    name a file a page links as an attachment (``<a rel="attachment">``):
+    written into the file's specification after rendering, never into the
     markup."""
 
     content: bytes
     media_type: str
+    file_name: str = ""
+    description: str = ""
 
 
 # A provided resource's name: a scheme of our own and a fixed word, so it
 # can never stand for a file, a host or inline data.
-PROVIDED_NAME = re.compile(r"pso-[a-z]+:[a-z]+")
+PROVIDED_NAME = re.compile(r"pso-[a-z]+:[a-z0-9]+")
 
 
 class StaticOnlyURLFetcher(URLFetcher):
@@ -183,18 +188,47 @@ def render_archival_pdf(
     )
 
 
-def _archival_finish(document, pdf) -> None:
-    """No information dictionary; the XMP stream not compressed (PDF/A's
-    metadata stream has no filter); each associated file once in /AF
-    (WeasyPrint 70 lists a file of the name tree twice)."""
-    pdf.info.clear()
-    pdf.objects[int(pdf.catalog["Metadata"].split()[0])].compress = False
-    if "AF" in pdf.catalog:
-        unique = pydyf.Array()
-        for reference in pdf.catalog["AF"]:
-            if reference not in unique:
-                unique.append(reference)
-        pdf.catalog["AF"] = unique
+def _archival_finisher(when: datetime.datetime, provided: Mapping[str, ProvidedResource]):
+    """What WeasyPrint leaves to mend in an archival file: no information
+    dictionary; the XMP stream not compressed (PDF/A's metadata stream has
+    no filter); each associated file once in /AF (WeasyPrint 70 lists a
+    file of the name tree twice); every embedded file dated ``when`` in UTC
+    (WeasyPrint dates a linked attachment with the local clock, labelled
+    UTC); and a linked attachment (named by its provided name's word) given
+    its own file name, description and relationship, ``Supplement``."""
+    stamp = pydyf.String(when.strftime("D:%Y%m%d%H%M%SZ"))
+    named = {name.split(":", 1)[1]: resource for name, resource in provided.items() if resource.file_name}
+
+    def finish(document, pdf) -> None:
+        pdf.info.clear()
+        pdf.objects[int(pdf.catalog["Metadata"].split()[0])].compress = False
+        if "AF" in pdf.catalog:
+            unique = pydyf.Array()
+            for reference in pdf.catalog["AF"]:
+                if reference not in unique:
+                    unique.append(reference)
+            pdf.catalog["AF"] = unique
+        for item in pdf.objects:
+            extra = getattr(item, "extra", None)
+            if isinstance(item, pydyf.Stream) and extra.get("Type") == "/EmbeddedFile":
+                extra["Params"]["CreationDate"] = extra["Params"]["ModDate"] = stamp
+            elif isinstance(item, pydyf.Dictionary) and item.get("Type") == "/Filespec":
+                resource = named.get(getattr(item.get("UF"), "string", None))
+                if resource is not None:
+                    item["UF"] = pydyf.String(resource.file_name)
+                    item["F"] = pydyf.String(_ascii_name(resource.file_name))
+                    item["Desc"] = pydyf.String(resource.description)
+                    item["AFRelationship"] = "/Supplement"
+
+    return finish
+
+
+def _ascii_name(name: str) -> str:
+    """The file name for readers that only read /F (ASCII): the name's ASCII
+    letters, digits and punctuation, or "file" with its extension."""
+    stem, dot, extension = name.rpartition(".")
+    kept = re.sub(r"[^A-Za-z0-9._-]+", "_", stem if dot else name).strip("_") or "file"
+    return f"{kept}.{re.sub(r'[^A-Za-z0-9]', '', extension)}" if dot else kept
 
 
 def _render_with_weasyprint(
@@ -234,7 +268,7 @@ def _render_with_weasyprint(
         pdf_identifier=True,
         pdf_variant=ARCHIVAL_VARIANT,
         attachments=attachments,
-        finisher=_archival_finish,
+        finisher=_archival_finisher(when, provided or {}),
     )
 
 

@@ -96,8 +96,9 @@ def test_every_demo_project_goes_round_trip_into_an_empty_installation(demo):
         for update in a["updates"]
     )
     assert all(sha == digest for sha, digest in hashes(before[0]).items())
-    # two dossiers (submission, decision), the signed certificate, a photo, the minutes
-    assert len(before[0].files) == 5
+    # two dossiers (submission, decision), the signed certificate, a photo, the minutes,
+    # and the demo's own evidence (two photographs and a PDF, pso_site/demo.py)
+    assert len(before[0].files) == 5 + 3
     assert '"id"' not in json.dumps(certified)  # people by username and name, never ids
     assert certified["decisions"][0]["decided_by"]["username"] == "committee"
 
@@ -309,11 +310,17 @@ def test_every_export_obeys_the_published_schema(demo):
 
 
 def test_a_file_lost_from_storage_is_marked_and_the_record_still_travels(demo):
-    evidence = EvidenceFile.objects.get()
+    evidence = EvidenceFile.objects.get(original_name="ภาพถ่าย.png")
     evidence.file.storage.delete(evidence.file.name)
     before = archive_export(demo["historic"])
-    (cell,) = [c for r in before.document["rounds"] for c in r["cells"] if c.get("evidence")]
-    assert cell["evidence"][0]["missing"] is True and evidence.sha256 not in before.files
+    (item,) = [
+        e
+        for r in before.document["rounds"]
+        for c in r["cells"]
+        for e in c.get("evidence", [])
+        if e.get("missing")
+    ]
+    assert item["sha256"] == evidence.sha256 and evidence.sha256 not in before.files
     payload = before.content()
     empty_installation()
     project_archive_import(payload)
