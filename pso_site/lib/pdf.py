@@ -15,6 +15,7 @@ extension point, no edit to WeasyPrint itself.
 
 import datetime
 import io
+import os
 import re
 import subprocess
 import threading
@@ -50,9 +51,19 @@ def draw_text_with_actual_text(stream, textbox, *args, **kwargs):
         stream.end_marked_content()
 
 
+# fontTools stamps the subset fonts it writes with the current second (the
+# 'head' table's modified date) unless SOURCE_DATE_EPOCH says otherwise (the
+# reproducible-builds convention it follows): without it, the same HTML gave
+# different bytes once the clock had turned a second.
+FONT_DATE_EPOCH = "946684800"  # 2000-01-01
+
+
 def install_actual_text() -> None:
-    """Install the wrapper once (idempotent, thread-safe)."""
+    """Install the wrapper once (idempotent, thread-safe), and fix the date
+    fontTools writes into subset fonts (``FONT_DATE_EPOCH``) unless the
+    environment already sets one."""
     global _original_draw_text
+    os.environ.setdefault("SOURCE_DATE_EPOCH", FONT_DATE_EPOCH)
     with _install_lock:
         if _original_draw_text is not None:
             return
