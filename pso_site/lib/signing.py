@@ -544,20 +544,20 @@ def demo_identity_create(path: Path, passphrase: str, *, days: int = 3650) -> Pa
 
 
 def identity_create(
-    path: Path, passphrase: str, *, organisation: str, common_name: str, days: int = 3650
+    path: Path, passphrase: str, *, organisation: str, common_name: str, days: int = 3650, key=None
 ) -> Path:
     """A self-signed identity written as PKCS#12 (the demo's, and the tests'
-    stand-in for the institute's own). Its key is RSA 3072: with it the
-    signed file stays PDF 1.7, as its PDF/A-3b part declares
-    (``Identity.archival_problem``), and 3072 bits are what long-term
-    signatures are advised to use beyond 2030."""
+    stand-in for the institute's own). Its key is RSA 3072 unless ``key``
+    (a ``cryptography`` private key) is given: with RSA the signed file stays
+    PDF 1.7, as its PDF/A-3b part declares (``Identity.archival_problem``),
+    and 3072 bits are what long-term signatures are advised to use beyond 2030."""
     from cryptography import x509
     from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import rsa
     from cryptography.hazmat.primitives.serialization import pkcs12
     from cryptography.x509.oid import NameOID
 
-    key = rsa.generate_private_key(public_exponent=65537, key_size=3072)
+    key = key or rsa.generate_private_key(public_exponent=65537, key_size=3072)
     name = x509.Name(
         [
             x509.NameAttribute(NameOID.COUNTRY_NAME, "TH"),

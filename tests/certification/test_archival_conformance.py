@@ -121,31 +121,16 @@ def test_the_clauses_a_reader_can_check(certified):
 
 def ecdsa_identity(path):
     """A PKCS#12 file with an ECDSA key, as the demo made before."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
     from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.hazmat.primitives.serialization import pkcs12
-    from cryptography.x509.oid import NameOID
 
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"{signing.DEMO_MARK} elliptic")])
-    now = datetime.datetime.now(datetime.UTC)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(key.public_key())
-        .serial_number(1)
-        .not_valid_before(now - datetime.timedelta(days=1))
-        .not_valid_after(now + datetime.timedelta(days=30))
-        .sign(key, hashes.SHA256())
+    return signing.identity_create(
+        path,
+        "ec",
+        organisation="Test",
+        common_name=f"{signing.DEMO_MARK} elliptic",
+        days=30,
+        key=ec.generate_private_key(ec.SECP256R1()),
     )
-    path.write_bytes(
-        pkcs12.serialize_key_and_certificates(
-            b"ec", key, certificate, None, serialization.BestAvailableEncryption(b"ec")
-        )
-    )
-    return path
 
 
 def test_an_ecdsa_key_is_refused_before_it_signs_and_by_the_deploy_check(tmp_path, settings):
