@@ -201,15 +201,14 @@ def draft_date(project: Project):
     return latest or project.updated_at
 
 
-def dossier_html(project: Project, *, draft: bool, issued_at=None, issued=None) -> str:
-    """The dossier's HTML as one document, always in Thai."""
+def dossier_html(project: Project, *, draft: bool, issued_at=None, issued=None, extra=None) -> str:
+    """The dossier's HTML as one document, always in Thai; ``extra`` adds to
+    its context (the evidence an issued dossier carries inside)."""
     if issued_at is None and draft:
         issued_at = draft_date(project)
     with translation.override("th"):
-        html = render_to_string(
-            "certification/dossier.html",
-            dossier_context(project, draft=draft, issued_at=issued_at, issued=issued),
-        )
+        context = dossier_context(project, draft=draft, issued_at=issued_at, issued=issued)
+        html = render_to_string("certification/dossier.html", {**context, **(extra or {})})
     return keep_mai_yamok(html)
 
 
@@ -374,16 +373,14 @@ def issued_html(issued: IssuedDossier, *, embedded: frozenset[str] = frozenset()
     SHA-256 is in ``embedded`` as attachments, and names those ``left_out``."""
     if issued.kind == IssuedDossier.Kind.CERTIFICATE:
         return printing.certificate_html(issued.project.certificate, issued=issued)
-    with translation.override("th"):
-        context = dossier_context(issued.project, draft=False, issued_at=issued.issued_at, issued=issued)
-        context.update(
-            {
-                "embedded": embedded,
-                "left_out": {item.sha256 for item in left_out},
-                "evidence_budget": settings.DOSSIER_EVIDENCE_BUDGET,
-            }
-        )
-        return keep_mai_yamok(render_to_string("certification/dossier.html", context))
+    evidence = {
+        "embedded": embedded,
+        "left_out": {item.sha256 for item in left_out},
+        "evidence_budget": settings.DOSSIER_EVIDENCE_BUDGET,
+    }
+    return dossier_html(
+        issued.project, draft=False, issued_at=issued.issued_at, issued=issued, extra=evidence
+    )
 
 
 EVIDENCE_SCHEME = "pso-evidence"
