@@ -30,6 +30,17 @@ def project(missions, criteria, indicators_per_criterion, levels):
     return m, c, i, dict(zip(cells, levels, strict=False))
 
 
+def planned(missions, criteria, indicators, levels, min_total, min_level) -> planner.Plan:
+    return planner.plan(
+        missions=missions,
+        criteria=criteria,
+        indicators=indicators,
+        levels=levels,
+        min_total=min_total,
+        min_level=min_level,
+    )
+
+
 def ready(score, criteria, min_total, min_level) -> bool:
     return score.total >= min_total - SHOWN and all(
         score.criterion_level[c.key] >= min_level - SHOWN for c in criteria
@@ -71,14 +82,7 @@ def test_the_plan_is_the_fewest_steps_with_the_most_points(case):
         per_criterion = 1
     shapes = [indicator_weights[n * 2 : n * 2 + per_criterion] for n in range(len(weights))]
     missions, criteria, indicators, levels = project(points, weights, shapes, cells)
-    found = planner.plan(
-        missions=missions,
-        criteria=criteria,
-        indicators=indicators,
-        levels=levels,
-        min_total=min_total,
-        min_level=min_level,
-    )
+    found = planned(missions, criteria, indicators, levels, min_total, min_level)
     best = brute_force(missions, criteria, indicators, levels, min_total, min_level)
     assert found.reachable == (best is not None)
     if best is not None:
@@ -94,14 +98,7 @@ def test_the_remaining_steps_go_where_they_add_most():
     """Past each criterion's minimum, the steps that add the most points come
     first, wherever they are in the grid: here the second mission's."""
     missions, criteria, indicators, levels = project([20, 80], [50, 50], [[1], [1]], [1, 1, 1, 1])
-    found = planner.plan(
-        missions=missions,
-        criteria=criteria,
-        indicators=indicators,
-        levels=levels,
-        min_total=Fraction(60),
-        min_level=Fraction(1),
-    )
+    found = planned(missions, criteria, indicators, levels, Fraction(60), Fraction(1))
     # 33.33 now; each step of mission 2 adds 13.33, of mission 1 3.33: two of mission 2's.
     assert found.step_count == 2 and {r.mission for r in found.raises} == {"m1"}
     assert brute_force(missions, criteria, indicators, levels, Fraction(60), Fraction(1))[0] == 2
@@ -109,14 +106,7 @@ def test_the_remaining_steps_go_where_they_add_most():
 
 def test_a_ready_project_needs_no_step():
     missions, criteria, indicators, levels = project([60, 40], [50, 50], [[1], [1]], [3, 2, 2, 3])
-    found = planner.plan(
-        missions=missions,
-        criteria=criteria,
-        indicators=indicators,
-        levels=levels,
-        min_total=Fraction(70),
-        min_level=Fraction(2),
-    )
+    found = planned(missions, criteria, indicators, levels, Fraction(70), Fraction(2))
     assert found.reachable and found.steps == () and found.raises == ()
 
 
@@ -146,14 +136,7 @@ def test_sixty_missions_and_thirty_indicators_in_under_a_second():
     indicators = [scoring.IndicatorInput(f"i{n}", f"c{n % 8}", rng.randint(1, 3)) for n in range(30)]
     levels = {(m.key, i.key): rng.choice([0, 0, 1, 1, 2, None]) for m in missions for i in indicators}
     started = time.perf_counter()
-    found = planner.plan(
-        missions=missions,
-        criteria=criteria,
-        indicators=indicators,
-        levels=levels,
-        min_total=Fraction(70),
-        min_level=Fraction(2),
-    )
+    found = planned(missions, criteria, indicators, levels, Fraction(70), Fraction(2))
     elapsed = time.perf_counter() - started
     assert found.reachable and found.step_count > 1000
     assert elapsed < 1.0, elapsed
