@@ -13,6 +13,11 @@ ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 ARTIFACTS.mkdir(exist_ok=True)
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
 
+# A submission or a decision issues its dossier: the suite's tasks run at
+# once, in the request, so the click waits for a rendering (seconds on a busy
+# machine, over ten on a slow one).
+DOSSIER_CLICK_MS = 60_000
+
 
 @pytest.fixture(scope="session")
 def browser_type_launch_args(browser_type_launch_args):

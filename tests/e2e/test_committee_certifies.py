@@ -15,7 +15,7 @@ from certification.models import Certificate, ReviewCriterion
 from certification.services import project_submit
 from pso_site.demo import demo_seed
 from pso_site.lib.pdf import extract_text
-from tests.e2e.conftest import sign_in
+from tests.e2e.conftest import DOSSIER_CLICK_MS, sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 PASSWORD = "demo-pass-2544"
@@ -35,11 +35,6 @@ def demo():
     )
     data["renewal"] = project_submit(project_id=data["renewal"].pk, user=head)
     return data
-
-
-# A decision issues its dossier: the suite's tasks run at once, in the
-# request, so the click waits for a rendering (seconds on a busy machine).
-DECISION_MS = 60_000
 
 
 def login(page, live_server, username):
@@ -75,7 +70,7 @@ def test_review_request_changes_resubmit_certify_download_verify(
     )
     screenshot("committee-review-refused")
     page.locator("#id_reason").fill("เพิ่มหลักฐานเกณฑ์ความรวดเร็ว")
-    page.get_by_role("button", name="บันทึกผลการพิจารณา").click(timeout=DECISION_MS)
+    page.get_by_role("button", name="บันทึกผลการพิจารณา").click(timeout=DOSSIER_CLICK_MS)
     expect(page.get_by_text("บันทึกผลการพิจารณาแล้ว: ให้แก้ไขเพิ่มเติม")).to_be_visible()
     row = ReviewCriterion.objects.get(review__project=renewal, criterion__code="speed")
     assert (row.level, row.comment, row.step) == (Decimal("1.50"), "โปรดแนบหลักฐานความรวดเร็วของการค้นหาข้อมูล", 6)
@@ -100,7 +95,7 @@ def test_review_request_changes_resubmit_certify_download_verify(
     login(page, live_server, "lampang_head")
     page.goto(f"{base}/step/9/")
     page.get_by_label("ข้าพเจ้ายืนยันว่าข้อมูลถูกต้อง และขอยื่นขอการรับรอง").check()
-    page.get_by_role("button", name="ยื่นขอการรับรอง").click()
+    page.get_by_role("button", name="ยื่นขอการรับรอง").click(timeout=DOSSIER_CLICK_MS)
     expect(page.get_by_text("ยื่นขอการรับรองแล้ว ระบบได้แจ้งคณะกรรมการแล้ว")).to_be_visible()
 
     login(page, live_server, "committee")
@@ -109,7 +104,7 @@ def test_review_request_changes_resubmit_certify_download_verify(
     expect(page.locator("#changes-since-asked")).to_contain_text("แนบรายงานเวลาค้นหาข้อมูลเฉลี่ย")
     page.get_by_label("รับรอง", exact=True).check()
     page.get_by_label("ข้าพเจ้ายืนยันผลการพิจารณานี้").check()
-    page.get_by_role("button", name="บันทึกผลการพิจารณา").click(timeout=DECISION_MS)
+    page.get_by_role("button", name="บันทึกผลการพิจารณา").click(timeout=DOSSIER_CLICK_MS)
     expect(page.get_by_text("บันทึกผลการพิจารณาแล้ว: รับรอง")).to_be_visible()
     certificate = Certificate.objects.get(project=renewal)
     page.goto(f"{base}/certificate/")

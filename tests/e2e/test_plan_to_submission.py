@@ -7,7 +7,7 @@ from playwright.sync_api import expect
 from agencies.catalogue import catalogue_load, read_catalogue
 from agencies.models import Standard
 from assessment import services
-from tests.e2e.conftest import ARTIFACTS, sign_in
+from tests.e2e.conftest import ARTIFACTS, DOSSIER_CLICK_MS, sign_in
 from tests.factories import add_indicators, add_missions, fill_round, fill_weights
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
@@ -118,7 +118,7 @@ def test_plan_progress_second_round_and_submission(
     expect(head.locator("#readiness-checklist")).to_contain_text("กิจกรรมระยะกลางและระยะยาว")
     head.screenshot(path=str(ARTIFACTS / "readiness.png"), full_page=True)
     head.get_by_label("ข้าพเจ้ายืนยันว่าข้อมูลถูกต้อง และขอยื่นขอการรับรอง").check()
-    head.get_by_role("button", name="ยื่นขอการรับรอง").click()
+    head.get_by_role("button", name="ยื่นขอการรับรอง").click(timeout=DOSSIER_CLICK_MS)
     expect(head.get_by_text("ยื่นขอการรับรองแล้ว ระบบได้แจ้งคณะกรรมการแล้ว")).to_be_visible()
 
     page.goto(f"{base}/step/1/")
