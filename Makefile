@@ -130,7 +130,8 @@ fuzz: install-dev
 screenshots: install-dev
 	$(BIN)/python scripts/screenshots.py
 
-lint: install-dev
+# Lint needs the Python tools only: no browser, no npm.
+lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
