@@ -31,8 +31,6 @@ class Agency(BilingualName):
         related_name="children",
     )
     province = models.CharField(_("province"), max_length=100, blank=True)
-    # Made by ``manage.py generate_load_data`` for measuring, never a real agency.
-    generated = models.BooleanField(_("generated for load tests"), default=False, editable=False)
 
     class Meta:
         verbose_name = _("agency")

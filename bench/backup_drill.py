@@ -137,7 +137,7 @@ def main() -> int:
         )
         manage(source_env, "migrate", "--no-input", "-v", "0")
         manage(source_env, "load_catalogue")
-        manage(source_env, "generate_load_data", *GENERATED, "-v", "0")
+        manage({**source_env, "DJANGO_BENCH_TOOLS": "1"}, "generate_load_data", *GENERATED, "-v", "0")
         manage(source_env, "seed_demo")
         ids = project_ids(source.url("pso"))
         export_all(source_env, ids, scratch / "before")

@@ -46,9 +46,9 @@ STEPS = [
 
 
 def demo_project():
-    from assessment.models import Project
+    from bench.generator.loadgen import real_projects
 
-    return Project.objects.filter(agency__generated=False).order_by("pk").first()
+    return real_projects().order_by("pk").first()
 
 
 def max_rss_mb() -> float:

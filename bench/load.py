@@ -55,10 +55,10 @@ def targets() -> dict:
     django.setup()
     from assessment.grid import CELLS_PER_BLOCK
     from assessment.models import Project
-    from certification.loadgen import TOTP_KEY
+    from bench.generator.loadgen import TOTP_KEY, generated_agencies
     from certification.models import Certificate, IssuedDossier
 
-    generated = Project.objects.filter(agency__generated=True).select_related("agency")
+    generated = Project.objects.filter(agency__in=generated_agencies()).select_related("agency")
     editors = []
     for project in generated.filter(status=Project.Status.DRAFT).order_by("pk")[:300]:
         missions, indicators = project.missions.count(), project.indicators.count()

@@ -32,6 +32,7 @@ from django.test.utils import CaptureQueriesContext, override_settings  # noqa: 
 from django.urls import reverse  # noqa: E402
 
 from assessment.models import Assessment, Project  # noqa: E402
+from bench.generator.loadgen import generated_agencies, real_projects  # noqa: E402
 from certification import access  # noqa: E402
 from certification.forms import STATUSES_FOR_INSTITUTE, ProjectFilterForm, search_condition  # noqa: E402
 from certification.models import Certificate  # noqa: E402
@@ -132,15 +133,15 @@ def deep_pages(committee, auditor):
 
 def pages():
     editable = (
-        Project.objects.filter(agency__generated=True, status=Project.Status.DRAFT)
+        Project.objects.filter(agency__in=generated_agencies(), status=Project.Status.DRAFT)
         .select_related("agency")
         .first()
     )
     submitted = Project.objects.filter(
-        agency__generated=True, status__in=access.REVIEWABLE, reviews__isnull=False
+        agency__in=generated_agencies(), status__in=access.REVIEWABLE, reviews__isnull=False
     ).first()
     certificate = (
-        Certificate.objects.filter(project__agency__generated=True).select_related("project").first()
+        Certificate.objects.filter(project__agency__in=generated_agencies()).select_related("project").first()
     )
     editor = signed_in(f"{editable.agency.code}-editor")
     committee = signed_in("gen-committee-1")
@@ -243,7 +244,7 @@ def dossier(repeat=3):
     from certification.dossier import dossier_html
     from certification.rendering import html_to_pdf
 
-    demo = Project.objects.filter(agency__generated=False).order_by("pk").first()
+    demo = real_projects().order_by("pk").first()
     if demo is None:
         return None
     base_url = str(Path(settings.BASE_DIR) / "static" / "css")

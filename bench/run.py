@@ -39,10 +39,10 @@ def generated_agencies(name: str) -> int | None:
         return None
     with connection, connection.cursor() as cursor:
         try:
-            cursor.execute("SELECT count(*) FROM agencies_agency WHERE generated")
+            cursor.execute("SELECT count(*) FROM agencies_agency WHERE code LIKE 'gen-%'")
             agencies = cursor.fetchone()[0]
             cursor.execute(
-                "SELECT count(*) FROM assessment_project p JOIN agencies_agency a ON a.id = p.agency_id WHERE NOT a.generated"
+                "SELECT count(*) FROM assessment_project p JOIN agencies_agency a ON a.id = p.agency_id WHERE a.code NOT LIKE 'gen-%'"
             )
             demo = cursor.fetchone()[0]
         except psycopg2.Error:
@@ -52,7 +52,7 @@ def generated_agencies(name: str) -> int | None:
 
 
 def manage(name: str, *args: str) -> None:
-    env = {**os.environ, "DATABASE_URL": f"{SERVER}/{name}", "DJANGO_DEBUG": "1"}
+    env = {**os.environ, "DATABASE_URL": f"{SERVER}/{name}", "DJANGO_DEBUG": "1", "DJANGO_BENCH_TOOLS": "1"}
     subprocess.run([PYTHON, "manage.py", *args], cwd=ROOT, env=env, check=True, stdout=sys.stderr)
 
 

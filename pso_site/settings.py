@@ -61,6 +61,10 @@ INSTALLED_APPS = [
     "plans",
     "certification",
 ]
+# The load-data generator (bench/generator: `manage.py generate_load_data`)
+# for the benchmarks and drills; never installed in production.
+if env_bool("DJANGO_BENCH_TOOLS", False):
+    INSTALLED_APPS.append("bench.generator")
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",

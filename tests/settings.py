@@ -12,6 +12,9 @@ from pso_site.settings import INSTALLED_APPS, MIDDLEWARE  # noqa: E402
 # The N+1 detector: a request of any test fails when a query repeats once per
 # row (django-zeal, around every request).
 INSTALLED_APPS = [*INSTALLED_APPS, "zeal"]
+# The load-data generator, tested here and used to build big projects.
+if "bench.generator" not in INSTALLED_APPS:
+    INSTALLED_APPS.append("bench.generator")
 MIDDLEWARE = ["tests.nplusone.zeal_middleware", *MIDDLEWARE]
 ZEAL_RAISE = True
 ZEAL_SHOW_ALL_CALLERS = False

@@ -9,7 +9,8 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from assessment.models import Project
-from certification import access, loadgen
+from bench.generator import loadgen
+from certification import access
 from certification.forms import STATUSES_FOR_INSTITUTE, ProjectFilterForm
 from certification.models import Certificate
 

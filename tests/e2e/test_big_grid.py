@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 from agencies.catalogue import catalogue_load, read_catalogue
 from assessment import services
 from assessment.models import Assessment, Project
-from certification import loadgen
+from bench.generator import loadgen
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 

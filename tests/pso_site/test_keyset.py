@@ -10,9 +10,8 @@ from django.db import connection
 from django.db.models import OrderBy
 from django.utils import timezone
 
-from agencies.models import Agency
 from assessment.models import Project
-from certification import loadgen
+from bench.generator import loadgen
 from certification.forms import DashboardFilterForm, ProjectFilterForm
 from certification.models import Certificate
 from certification.selectors import projects_with_submitted_total
@@ -30,7 +29,7 @@ def tangled(catalogue):
     by several projects, agencies with the same name and province, and
     submitted projects whose date is missing."""
     loadgen.generate(loadgen.Size(agencies=24, projects_per_agency=2, missions=3, indicators=10, rounds=1))
-    agencies = list(Agency.objects.filter(generated=True).order_by("pk"))
+    agencies = list(loadgen.generated_agencies().order_by("pk"))
     for agency in agencies[::3]:
         agency.name_th, agency.province = "หน่วยงานชื่อซ้ำ", "ลำปาง"
         agency.save(update_fields=["name_th", "province"])

@@ -45,12 +45,16 @@ def test_env_list_splits_on_commas_and_rejects_empty_items():
         env_list("H", [], {"H": "a,,b"})
 
 
-def run_check(**env):
+def run_manage(*args, **env):
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DJANGO_", "DATABASE_URL"))}
     clean.update(env)
     return subprocess.run(
-        [sys.executable, "manage.py", "check"], cwd=ROOT, env=clean, capture_output=True, text=True
+        [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True
     )
+
+
+def run_check(**env):
+    return run_manage("check", **env)
 
 
 def test_debug_off_without_a_secret_key_refuses_to_start():
@@ -62,6 +66,16 @@ def test_debug_off_without_a_secret_key_refuses_to_start():
 def test_debug_off_with_a_secret_key_starts():
     result = run_check(DJANGO_DEBUG="0", DJANGO_SECRET_KEY="x" * 50, DJANGO_ALLOWED_HOSTS="pso.example")
     assert result.returncode == 0, result.stderr
+
+
+def test_the_load_generator_is_installed_only_for_the_bench():
+    """Production settings have no generate_load_data; DJANGO_BENCH_TOOLS adds it."""
+    plain = run_manage("help", "generate_load_data", DJANGO_DEBUG="1")
+    assert plain.returncode != 0
+    assert "Unknown command" in plain.stderr
+    bench = run_manage("help", "generate_load_data", DJANGO_DEBUG="1", DJANGO_BENCH_TOOLS="1")
+    assert bench.returncode == 0, bench.stderr
+    assert "--allow-real-data" in bench.stdout
 
 
 def test_a_bad_boolean_stops_the_process():

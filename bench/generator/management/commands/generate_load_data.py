@@ -4,7 +4,7 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from tqdm import tqdm
 
-from certification import loadgen
+from bench.generator import loadgen
 
 
 class Command(BaseCommand):

@@ -1,8 +1,8 @@
 """National-scale data for measuring the product (``manage.py
 generate_load_data``).
 
-Everything made here is marked: agencies carry ``generated=True`` and codes
-``gen-NNNNNN``; their people are ``gen-NNNNNN-head`` / ``-editor`` /
+Everything made here is marked by its codes: agencies are
+``gen-NNNNNN`` (the product's own codes are ``agency-NNNN`` or typed); their people are ``gen-NNNNNN-head`` / ``-editor`` /
 ``-viewer``; the institute's are ``gen-committee-N`` and ``gen-auditor-N``.
 All share one password so a load test can sign in as anyone.
 
@@ -130,8 +130,17 @@ class Shape:
     patterns: list[tuple[list[list[int]], scoring.RoundScore]]
 
 
+def generated_agencies():
+    return Agency.objects.filter(code__startswith=CODE_PREFIX)
+
+
+def real_projects():
+    """Projects of agencies this module did not make."""
+    return Project.objects.exclude(agency__code__startswith=CODE_PREFIX)
+
+
 def real_projects_exist() -> bool:
-    return Project.objects.filter(agency__generated=False).exists()
+    return real_projects().exists()
 
 
 def generate(
@@ -178,7 +187,7 @@ def generate(
 
 
 def _next_agency_number() -> int:
-    codes = Agency.objects.filter(generated=True, code__startswith=CODE_PREFIX).aggregate(last=Max("code"))
+    codes = generated_agencies().aggregate(last=Max("code"))
     return int(codes["last"][len(CODE_PREFIX) :]) + 1 if codes["last"] else 1
 
 
@@ -266,7 +275,6 @@ def _batch(*, numbers, size, shapes, rng, password_hash, reviewers, placeholder,
             name_en=f"Load-test agency {number}",
             kind=Agency.Kind.PROVINCIAL_OFFICE,
             province=province,
-            generated=True,
         )
         for number, province in ((n, PROVINCES[n % len(PROVINCES)]) for n in numbers)
     )

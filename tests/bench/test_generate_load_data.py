@@ -12,7 +12,7 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from agencies.models import Agency, InstituteRole
 from assessment import results, rules
 from assessment.models import Assessment, AssessmentRound, Mission, Project
-from certification.loadgen import TOTP_KEY
+from bench.generator.loadgen import TOTP_KEY, generated_agencies, real_projects
 from certification.models import Certificate, CertificateSequence, IssuedDossier
 
 pytestmark = pytest.mark.django_db
@@ -30,7 +30,7 @@ SMALL = {
 def test_twice_is_safe_and_adds_more(catalogue):
     call_command("generate_load_data", **SMALL)
     call_command("generate_load_data", **SMALL, seed=2)
-    assert Agency.objects.filter(generated=True).count() == 6
+    assert generated_agencies().count() == 6
     assert sorted(Agency.objects.values_list("code", flat=True)) == [f"gen-{n:06d}" for n in range(1, 7)]
     assert Project.objects.count() == 12
     assert AssessmentRound.objects.count() == 24
@@ -85,7 +85,7 @@ def test_refuses_a_database_with_real_projects_unless_told(catalogue, project):
     with pytest.raises(CommandError, match="not generated"):
         call_command("generate_load_data", **SMALL)
     call_command("generate_load_data", **SMALL, allow_real_data=True)
-    assert Agency.objects.filter(generated=True).count() == 3
+    assert generated_agencies().count() == 3
 
 
 def test_refuses_a_size_that_cannot_be_a_project(catalogue):
@@ -108,4 +108,4 @@ def test_the_demo_loads_beside_generated_data(catalogue, settings):
     }
     call_command("generate_load_data", **SMALL)
     call_command("seed_demo", password="demo-pass-1234", stdout=io.StringIO())
-    assert Project.objects.filter(agency__generated=False).exists()
+    assert real_projects().exists()
