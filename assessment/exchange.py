@@ -262,11 +262,23 @@ class Checked:
 
 def reference_problems(document: ProjectDocument, standard: Standard | None) -> list[str]:
     """The sums across rows (with the forms' rules) and the references
-    between parts: what one row's type cannot say."""
-    problems: list[str] = []
-    # A draft may be incomplete, as the steps save it (the stepper lists what
-    # is missing); a submitted project was complete when it was submitted.
+    between parts: what one row's type cannot say. Each rule below checks one
+    part; a draft may be incomplete, as the steps save it (the stepper lists
+    what is missing), while a submitted project was complete when submitted."""
     complete = document.status != "draft"
+    criterion_codes = set(standard.criteria.values_list("code", flat=True)) if standard else set()
+    return [
+        *_mission_problems(document, complete),
+        *_criterion_problems(document, criterion_codes, complete),
+        *_indicator_problems(document, criterion_codes, complete),
+        *_round_problems(document),
+    ]
+
+
+def _mission_problems(document: ProjectDocument, complete: bool) -> list[str]:
+    """The category budgets, the missions' points within them, unique codes
+    and known ultimate outcomes."""
+    problems: list[str] = []
     budgets = dict(document.category_budgets)
     if set(budgets) != set(MissionCategory.values):
         problems.append(_("category_budgets: give main, secondary and support."))
@@ -286,36 +298,52 @@ def reference_problems(document: ProjectDocument, standard: Standard | None) -> 
                 _("missions[%(index)s].outcomes: unknown %(codes)s.")
                 % {"index": index, "codes": ", ".join(sorted(unknown))}
             )
+    return problems
 
-    criterion_codes = set(standard.criteria.values_list("code", flat=True)) if standard else set()
-    for index, criterion in enumerate(document.criteria):
-        if criterion.code not in criterion_codes:
-            problems.append(
-                _("criteria[%(index)s]: %(code)s is not a criterion of this standard.")
-                % {"index": index, "code": criterion.code}
-            )
+
+def _criterion_problems(document: ProjectDocument, criterion_codes: set[str], complete: bool) -> list[str]:
+    """Criteria of this standard only, with weights that obey the rule."""
+    problems = [
+        _("criteria[%(index)s]: %(code)s is not a criterion of this standard.")
+        % {"index": index, "code": criterion.code}
+        for index, criterion in enumerate(document.criteria)
+        if criterion.code not in criterion_codes
+    ]
     weights = {criterion.code: criterion.weight for criterion in document.criteria}
     if complete:
         problems += [
             f"criteria: {p}" for p in rules.weight_problems([weights.get(code) for code in criterion_codes])
         ]
+    return problems
 
+
+def _indicator_problems(document: ProjectDocument, criterion_codes: set[str], complete: bool) -> list[str]:
+    """Unique keys, a condition for every level, a criterion of this standard."""
+    problems: list[str] = []
     indicator_keys = [indicator.key for indicator in document.indicators]
     if len(set(indicator_keys)) != len(indicator_keys):
         problems.append(_("indicators: every indicator needs its own key."))
     for index, indicator in enumerate(document.indicators):
+        where = f"indicators[{index}]"
         if complete and any(not text for text in indicator.conditions):
             problems.append(
                 _("%(where)s.conditions: write a condition for each of the levels 0, 1, 2 and 3.")
-                % {"where": f"indicators[{index}]"}
+                % {"where": where}
             )
         if indicator.criterion not in criterion_codes:
             problems.append(
                 _("%(where)s.criterion: %(code)s is not a criterion of this standard.")
-                % {"where": f"indicators[{index}]", "code": indicator.criterion}
+                % {"where": where, "code": indicator.criterion}
             )
+    return problems
 
-    known_missions, known_indicators = set(mission_codes), set(indicator_keys)
+
+def _round_problems(document: ProjectDocument) -> list[str]:
+    """Every cell names a known mission and indicator, once; rounds numbered
+    1, 2, 3 … in order."""
+    problems: list[str] = []
+    known_missions = {mission.code for mission in document.missions}
+    known_indicators = {indicator.key for indicator in document.indicators}
     for r_index, assessment_round in enumerate(document.rounds):
         seen = set()
         for c_index, cell in enumerate(assessment_round.cells):

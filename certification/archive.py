@@ -311,10 +311,21 @@ def read_archive(data: bytes):
 
 
 def record_problems(document: ProjectArchive, files: dict) -> list[str]:
-    """The parts above steps 1–6: references between them and to the files."""
-    problems = file_problems(document, files)
+    """The parts above steps 1–6: references between them and to the files,
+    one small rule per part."""
     criterion_codes = {criterion.code for criterion in document.criteria}
-    problems += plans_problems(document.plans, criterion_codes, files)
+    return [
+        *file_problems(document, files),
+        *plans_problems(document.plans, criterion_codes, files),
+        *_review_problems(document, criterion_codes),
+        *_certificate_problems(document),
+        *_dossier_problems(document, files),
+    ]
+
+
+def _review_problems(document: ProjectArchive, criterion_codes: set[str]) -> list[str]:
+    """Reviews numbered 1, 2, 3 … of known criteria; decisions of a review."""
+    problems: list[str] = []
     review_numbers = [review.number for review in document.reviews]
     if review_numbers != list(range(1, len(review_numbers) + 1)):
         problems.append(_("reviews: numbers must run 1, 2, 3 … in order."))
@@ -331,6 +342,13 @@ def record_problems(document: ProjectArchive, files: dict) -> list[str]:
                 _("decisions[%(index)s].review: there is no review %(number)s.")
                 % {"index": d_index, "number": decision.review}
             )
+    return problems
+
+
+def _certificate_problems(document: ProjectArchive) -> list[str]:
+    """A certificate from a decision to certify, in order, new here; and one
+    for a certified project."""
+    problems: list[str] = []
     certificate = document.certificate
     if certificate is not None:
         if (
@@ -340,8 +358,7 @@ def record_problems(document: ProjectArchive, files: dict) -> list[str]:
             problems.append(_("certificate.decision: the certificate must come from a decision to certify."))
         if certificate.valid_until < certificate.valid_from:
             problems.append(_("certificate: it ends before it starts."))
-        taken = Certificate.objects.filter(number=certificate.number).exists()
-        if taken:
+        if Certificate.objects.filter(number=certificate.number).exists():
             problems.append(
                 _("certificate.number: %(number)s already belongs to another project here.")
                 % {"number": certificate.number}
@@ -350,6 +367,13 @@ def record_problems(document: ProjectArchive, files: dict) -> list[str]:
             problems.append(_("certificate.token: this certificate is already in this installation."))
     if document.status == "certified" and certificate is None:
         problems.append(_("status: a certified project needs its certificate."))
+    return problems
+
+
+def _dossier_problems(document: ProjectArchive, files: dict) -> list[str]:
+    """Issued documents name a real decision and an earlier document, and a
+    ready one travels in the archive."""
+    problems: list[str] = []
     for index, dossier in enumerate(document.dossiers):
         if dossier.decision is not None and dossier.decision >= len(document.decisions):
             problems.append(_("dossiers[%(index)s].decision: there is no such decision.") % {"index": index})
