@@ -1,4 +1,4 @@
-"""People and roles: given by someone else, never taken (domain.md §5).
+"""People and roles: given by someone else, never taken (docs/domain.md §5).
 
 A head invites members, who accept; the standards administrator may invite
 an agency's first head; institute roles are granted by the site's superuser.
@@ -28,7 +28,7 @@ from agencies.notify import mail_address
 from pso_site.lib.site import base_url as site_base_url
 
 STANDARDS_ADMIN_GROUP = "standards_admin"
-# What a standards administrator manages in the Django admin (domain.md §5):
+# What a standards administrator manages in the Django admin (docs/domain.md §5):
 # the catalogue, agencies and cohorts. People and roles it may only read.
 STANDARDS_ADMIN_MODELS = [
     "agency",

@@ -196,7 +196,7 @@ class ExplainedCell:
 
 @dataclass
 class ScoreExplained:
-    """The formulas of domain.md §3 worked with a project's own numbers: one
+    """The formulas of docs/domain.md §3 worked with a project's own numbers: one
     cell, one criterion (every mission's part) and one mission (every
     criterion's part), each number the scoring engine's."""
 

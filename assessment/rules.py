@@ -1,4 +1,4 @@
-"""The rules of steps 3–5 (domain.md §2), as plain functions that return the
+"""The rules of steps 3–5 (docs/domain.md §2), as plain functions that return the
 problems in words. Forms refuse input with these messages and the stepper
 shows the first of them, so both always agree."""
 

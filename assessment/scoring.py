@@ -1,4 +1,4 @@
-"""The P.S.O. scoring rules (domain.md §3), exactly, with no database in sight.
+"""The P.S.O. scoring rules (docs/domain.md §3), exactly, with no database in sight.
 
 Notation: missions m with points p_m, criteria c with weights w_c, indicators
 i of criterion c with weights v_i, levels s(m, i) in {0, 1, 2, 3}.

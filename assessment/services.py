@@ -36,7 +36,7 @@ DEFAULT_BUDGETS = {
 
 
 class RuleViolation(Exception):
-    """Input that breaks a rule of domain.md §2, found under the lock."""
+    """Input that breaks a rule of docs/domain.md §2, found under the lock."""
 
     def __init__(self, problems: list[str]):
         super().__init__("\n".join(problems))

@@ -1,4 +1,4 @@
-"""The certification dossier (domain.md §6): one HTML template rendered to
+"""The certification dossier (docs/domain.md §6): one HTML template rendered to
 PDF by WeasyPrint, always in Thai.
 
 Drafts are built on request, unsigned and marked as drafts on every page.

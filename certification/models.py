@@ -1,6 +1,6 @@
 """Step 9 and what follows it: the committee's reviews and decisions, the
 certificates they give, and the dossiers issued at submission and decision
-(domain.md §4, §6)."""
+(docs/domain.md §4, §6)."""
 
 from django.conf import settings
 from django.db import models

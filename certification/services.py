@@ -1,4 +1,4 @@
-"""Step 9 and the committee (domain.md §4): the head's request, the
+"""Step 9 and the committee (docs/domain.md §4): the head's request, the
 committee's review and decision, certificates, renewal. Every change takes
 the project's row lock first (``assessment.writes``), then checks state and
 role, then writes; dossiers are built after the transaction commits."""

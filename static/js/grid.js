@@ -211,7 +211,7 @@
   });
 
   // The round's total as it will be once saved, recomputed as levels
-  // change: the scoring module's rules (assessment/scoring.py, domain.md
+  // change: the scoring module's rules (assessment/scoring.py, docs/domain.md
   // §3) in exact fractions, rounded half up to two decimals only for
   // showing. S(m, c) = Σ v·s / Σ v over the indicators of criterion c,
   // M(m) = Σ_c w_c·S(m, c) / 3 and P = Σ_m p_m·M(m) / Σ_m p_m, an empty

@@ -1,4 +1,4 @@
-"""The scoring engine (domain.md §3): pure, exact, no database."""
+"""The scoring engine (docs/domain.md §3): pure, exact, no database."""
 
 import json
 from decimal import Decimal
