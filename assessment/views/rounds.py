@@ -2,10 +2,10 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.db.models import Count, Q
+from django.db.models import Count
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST, require_safe
@@ -13,13 +13,13 @@ from django.views.decorators.http import require_POST, require_safe
 from agencies import audit
 from agencies.models import AccessEvent
 from assessment import grid as grid_module
-from assessment import services, snapshots
+from assessment import services
 from assessment.access import get_project_for_user
 from assessment.evidence import CellEvidenceForm
 from assessment.frame import project_frame, project_state
 from assessment.grid import parse_grid
 from assessment.models import Assessment, AssessmentRound, EvidenceFile
-from assessment.views.grid_cells import CellMarkup
+from assessment.views.grid_cells import GridInput, grid_page
 from assessment.writes import EditConflict
 from pso_site.lib.files import stored_file_response
 from pso_site.lib.uploads import too_large
@@ -150,6 +150,8 @@ def _cells_to_parse(request, assessment_round, block_cells):
 
 @login_required
 def round_grid(request, pk: int, number: int):
+    """A block of the round's grid: shown, or saved (parse → save), and on a
+    refusal shown again with what was typed (``grid_cells.grid_page``)."""
     project = get_project_for_user(request.user, pk, write=request.method == "POST")
     state = project_state(request, project)
     assessment_round = _round_for(state, number)
@@ -159,146 +161,91 @@ def round_grid(request, pk: int, number: int):
         request.POST.get("block") if request.method == "POST" else request.GET.get("block"), blocks
     )
     grid = _grid(state, assessment_round, [missions[i] for i in blocks[block - 1]] if blocks else [])
-    submitted, errors, fill_errors, conflicts, conflict = {}, {}, {}, [], None
-    token = None
+    typed = GridInput()
     if request.method == "POST":
-        token = request.POST.get("snapshot", "")
-        loaded = grid_module.loaded_cells(token, assessment_round=assessment_round)
-        submission = parse_grid(
-            request.POST, _cells_to_parse(request, assessment_round, grid["cells"]), loaded
-        )
-        submitted, errors, fill_errors = submission.values, submission.errors, submission.fill_errors
-        if not submission.is_valid:
-            messages.error(request, _("Nothing was saved: correct the highlighted cells and save again."))
-        else:
-            try:
-                count = services.round_cells_save(
-                    project_id=project.pk,
-                    round_number=number,
-                    user=request.user,
-                    token=token,
-                    values=submitted,
-                    typed=submission.typed,
-                )
-            except services.RoundNotEditable as refusal:
-                messages.error(request, refusal.message)
-                return redirect("assessment:round", pk=pk, number=number)
-            except services.GridConflict as error:
-                conflicts = error.conflicts
-                conflict = EditConflict(editor=error.editor).as_context()
-                token = None
-            except EditConflict as error:
-                conflict = error.as_context()
-                token = None
-            else:
-                messages.success(
-                    request,
-                    ngettext(
-                        "Saved %(count)s changed cell of round %(number)s.",
-                        "Saved %(count)s changed cells of round %(number)s.",
-                        count,
-                    )
-                    % {"count": count, "number": number},
-                )
-                go_to = _block_number(request.POST.get("go"), blocks, default=block)
-                return redirect(_grid_url(pk, number, go_to, len(blocks)))
-    loaded = (
-        grid_module.loaded_cells(request.POST.get("snapshot", ""), assessment_round=assessment_round)
-        if submitted
-        else None
-    )
-    if (errors or fill_errors) and loaded is None:
-        token = None
-    for cell in grid["cells"]:
-        typed = submitted.get(cell.pk)
-        if typed is not None and loaded is not None:
-            # Show what the person changed; a cell they left alone shows what
-            # is stored now, so a later save cannot bring back an old value.
-            unchanged = grid_module.cell_value(*typed) == loaded.get(snapshots.cell_key(cell), "")
-            typed = None if unchanged else typed
-        cell.typed = typed is not None
-        if typed is not None:
-            cell.shown_level, cell.shown_justification = typed
-        else:
-            cell.shown_level, cell.shown_justification = cell.level, cell.justification
-        cell.error = errors.get(cell.pk, "")
-    conflicted = {item.cell.pk for item in conflicts}
-    for cell in grid["cells"]:
-        cell.conflicted = cell.pk in conflicted
+        outcome = _grid_save(request, project, assessment_round, grid["cells"], blocks, block)
+        if isinstance(outcome, HttpResponseRedirect):
+            return outcome
+        typed = outcome
     editable = round_is_editable(state, assessment_round)
-    markup = CellMarkup(round_url=reverse("assessment:round", args=[pk, number]), editable=editable)
-    for r, row in enumerate(grid["rows"]):
-        row["tds"] = [
-            markup.td(cell, row=r, col=c, mission_id=row["mission"].pk) if cell else mark_safe("<td></td>")
-            for c, cell in enumerate(row["cells"])
-        ]
-        # The levels saved, for the live total (grid.js): a number or nothing per cell.
-        row["saved"] = "".join(
-            ("%d" % cell.level if cell and cell.level is not None else "") + " "  # noqa: UP031
-            for cell in row["cells"]
-        )
-    filled = {
-        row["indicator_id"]: row
-        for row in Assessment.objects.filter(round=assessment_round)
-        .values("indicator_id")
-        .annotate(
-            levels=Count("pk", filter=Q(level__isnull=False)), texts=Count("pk", filter=~Q(justification=""))
-        )
-    }
-    # A refused save (errors, a conflict, a stale page) shows what was typed again.
-    refused = bool(fill_errors or errors or conflicts or conflict)
-    for indicator in grid["indicators"]:
-        # What a column fill would replace, in every block of the round.
-        indicator.filled_levels = filled.get(indicator.pk, {}).get("levels", 0)
-        indicator.filled_texts = filled.get(indicator.pk, {}).get("texts", 0)
-        indicator.fill_error = fill_errors.get(indicator.pk, "")
-        indicator.fill_level = request.POST.get(f"fill-level-{indicator.pk}", "") if refused else ""
-        indicator.fill_just = request.POST.get(f"fill-just-{indicator.pk}", "") if refused else ""
     context = project_frame(request, project, current_step=6)
-    context.update(grid)
     context.update(
-        {
-            "round": assessment_round,
-            "rounds": state.rounds,
-            "editable": editable,
-            "snapshot_token": token
-            or grid_module.grid_token(
-                _grid_snapshot(grid["cells"], state), assessment_round=assessment_round
-            ),
-            "conflict": conflict,
-            "grid_conflicts": conflicts,
-            "levels": range(4),
-            "current_block": block,
-            "carried_cells": [cell.pk for cell in grid["cells"] if cell.carried_over],
-            # Only a later round can be removed (the first is where work starts).
-            "discardable": editable
-            and assessment_round.number > 1
-            and assessment_round.pk == state.latest_round.pk
-            and services.round_is_untouched(assessment_round),
-            "blocks": [
-                {"number": n, "first": missions[r.start], "last": missions[r.stop - 1]}
-                for n, r in enumerate(blocks, start=1)
-            ],
-        }
+        grid_page(
+            state,
+            assessment_round,
+            grid,
+            typed,
+            editable=editable,
+            round_url=reverse("assessment:round", args=[pk, number]),
+            blocks=blocks,
+            block=block,
+        )
+    )
+    context["discardable"] = (
+        # Only a later round can be removed (the first is where work starts).
+        editable
+        and assessment_round.number > 1
+        and assessment_round.pk == state.latest_round.pk
+        and services.round_is_untouched(assessment_round)
     )
     return render(request, "assessment/round_grid.html", context)
+
+
+def _grid_save(request, project, assessment_round, cells, blocks, block) -> HttpResponseRedirect | GridInput:
+    """Parse the block (and any column filled) and save it through the one
+    write path: a redirect when saved or refused outright, else what was
+    typed and why it was not saved, to show again."""
+    token = request.POST.get("snapshot", "")
+    loaded = grid_module.loaded_cells(token, assessment_round=assessment_round)
+    submission = parse_grid(request.POST, _cells_to_parse(request, assessment_round, cells), loaded)
+    typed = GridInput(
+        submitted=submission.values,
+        errors=submission.errors,
+        fill_errors=submission.fill_errors,
+        loaded=loaded,
+        token=token,
+        post=request.POST,
+    )
+    if not submission.is_valid:
+        messages.error(request, _("Nothing was saved: correct the highlighted cells and save again."))
+        return typed
+    try:
+        count = services.round_cells_save(
+            project_id=project.pk,
+            round_number=assessment_round.number,
+            user=request.user,
+            token=token,
+            values=submission.values,
+            typed=submission.typed,
+        )
+    except services.RoundNotEditable as refusal:
+        messages.error(request, refusal.message)
+        return redirect("assessment:round", pk=project.pk, number=assessment_round.number)
+    except services.GridConflict as error:
+        typed.conflicts = error.conflicts
+        typed.conflict = EditConflict(editor=error.editor).as_context()
+        typed.token = None
+        return typed
+    except EditConflict as error:
+        typed.conflict = error.as_context()
+        typed.token = None
+        return typed
+    messages.success(
+        request,
+        ngettext(
+            "Saved %(count)s changed cell of round %(number)s.",
+            "Saved %(count)s changed cells of round %(number)s.",
+            count,
+        )
+        % {"count": count, "number": assessment_round.number},
+    )
+    go_to = _block_number(request.POST.get("go"), blocks, default=block)
+    return redirect(_grid_url(project.pk, assessment_round.number, go_to, len(blocks)))
 
 
 def _grid_url(pk: int, number: int, block: int, block_count: int) -> str:
     url = reverse("assessment:round", args=[pk, number])
     return f"{url}?block={block}" if block_count > 1 else url
-
-
-def _grid_snapshot(cells, state):
-    """The grid as loaded now (from the cells this page already holds)."""
-    missions = {mission.pk: mission for mission in state.data.missions}
-    return {
-        snapshots.cell_key(cell): (
-            f"{missions.get(cell.mission_id, '')} × {cell.indicator.name if cell.indicator else ''}",
-            f"{'' if cell.level is None else cell.level} {cell.justification}".strip(),
-        )
-        for cell in cells
-    }
 
 
 @login_required
