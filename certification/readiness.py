@@ -50,9 +50,13 @@ def project_readiness(state) -> Readiness:
 
 
 def _readiness(state) -> Readiness:
-    project = state.project
-    activities = plan_data(state).activities
-    items = [
+    """The checklist: steps 1–7, the latest round and its threshold, then
+    the plan's activities (some items only inform, they do not block)."""
+    return Readiness([*_step_items(state), *_round_items(state), *_plan_items(state)])
+
+
+def _step_items(state) -> list[ReadinessItem]:
+    return [
         ReadinessItem(
             label=_("Step %(number)s: %(name)s is complete") % {"number": step.number, "name": step.name},
             ok=step.state == COMPLETE,
@@ -63,64 +67,77 @@ def _readiness(state) -> Readiness:
         for step in (state.step(number) for number in range(1, 8))
         if step is not None
     ]
+
+
+def _round_items(state) -> list[ReadinessItem]:
+    """The latest round complete and justified, its total and every
+    criterion at the standard's thresholds."""
+    project = state.project
     latest = state.latest_round
     if latest is None:
-        items.append(
+        return [
             ReadinessItem(
                 _("The latest assessment round is complete"),
                 False,
                 True,
                 reverse("assessment:round_current", args=[project.pk]),
             )
+        ]
+    items = []
+    missing, unjustified, carried = state.open_cells
+    detail = ""
+    if missing or unjustified:
+        detail = _("%(missing)s cells without a level, %(unjustified)s without a justification.") % {
+            "missing": missing,
+            "unjustified": unjustified,
+        }
+    if carried:
+        detail = (detail + " " if detail else "") + _(
+            "%(count)s justifications carried over from the last cycle still to confirm or rewrite."
+        ) % {"count": carried}
+    items.append(
+        ReadinessItem(
+            _("Round %(number)s is complete with a justification in every cell") % {"number": latest.number},
+            not missing and not unjustified and not carried,
+            True,
+            reverse("assessment:round", args=[project.pk, latest.number]),
+            detail,
         )
-    else:
-        missing, unjustified, carried = state.open_cells
-        detail = ""
-        if missing or unjustified:
-            detail = _("%(missing)s cells without a level, %(unjustified)s without a justification.") % {
-                "missing": missing,
-                "unjustified": unjustified,
-            }
-        if carried:
-            detail = (detail + " " if detail else "") + _(
-                "%(count)s justifications carried over from the last cycle still to confirm or rewrite."
-            ) % {"count": carried}
-        items.append(
-            ReadinessItem(
-                _("Round %(number)s is complete with a justification in every cell")
-                % {"number": latest.number},
-                not missing and not unjustified and not carried,
-                True,
-                reverse("assessment:round", args=[project.pk, latest.number]),
-                detail,
-            )
+    )
+    # The levels the round stored when it was saved (computed by the
+    # scoring engine then): no recomputing on every page.
+    levels = {code: Decimal(value) for code, value in latest.criterion_levels.items()}
+    threshold = results.readiness_of_levels(state.data, total=latest.total_score, levels=levels)
+    results_url = reverse("assessment:results", args=[project.pk])
+    items.append(
+        ReadinessItem(
+            _("Total score at least %(minimum)s (configured for this standard)")
+            % {"minimum": threshold.min_total},
+            threshold.total_ok,
+            True,
+            results_url,
+            _("Total now %(total)s.") % {"total": results.display(latest.total_score)},
         )
-        # The levels the round stored when it was saved (computed by the
-        # scoring engine then): no recomputing on every page.
-        levels = {code: Decimal(value) for code, value in latest.criterion_levels.items()}
-        threshold = results.readiness_of_levels(state.data, total=latest.total_score, levels=levels)
-        results_url = reverse("assessment:results", args=[project.pk])
-        items.append(
-            ReadinessItem(
-                _("Total score at least %(minimum)s (configured for this standard)")
-                % {"minimum": threshold.min_total},
-                threshold.total_ok,
-                True,
-                results_url,
-                _("Total now %(total)s.") % {"total": results.display(latest.total_score)},
-            )
+    )
+    items.append(
+        ReadinessItem(
+            _("Every criterion at level %(minimum)s or above (configured for this standard)")
+            % {"minimum": threshold.min_level},
+            not threshold.criteria_below,
+            True,
+            results_url,
+            ", ".join(f"{c.name} {levels.get(c.code, Decimal(0)):.2f}" for c in threshold.criteria_below),
         )
-        items.append(
-            ReadinessItem(
-                _("Every criterion at level %(minimum)s or above (configured for this standard)")
-                % {"minimum": threshold.min_level},
-                not threshold.criteria_below,
-                True,
-                results_url,
-                ", ".join(f"{c.name} {levels.get(c.code, Decimal(0)):.2f}" for c in threshold.criteria_below),
-            )
-        )
-    step8_url = reverse("plans:step", args=[project.pk, 8])
+    )
+    return items
+
+
+def _plan_items(state) -> list[ReadinessItem]:
+    """Step 8 and the activities: only a blocked activity without a note
+    blocks the request."""
+    items = []
+    activities = plan_data(state).activities
+    step8_url = reverse("plans:step", args=[state.project.pk, 8])
     step8 = state.step(8)
     if step8 is not None:
         # Step 8's own state, said here too (it does not block the request):
@@ -166,7 +183,7 @@ def _readiness(state) -> Readiness:
             _("No activity is overdue"), not overdue, False, step8_url, ", ".join(a.title for a in overdue)
         )
     )
-    return Readiness(items)
+    return items
 
 
 def step9(state) -> tuple[str, str]:
