@@ -10,7 +10,7 @@ from assessment.evidence import EvidenceForm
 from assessment.forms import clean_char_field
 from assessment.models import LEVEL_CHOICES, ProjectCriterion
 from plans.models import Activity, Plan, ProgressUpdate
-from plans.rules import date_problem
+from plans.rules import activity_problems, date_problem
 from plans.services import ActivityInput
 from pso_site.lib.fields import BoundedModelChoiceField, BoundedModelMultipleChoiceField, FiniteDecimalField
 from pso_site.lib.held_uploads import HeldUpload, Shelf
@@ -111,40 +111,29 @@ class ActivityForm(forms.ModelForm):
         return {name: getattr(activity, name) for name in cls.Meta.fields}
 
     def activity_input(self) -> ActivityInput:
+        """The values as the service takes them (during ``clean``, a field
+        that failed its own check is left empty)."""
         data = self.cleaned_data
+        plan, responsible = data.get("plan"), data.get("responsible_user")
         return ActivityInput(
-            plan_id=data["plan"].pk,
-            title=data["title"],
-            description=data["description"],
-            phase=data["phase"],
-            start_date=data["start_date"],
-            end_date=data["end_date"],
-            responsible_user_id=data["responsible_user"].pk if data["responsible_user"] else None,
-            responsible_name=data["responsible_name"],
-            responsible_position=data["responsible_position"],
-            budget=data["budget"],
-            expected_result=data["expected_result"],
+            plan_id=plan.pk if plan else None,
+            title=data.get("title", ""),
+            description=data.get("description", ""),
+            phase=data.get("phase", ""),
+            start_date=data.get("start_date"),
+            end_date=data.get("end_date"),
+            responsible_user_id=responsible.pk if responsible else None,
+            responsible_name=data.get("responsible_name", ""),
+            responsible_position=data.get("responsible_position", ""),
+            budget=data.get("budget"),
+            expected_result=data.get("expected_result", ""),
         )
 
     def clean(self):
         cleaned = super().clean()
-        start, end, phase = cleaned.get("start_date"), cleaned.get("end_date"), cleaned.get("phase")
-        for name in ("start_date", "end_date"):
-            problem = date_problem(self.project, cleaned.get(name))
-            if problem:
+        for name, problem in activity_problems(self.project, self.activity_input()):
+            if name not in self.errors:
                 self.add_error(name, problem)
-        if start and end and end < start:
-            self.add_error("end_date", _("The end date must be on or after the start date."))
-        if start and not end and phase and phase != Activity.Phase.LONG:
-            self.add_error("end_date", _("Only a long-term activity may be open-ended: give an end date."))
-        if not cleaned.get("responsible_user") and not cleaned.get("responsible_name", "").strip():
-            self.add_error(
-                "responsible_name",
-                _("Name the person responsible: choose a member or write a name and position."),
-            )
-        budget = cleaned.get("budget")
-        if budget is not None and budget < 0:
-            self.add_error("budget", _("The budget cannot be negative."))
         return cleaned
 
 

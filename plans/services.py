@@ -14,7 +14,7 @@ from assessment.rules import points_text
 from assessment.services import RuleViolation
 from assessment.writes import Section, check_unchanged, project_for_write
 from plans.models import Activity, ActivityEvidence, Plan, ProgressUpdate
-from plans.rules import date_problem
+from plans.rules import activity_problems, date_problem
 from pso_site.lib.dates import add_years
 
 # Targets (step 7) ------------------------------------------------------------------
@@ -166,11 +166,9 @@ def activity_section(activity_id: int) -> Section:
 
 def _check_activity(project: Project, values: ActivityInput) -> None:
     _plan(project, values.plan_id)
-    problems = [
-        p for p in (date_problem(project, values.start_date), date_problem(project, values.end_date)) if p
-    ]
+    problems = activity_problems(project, values)
     if problems:
-        raise RuleViolation(problems)
+        raise RuleViolation([problem for _field, problem in problems])
     if (
         values.responsible_user_id is not None
         and not project.agency.memberships.filter(user_id=values.responsible_user_id).exists()

@@ -117,6 +117,49 @@ def test_an_activity_needs_someone_responsible(client, planned_project, editor_a
     assert "ระบุผู้รับผิดชอบ" in page
 
 
+def test_a_position_alone_names_who_is_responsible(client, planned_project, editor_a):
+    """Thai plans often name the office, not the person (the demo's do)."""
+    client.force_login(editor_a)
+    plan = planned_project.plans.get()
+    url = reverse("plans:activity_create", args=[planned_project.pk])
+    data = activity_data(plan, responsible_name="", responsible_position="หัวหน้ากลุ่มงานยุทธศาสตร์")
+    assert client.post(url, data).status_code == 302
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [
+        {"end_date": datetime.date(2025, 7, 1)},  # before the start
+        {"end_date": None},  # open-ended, not long-term
+        {"responsible_name": "", "responsible_position": ""},
+        {"budget": Decimal("-1")},
+    ],
+)
+def test_the_service_refuses_what_the_form_refuses(planned_project, editor_a, changes):
+    """A call that skips the form gets the same rules as a refusal, never a
+    database error."""
+    from dataclasses import replace
+
+    from assessment.services import RuleViolation
+    from plans import services
+
+    plan = planned_project.plans.get()
+    values = services.ActivityInput(
+        plan_id=plan.pk,
+        title="ทดสอบ",
+        phase=Activity.Phase.SHORT,
+        start_date=datetime.date(2025, 8, 1),
+        end_date=datetime.date(2025, 9, 30),
+        responsible_name="นายสมชาย",
+    )
+    count = Activity.objects.count()
+    with pytest.raises(RuleViolation):
+        services.activity_create(
+            project_id=planned_project.pk, user=editor_a, values=replace(values, **changes)
+        )
+    assert Activity.objects.count() == count
+
+
 def test_an_activity_cannot_be_put_in_another_projects_plan(
     client, planned_project, editor_a, catalogue, agency_b
 ):
