@@ -5,7 +5,7 @@ activities, progress, the committee's review — runs inside the project's row
 lock, taken first: then the project's state and the person's role are read
 again, then the form's token is compared with what is stored, then the write
 happens. A check made before the lock would prove nothing about the moment of
-the write (docs/architecture.md, "Several people, one project").
+the write (docs/architecture.md, "One write path per change").
 """
 
 from collections.abc import Callable, Iterator

@@ -14,7 +14,7 @@ def decision_seal(review_id: int) -> str:
 def register() -> None:
     for source in (
         # The committee's deliberation stays with it until it decides
-        # (``decision_seal``, released by ``services.decision_record``).
+        # (``decision_seal``, released by ``services.project_decide``).
         HistorySource(
             Review,
             lambda r: r.project_id,

@@ -274,7 +274,7 @@ CONTENT_SECURITY_POLICY = {
 }
 
 # Long work (dossiers, e-mails) runs as tasks stored in the database and run
-# by `manage.py db_worker` (`make run` starts one). "immediate" runs them in
+# by `manage.py task_worker` (`make run` starts one). "immediate" runs them in
 # the request instead (tests, or a machine without a worker).
 TASKS_BACKENDS = {
     "database": "django_tasks_db.DatabaseBackend",
