@@ -44,15 +44,28 @@ class NotOnOneselfMixin:
         return request.user.is_superuser and not self._own(request, obj)
 
 
-class MembershipInline(NotOnOneselfMixin, admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):
+    """A person's roles, shown on their page; given and taken on the role's
+    own admin pages, which go through the services (``RoleAdmin``)."""
+
+    extra = 0
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+class MembershipInline(ReadOnlyInline):
     model = Membership
-    extra = 0
-    autocomplete_fields = ["agency"]
 
 
-class InstituteRoleInline(NotOnOneselfMixin, admin.TabularInline):
+class InstituteRoleInline(ReadOnlyInline):
     model = InstituteRole
-    extra = 0
 
 
 User = get_user_model()
@@ -87,26 +100,49 @@ class CohortAdmin(admin.ModelAdmin):
 
 
 class OthersOnlyForm(forms.ModelForm):
-    """The admin form of a role: refuses a role for the person saving it."""
+    """The admin form of a role: refuses a role for the person saving it,
+    and taking an agency's last head away."""
 
     def clean(self):
         cleaned = super().clean()
-        user = cleaned.get("user")
+        user = cleaned.get("user") or getattr(self.instance, "user", None)
         if user is not None and self.request_user is not None and user.pk == self.request_user.pk:
             raise forms.ValidationError(_("Nobody gives themselves a role: another person must do it."))
+        role = cleaned.get("role")
+        if (
+            isinstance(self.instance, Membership)
+            and self.instance.pk
+            and role != Membership.Role.HEAD
+            and services.is_last_head(Membership.objects.get(pk=self.instance.pk))
+        ):
+            raise forms.ValidationError(_("The agency needs at least one head."))
         return cleaned
 
 
 class RoleAdmin(NotOnOneselfMixin, SimpleHistoryAdmin):
     """Only a superuser manages roles here (the standards administrator reads
-    them), and never their own."""
+    them), and never their own. Every grant, change and removal goes through
+    the services of ``agencies.services``, as everywhere else: a standards
+    administrator gets its admin group, and an agency keeps a head."""
 
     form = OthersOnlyForm
+    # Who holds a role never changes: remove it and give another.
+    fixed_on_change = ("user",)
 
     def get_form(self, request, obj=None, **kwargs):
         form = super().get_form(request, obj, **kwargs)
         form.request_user = request.user
         return form
+
+    def get_readonly_fields(self, request, obj=None):
+        return self.fixed_on_change if obj is not None else ()
+
+    def delete_queryset(self, request, queryset):
+        for role in queryset:
+            try:
+                self.delete_model(request, role)
+            except services.RoleRefused as refusal:
+                self.message_user(request, f"{role}: {refusal.message}", messages.ERROR)
 
 
 @admin.register(Membership)
@@ -116,6 +152,19 @@ class MembershipAdmin(RoleAdmin):
     search_fields = ["user__username", "agency__name_th", "agency__code"]
     autocomplete_fields = ["agency"]
     list_select_related = ["user", "agency"]
+    fixed_on_change = ("user", "agency")
+
+    def has_delete_permission(self, request, obj=None):
+        if obj is not None and services.is_last_head(obj):
+            return False  # the agency needs at least one head
+        return super().has_delete_permission(request, obj)
+
+    def save_model(self, request, obj, form, change):
+        saved = services.membership_set(agency=obj.agency, user=obj.user, role=obj.role, by=request.user)
+        obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.membership_delete(membership_id=obj.pk, by=request.user)
 
 
 @admin.register(InstituteRole)
@@ -123,6 +172,15 @@ class InstituteRoleAdmin(RoleAdmin):
     list_display = ["user", "role"]
     list_filter = ["role"]
     list_select_related = ["user"]
+    fixed_on_change = ("user", "role")
+
+    def save_model(self, request, obj, form, change):
+        if not change:
+            saved = services.institute_role_grant(user=obj.user, role=obj.role, by=request.user)
+            obj.pk = saved.pk
+
+    def delete_model(self, request, obj):
+        services.institute_role_revoke(user=obj.user, role=obj.role, by=request.user)
 
 
 @admin.register(Invitation)

@@ -97,12 +97,25 @@ def membership_set(*, agency: Agency, user, role: str, by=None) -> Membership:
     _not_oneself(by, user)
     membership, created = Membership.objects.get_or_create(agency=agency, user=user, defaults={"role": role})
     if not created and membership.role != role:
+        if role != Membership.Role.HEAD and is_last_head(membership):
+            raise RoleRefused(_("The agency needs at least one head."))
         membership.role = role
         membership.save(update_fields=["role"])
     return membership
 
 
-def _is_last_head(membership: Membership) -> bool:
+@transaction.atomic
+def membership_delete(*, membership_id: int, by) -> None:
+    """The site's superuser takes a role away (the Django admin): never
+    their own, never an agency's last head."""
+    membership = Membership.objects.select_for_update().select_related("user").get(pk=membership_id)
+    _not_oneself(by, membership.user)
+    if is_last_head(membership):
+        raise RoleRefused(_("The agency needs at least one head."))
+    membership.delete()
+
+
+def is_last_head(membership: Membership) -> bool:
     return (
         membership.role == Membership.Role.HEAD
         and not Membership.objects.filter(agency_id=membership.agency_id, role=Membership.Role.HEAD)
@@ -126,7 +139,7 @@ def membership_change(*, agency: Agency, membership_id: int, role: str, by) -> M
     membership = _membership_for_head(agency=agency, membership_id=membership_id, by=by)
     if membership.user_id == by.pk:
         raise RoleRefused(_("Nobody changes their own role: another head must do it."))
-    if role != Membership.Role.HEAD and _is_last_head(membership):
+    if role != Membership.Role.HEAD and is_last_head(membership):
         raise RoleRefused(_("The agency needs at least one head."))
     if membership.role != role:
         membership.role = role
@@ -137,7 +150,7 @@ def membership_change(*, agency: Agency, membership_id: int, role: str, by) -> M
 @transaction.atomic
 def membership_remove(*, agency: Agency, membership_id: int, by) -> Membership:
     membership = _membership_for_head(agency=agency, membership_id=membership_id, by=by)
-    if _is_last_head(membership):
+    if is_last_head(membership):
         raise RoleRefused(_("The agency needs at least one head."))
     membership.delete()
     return membership

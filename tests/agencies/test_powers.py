@@ -42,6 +42,75 @@ def test_not_even_a_superuser_grants_itself_a_role(client, agency_a, django_user
     assert InstituteRole.objects.filter(user=other, role="auditor").exists()
 
 
+@pytest.fixture
+def boss(client, django_user_model):
+    """The site's superuser, signed in to the admin."""
+    superuser = django_user_model.objects.create_superuser("boss", password="x")
+    client.force_login(superuser)
+    return superuser
+
+
+def test_a_role_given_in_the_admin_is_given_by_the_service(client, boss, django_user_model):
+    """A standards administrator granted in the admin gets the admin and its
+    group, as the service gives them; removed there, loses the group."""
+    other = django_user_model.objects.create_user("someone", password="x")
+    response = client.post(
+        reverse("admin:agencies_instituterole_add"), {"user": other.pk, "role": "standards_admin"}
+    )
+    assert response.status_code == 302
+    other.refresh_from_db()
+    assert other.is_staff and other.groups.filter(name=services.STANDARDS_ADMIN_GROUP).exists()
+    grant = InstituteRole.objects.get(user=other)
+    response = client.post(reverse("admin:agencies_instituterole_delete", args=[grant.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not InstituteRole.objects.filter(user=other).exists()
+    assert not other.groups.filter(name=services.STANDARDS_ADMIN_GROUP).exists()
+
+
+def test_the_admin_never_takes_an_agencys_last_head(client, boss, head_a, editor_a):
+    head = Membership.objects.get(user=head_a)
+    # Not deleted: neither its delete page nor the bulk action.
+    assert client.get(reverse("admin:agencies_membership_delete", args=[head.pk])).status_code == 403
+    response = client.post(
+        reverse("admin:agencies_membership_changelist"),
+        {"action": "delete_selected", "_selected_action": [head.pk], "post": "yes"},
+    )
+    assert response.status_code == 403
+    assert Membership.objects.filter(pk=head.pk).exists()
+    # Not demoted either: the form refuses, and nothing changes.
+    response = client.post(
+        reverse("admin:agencies_membership_change", args=[head.pk]), {"role": Membership.Role.EDITOR}
+    )
+    assert response.status_code == 200
+    assert "ต้องมีหัวหน้าอย่างน้อย" in response.content.decode()
+    assert Membership.objects.get(pk=head.pk).role == Membership.Role.HEAD
+    # Another member goes as before.
+    editor = Membership.objects.get(user=editor_a)
+    response = client.post(reverse("admin:agencies_membership_delete", args=[editor.pk]), {"post": "yes"})
+    assert response.status_code == 302
+    assert not Membership.objects.filter(pk=editor.pk).exists()
+
+
+def test_removing_both_heads_at_once_keeps_one(client, boss, head_a, agency_a):
+    from tests.conftest import member
+
+    member("head_a2", agency_a, Membership.Role.HEAD)
+    heads = list(Membership.objects.filter(agency=agency_a, role=Membership.Role.HEAD).order_by("pk"))
+    response = client.post(
+        reverse("admin:agencies_membership_changelist"),
+        {"action": "delete_selected", "_selected_action": [m.pk for m in heads], "post": "yes"},
+        follow=True,
+    )
+    assert "ต้องมีหัวหน้าอย่างน้อย" in response.content.decode()
+    assert Membership.objects.filter(agency=agency_a, role=Membership.Role.HEAD).count() == 1
+
+
+def test_a_persons_page_shows_their_roles_without_changing_them(client, boss, head_a):
+    page = client.get(reverse("admin:auth_user_change", args=[head_a.pk])).content.decode()
+    assert "สำนักงานจังหวัดลำปาง" in page
+    assert 'name="memberships-0-role"' not in page
+
+
 def test_the_standards_admin_invites_the_first_head_but_never_itself(
     client, standards_admin, second_standards_admin, django_user_model
 ):
