@@ -14,6 +14,7 @@ from assessment.document import Code, FilePart, Order, Person, iso
 from assessment.exchange import Imported, file_entry, store_file
 from assessment.people import People
 from plans.models import Activity, ActivityEvidence, Plan, ProgressUpdate
+from plans.services import agency_members, responsible_kept
 from pso_site.lib.schema import LongText, Moment, Name, ShortText, Strict, Text
 
 Baht = Annotated[Decimal, Field(ge=0, max_digits=14, decimal_places=2)]
@@ -144,18 +145,22 @@ def plans_problems(plans: list[PlanPart], criterion_codes: set[str], files: dict
 def plans_import(plans: list[PlanPart], imported: Imported, files: dict) -> None:
     """Create the plans of an archive (callers hold the transaction)."""
     people = imported.people
+    members = agency_members(imported.project)
     for item in plans:
         plan = Plan.objects.create(
             project=imported.project, name=item.name, approach=item.approach, order=item.order
         )
         plan.criteria.set([imported.criteria[code] for code in item.criteria])
         for activity_item in item.activities:
+            responsible, name = responsible_kept(
+                people.user(activity_item.responsible), activity_item.responsible_name, members
+            )
             activity = Activity.objects.create(
                 plan=plan,
                 title=activity_item.title,
                 description=activity_item.description,
-                responsible_user=people.user(activity_item.responsible),
-                responsible_name=activity_item.responsible_name,
+                responsible_user=responsible,
+                responsible_name=name,
                 responsible_position=activity_item.responsible_position,
                 phase=activity_item.phase,
                 start_date=activity_item.start_date,

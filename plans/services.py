@@ -6,9 +6,11 @@ import datetime
 from dataclasses import asdict, dataclass
 from decimal import Decimal
 
+from django.db.models import Prefetch
 from django.http import Http404
 from django.utils.translation import gettext as _
 
+from agencies.models import Membership
 from assessment.models import Project, ProjectCriterion
 from assessment.rules import points_text
 from assessment.services import RuleViolation
@@ -237,20 +239,36 @@ def progress_record(
 # Renewal ----------------------------------------------------------------------------
 
 
+def agency_members(project: Project) -> set[int]:
+    return set(Membership.objects.filter(agency_id=project.agency_id).values_list("user_id", flat=True))
+
+
+def responsible_kept(user, name: str, members: set[int]) -> tuple[object | None, str]:
+    """Who is responsible for a copied or imported activity: a member of the
+    agency stays linked; anyone else (who has left, or another installation's
+    account) stays by name, since the activity's form offers members only."""
+    if user is None or user.pk in members:
+        return user, name
+    return None, name or user.get_full_name() or user.username
+
+
 def plans_copy(*, source: Project, target: Project, shift_years: int) -> None:
     """Copy the upgrade plan into a renewal project, dates moved by whole
     years. The caller (``certification.services.project_renew``) holds the lock."""
     criteria = {c.code: c for c in ProjectCriterion.objects.filter(project=target)}
-    for plan in Plan.objects.filter(project=source).prefetch_related("criteria", "activities"):
+    members = agency_members(target)
+    activities = Prefetch("activities", queryset=Activity.objects.select_related("responsible_user"))
+    for plan in Plan.objects.filter(project=source).prefetch_related("criteria", activities):
         copy = Plan.objects.create(project=target, name=plan.name, approach=plan.approach, order=plan.order)
         copy.criteria.set([criteria[c.code] for c in plan.criteria.all() if c.code in criteria])
         for activity in plan.activities.all():
+            responsible, name = responsible_kept(activity.responsible_user, activity.responsible_name, members)
             Activity.objects.create(
                 plan=copy,
                 title=activity.title,
                 description=activity.description,
-                responsible_user_id=activity.responsible_user_id,
-                responsible_name=activity.responsible_name,
+                responsible_user=responsible,
+                responsible_name=name,
                 responsible_position=activity.responsible_position,
                 phase=activity.phase,
                 start_date=add_years(activity.start_date, shift_years),

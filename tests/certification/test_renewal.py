@@ -68,3 +68,29 @@ def test_justifications_carried_over_are_marked_until_rewritten_or_confirmed(
         cell_ids=list(carried.values_list("pk", flat=True)),
     )
     assert renewal.rounds.get().is_complete
+
+
+def test_someone_who_left_stays_responsible_by_name_in_the_renewal(
+    client, submitted_project, committee_member, editor_a, viewer_a
+):
+    """The activity form offers the agency's members only: a copied activity
+    whose person has left keeps their name instead, and saves as it is."""
+    from agencies.models import Membership
+    from plans.models import Activity
+    from tests import fuzz
+
+    viewer_a.first_name, viewer_a.last_name = "วิภา", "ใจงาม"
+    viewer_a.save()
+    activities = Activity.objects.filter(plan__project=submitted_project).order_by("pk")
+    activities.filter(pk=activities[0].pk).update(responsible_user=viewer_a, responsible_name="")
+    activities.filter(pk=activities[1].pk).update(responsible_user=editor_a)
+    Membership.objects.filter(user=viewer_a).delete()
+    review.project_decide(project_id=submitted_project.pk, user=committee_member, kind="certify")
+    renewal, _created = review.project_renew(project_id=submitted_project.pk, user=editor_a)
+    left, stayed = Activity.objects.filter(plan__project=renewal).order_by("pk")
+    assert (left.responsible_user, left.responsible_name) == (None, "วิภา ใจงาม")
+    assert stayed.responsible_user == editor_a
+    client.force_login(editor_a)
+    url = reverse("plans:activity_edit", args=[renewal.pk, left.pk])
+    form = fuzz.page_form(client.get(url).content.decode(), containing="title")
+    assert client.post(url, dict(form.pairs())).status_code == 302
