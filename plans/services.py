@@ -105,9 +105,12 @@ def plan_update(
         return plan
 
 
-def plan_delete(*, project_id: int, plan_id: int, user) -> None:
+def plan_delete(*, project_id: int, plan_id: int, user, token: str) -> None:
+    """Delete the plan as the person saw it (``token``: its edit page's)."""
     with project_for_write(project_id=project_id, user=user) as project:
-        _plan(project, plan_id).delete()
+        plan = _plan(project, plan_id)
+        check_unchanged(project=project, section=plan_section(plan_id), token=token)
+        plan.delete()
 
 
 # Activities ------------------------------------------------------------------------
@@ -198,9 +201,12 @@ def activity_update(
         return activity
 
 
-def activity_delete(*, project_id: int, activity_id: int, user) -> None:
+def activity_delete(*, project_id: int, activity_id: int, user, token: str) -> None:
+    """Delete the activity as the person saw it (``token``: its edit page's)."""
     with project_for_write(project_id=project_id, user=user) as project:
-        _activity(project, activity_id).delete()
+        activity = _activity(project, activity_id)
+        check_unchanged(project=project, section=activity_section(activity_id), token=token)
+        activity.delete()
 
 
 # Progress (step 8) -----------------------------------------------------------------
@@ -262,7 +268,9 @@ def plans_copy(*, source: Project, target: Project, shift_years: int) -> None:
         copy = Plan.objects.create(project=target, name=plan.name, approach=plan.approach, order=plan.order)
         copy.criteria.set([criteria[c.code] for c in plan.criteria.all() if c.code in criteria])
         for activity in plan.activities.all():
-            responsible, name = responsible_kept(activity.responsible_user, activity.responsible_name, members)
+            responsible, name = responsible_kept(
+                activity.responsible_user, activity.responsible_name, members
+            )
             Activity.objects.create(
                 plan=copy,
                 title=activity.title,

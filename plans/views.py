@@ -8,6 +8,7 @@ from django.http import Http404, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST, require_safe
 
 from agencies import audit
@@ -29,6 +30,11 @@ from pso_site.lib.files import stored_file_response
 from pso_site.lib.held_uploads import Shelf
 from pso_site.lib.uploads import too_large
 from pso_site.lib.xlsx import table_csv_response, workbook_response
+
+# A delete sent from a page older than the last save deletes nothing.
+DELETE_CONFLICT = gettext_lazy(
+    "Nothing was deleted: someone saved a change here after you opened the page. Check it and delete again."
+)
 
 
 def _token_after_refusal(request, project, section: Section):
@@ -171,7 +177,16 @@ def plan_edit(request, pk: int, plan_id: int):
 @require_POST
 def plan_delete(request, pk: int, plan_id: int):
     plan = get_plan_for_user(request.user, pk, plan_id, write=True)
-    services.plan_delete(project_id=plan.project_id, plan_id=plan.pk, user=request.user)
+    try:
+        services.plan_delete(
+            project_id=plan.project_id,
+            plan_id=plan.pk,
+            user=request.user,
+            token=request.POST.get("snapshot", ""),
+        )
+    except EditConflict:
+        messages.error(request, DELETE_CONFLICT)
+        return redirect("plans:plan_edit", pk=pk, plan_id=plan.pk)
     messages.success(request, _("Plan deleted."))
     return redirect("plans:step", pk=pk, number=7)
 
@@ -236,7 +251,16 @@ def activity_edit(request, pk: int, activity_id: int):
 @require_POST
 def activity_delete(request, pk: int, activity_id: int):
     activity = get_activity_for_user(request.user, pk, activity_id, write=True)
-    services.activity_delete(project_id=activity.plan.project_id, activity_id=activity.pk, user=request.user)
+    try:
+        services.activity_delete(
+            project_id=activity.plan.project_id,
+            activity_id=activity.pk,
+            user=request.user,
+            token=request.POST.get("snapshot", ""),
+        )
+    except EditConflict:
+        messages.error(request, DELETE_CONFLICT)
+        return redirect("plans:activity_edit", pk=pk, activity_id=activity.pk)
     messages.success(request, _("Activity deleted."))
     return redirect("plans:step", pk=pk, number=7)
 

@@ -97,7 +97,10 @@ def write_paths(project, editor):
             **common,
         ),
         "activity delete": lambda: plans.activity_delete(
-            project_id=project.pk, activity_id=activity.pk, **common
+            project_id=project.pk,
+            activity_id=activity.pk,
+            token=snapshot_token(plans.activity_section(activity.pk).snapshot(project)),
+            **common,
         ),
         "progress": lambda: plans.progress_record(
             project_id=project.pk,
@@ -108,7 +111,12 @@ def write_paths(project, editor):
             note="",
             **common,
         ),
-        "plan delete": lambda: plans.plan_delete(project_id=project.pk, plan_id=plan.pk, **common),
+        "plan delete": lambda: plans.plan_delete(
+            project_id=project.pk,
+            plan_id=plan.pk,
+            token=snapshot_token(plans.plan_section(plan.pk).snapshot(project)),
+            **common,
+        ),
     }
 
 

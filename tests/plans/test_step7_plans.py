@@ -223,3 +223,56 @@ def test_timeline_uses_thai_months_and_buddhist_years(client, planned_project, e
     assert "<svg" in page
     assert "ส.ค." in page and "2568" in page
     assert "พัฒนาระบบข้อมูลอย่างต่อเนื่อง" in page
+
+
+def snapshot_of(client, url) -> str:
+    from tests import fuzz
+
+    form = fuzz.page_form(client.get(url).content.decode(), containing="snapshot")
+    return form.control("snapshot").value
+
+
+def test_a_plan_and_an_activity_are_deleted_from_their_pages(client, planned_project, editor_a):
+    client.force_login(editor_a)
+    activity = Activity.objects.filter(plan__project=planned_project).order_by("pk").first()
+    edit = reverse("plans:activity_edit", args=[planned_project.pk, activity.pk])
+    response = client.post(
+        reverse("plans:activity_delete", args=[planned_project.pk, activity.pk]),
+        {"snapshot": snapshot_of(client, edit)},
+    )
+    assert response["Location"] == step_url(planned_project)
+    assert not Activity.objects.filter(pk=activity.pk).exists()
+    plan = planned_project.plans.get()
+    edit = reverse("plans:plan_edit", args=[planned_project.pk, plan.pk])
+    client.post(
+        reverse("plans:plan_delete", args=[planned_project.pk, plan.pk]),
+        {"snapshot": snapshot_of(client, edit)},
+    )
+    assert not Plan.objects.filter(pk=plan.pk).exists()
+
+
+def test_a_delete_from_a_page_older_than_the_last_save_deletes_nothing(client, planned_project, editor_a):
+    """Someone saved the activity after the page was opened: deleting it
+    would throw their change away unseen."""
+    client.force_login(editor_a)
+    activity = Activity.objects.filter(plan__project=planned_project).order_by("pk").first()
+    edit = reverse("plans:activity_edit", args=[planned_project.pk, activity.pk])
+    token = snapshot_of(client, edit)
+    Activity.objects.filter(pk=activity.pk).update(title="ชื่อใหม่ที่อีกคนบันทึก")
+    response = client.post(
+        reverse("plans:activity_delete", args=[planned_project.pk, activity.pk]),
+        {"snapshot": token},
+        follow=True,
+    )
+    assert response.redirect_chain[0][0] == edit
+    assert "ยังไม่ได้ลบ" in response.content.decode()
+    assert Activity.objects.filter(pk=activity.pk).exists()
+    plan = planned_project.plans.get()
+    edit = reverse("plans:plan_edit", args=[planned_project.pk, plan.pk])
+    token = snapshot_of(client, edit)
+    Plan.objects.filter(pk=plan.pk).update(name="แผนที่อีกคนแก้")
+    response = client.post(
+        reverse("plans:plan_delete", args=[planned_project.pk, plan.pk]), {"snapshot": token}
+    )
+    assert response["Location"] == edit
+    assert Plan.objects.filter(pk=plan.pk).exists()
