@@ -135,6 +135,7 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
+	$(BIN)/mypy
 
 # Needs gettext (msgfmt). The compiled .mo files are committed so that a
 # fresh machine needs no gettext to run.

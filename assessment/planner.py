@@ -30,6 +30,7 @@ Fraction; the result is checked again by ``scoring.score_round``.
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
+from typing import TypedDict
 
 from assessment import scoring
 
@@ -68,12 +69,20 @@ class Plan:
     reachable: bool
     steps: tuple[Step, ...]
     raises: tuple[CellRaise, ...]
-    levels: dict  # the cells' levels after the plan
+    levels: dict[tuple[str, str], int | None]  # the cells' levels after the plan
     score: scoring.RoundScore  # after the plan, by the scoring engine
 
     @property
     def step_count(self) -> int:
         return len(self.steps)
+
+
+class _RoundInputs(TypedDict):
+    """The arguments of ``scoring.score_round`` that a plan does not change."""
+
+    missions: Sequence[scoring.MissionInput]
+    criteria: Sequence[scoring.CriterionInput]
+    indicators: Sequence[scoring.IndicatorInput]
 
 
 def plan(
@@ -88,7 +97,7 @@ def plan(
     """The fewest steps to readiness (the most points among equals); when the
     threshold cannot be reached, every step that adds anything (the best
     reachable: each cell that counts at level 3)."""
-    inputs = {"missions": missions, "criteria": criteria, "indicators": indicators}
+    inputs: _RoundInputs = {"missions": missions, "criteria": criteria, "indicators": indicators}
     current = scoring.score_round(**inputs, levels=levels)
     by_criterion = _steps_by_criterion(missions, criteria, indicators, levels)
     need_total = Fraction(min_total) - SHOWN - current.total
@@ -137,12 +146,17 @@ def plan(
     )
 
 
-def _order(step: Step):
+def _order(step: Step) -> tuple[Fraction, Fraction, tuple[int, int], int]:
     # Most points first; then most level, then the grid's order (deterministic).
     return (-step.points, -step.gain, step.place, step.level)
 
 
-def _steps_by_criterion(missions, criteria, indicators, levels) -> dict[str, list[Step]]:
+def _steps_by_criterion(
+    missions: Sequence[scoring.MissionInput],
+    criteria: Sequence[scoring.CriterionInput],
+    indicators: Sequence[scoring.IndicatorInput],
+    levels: Mapping[tuple[str, str], int | None],
+) -> dict[str, list[Step]]:
     """Every possible step, by criterion, best first."""
     total_points = sum((Fraction(m.points) for m in missions), Fraction(0))
     weights = {c.key: Fraction(c.weight) for c in criteria}
@@ -175,7 +189,11 @@ def _steps_by_criterion(missions, criteria, indicators, levels) -> dict[str, lis
     return found
 
 
-def _raises(steps, missions, indicators) -> tuple[CellRaise, ...]:
+def _raises(
+    steps: Sequence[Step],
+    missions: Sequence[scoring.MissionInput],
+    indicators: Sequence[scoring.IndicatorInput],
+) -> tuple[CellRaise, ...]:
     """The steps joined per cell, in the grid's order."""
     cells: dict[tuple[str, str], list[Step]] = {}
     for step in steps:

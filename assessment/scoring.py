@@ -106,7 +106,9 @@ class CellTerm:
         return self.weight * (self.level or 0)
 
 
-def cell_terms(indicators: Sequence[IndicatorInput], levels: Mapping, mission_key: str) -> list[CellTerm]:
+def cell_terms(
+    indicators: Sequence[IndicatorInput], levels: Mapping[tuple[str, str], int | None], mission_key: str
+) -> list[CellTerm]:
     """The terms of S(m, c) for a mission over one criterion's indicators."""
     return [
         CellTerm(
@@ -130,7 +132,7 @@ def _exact(value: Number, what: str) -> Fraction:
     return Fraction(value)
 
 
-def _level(value, where: tuple[str, str]) -> int | None:
+def _level(value: object, where: tuple[str, str]) -> int | None:
     if value is None:
         return None
     if isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= MAX_LEVEL:
@@ -156,7 +158,7 @@ def score_round(
             raise ValueError(f"Indicator {indicator.key} names an unknown criterion {indicator.criterion!r}")
         by_criterion[indicator.criterion].append(indicator)
 
-    missing = []
+    missing: list[tuple[str, str]] = []
     cell_level: dict[tuple[str, str], Fraction] = {}
     for mission in missions:
         for key in criterion_keys:

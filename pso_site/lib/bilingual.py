@@ -17,8 +17,10 @@ def pick_language(name_th: str, name_en: str) -> str:
 
 
 class BilingualName(models.Model):
-    name_th = models.CharField(_("Thai name"), max_length=300)
-    name_en = models.CharField(_("English name"), max_length=300, blank=True)
+    # The fields' types for mypy, which reads the models without Django's plugin
+    # (quoted: the fields are generic in the stubs only).
+    name_th: "models.CharField[str, str]" = models.CharField(_("Thai name"), max_length=300)
+    name_en: "models.CharField[str, str]" = models.CharField(_("English name"), max_length=300, blank=True)
 
     class Meta:
         abstract = True

@@ -14,24 +14,33 @@ only one process insert. ``manage.py createcachetable`` (run by migration
 
 import base64
 import pickle
+from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import Any
 
 from django.conf import settings
 from django.core.cache.backends.base import DEFAULT_TIMEOUT
 from django.core.cache.backends.db import DatabaseCache as DjangoDatabaseCache
 from django.db import IntegrityError, connections, router, transaction
+from django.db.backends.utils import CursorWrapper
 from django.utils import timezone
 
 
 class DatabaseCache(DjangoDatabaseCache):
-    def _encoded(self, value) -> str:
+    # Django's, set by its own code; missing from the stubs.
+    _table: str
+    _cull: Callable[[str, CursorWrapper, datetime, int], None]
+
+    def _encoded(self, value: object) -> str:
         return base64.b64encode(pickle.dumps(value, self.pickle_protocol)).decode("latin1")
 
     def _now(self) -> datetime:
         # Django's own precision for this table: whole seconds.
         return timezone.now().replace(microsecond=0)
 
-    def add(self, key, value, timeout=DEFAULT_TIMEOUT, version=None) -> bool:
+    def add(
+        self, key: Any, value: Any, timeout: float | None = DEFAULT_TIMEOUT, version: int | None = None
+    ) -> bool:
         key = self.make_and_validate_key(key, version=version)
         timeout = self.get_backend_timeout(timeout)
         if timeout is None:
@@ -65,7 +74,7 @@ class DatabaseCache(DjangoDatabaseCache):
                 return False  # another process holds the key
         return True
 
-    def incr(self, key, delta=1, version=None):
+    def incr(self, key: Any, delta: int = 1, version: int | None = None) -> int:
         key = self.make_and_validate_key(key, version=version)
         db = router.db_for_write(self.cache_model_class)
         connection = connections[db]
@@ -79,6 +88,6 @@ class DatabaseCache(DjangoDatabaseCache):
             if cursor.rowcount != 1:
                 raise ValueError(f"Key '{key}' not found.")
             cursor.execute(f"SELECT value FROM {table} WHERE cache_key = %s", [key])
-            value = pickle.loads(base64.b64decode(cursor.fetchone()[0].encode())) + delta
+            value: int = pickle.loads(base64.b64decode(cursor.fetchone()[0].encode())) + delta
             cursor.execute(f"UPDATE {table} SET value = %s WHERE cache_key = %s", [self._encoded(value), key])
         return value

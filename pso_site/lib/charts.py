@@ -1,9 +1,12 @@
 """Server-rendered SVG charts. Geometry is computed here; the templates in
 ``templates/charts/`` draw it, so the page and the PDF show the same chart."""
 
+import datetime
 import hashlib
 import math
+from collections.abc import Sequence
 from dataclasses import dataclass
+from decimal import Decimal
 from fractions import Fraction
 from functools import lru_cache
 
@@ -17,16 +20,16 @@ SERIES_COLOURS = ["#0d6efd", "#dc3545", "#198754", "#fd7e14", "#6f42c1"]
 @dataclass
 class RadarSeries:
     name: str
-    values: list  # levels 0–3, one per axis, Fraction/Decimal/int
+    values: Sequence[Fraction | Decimal | int | None]  # levels 0–3, one per axis
     dashed: bool = False
 
 
-def _point(cx, cy, radius, index, count, scale):
+def _point(cx: float, cy: float, radius: float, index: int, count: int, scale: float) -> tuple[float, float]:
     angle = -math.pi / 2 + 2 * math.pi * index / count
     return cx + radius * scale * math.cos(angle), cy + radius * scale * math.sin(angle)
 
 
-def _described(kind: str, summary: str) -> dict:
+def _described(kind: str, summary: str) -> dict[str, str]:
     """The chart's text alternative, as a ``<title>`` element the ``<svg>``
     points to: text content, never an attribute (user text stays out of
     attributes of the PDF templates). The id is derived from the text, so
@@ -115,6 +118,7 @@ def radar_svg(
         axes.append({"x": x, "y": y, "lx": lx, "ly": first, "anchor": anchor, "lines": lines})
     left, right, top = math.floor(left) - 6, math.ceil(right) + 6, math.floor(top) - 4
     # The legend below the chart: its items flow in rows, each as wide as its name.
+    legend: list[tuple[float, int]]
     legend, x, row = [], left + 6, 0
     for item in series:
         width = 18 + text_width(item.name) + 16
@@ -168,14 +172,14 @@ def radar_svg(
 @dataclass
 class TimelineBar:
     label: str
-    start: object  # date
-    end: object | None  # date; None = open-ended
+    start: datetime.date
+    end: datetime.date | None  # None = open-ended
     group: str
     done: bool = False
     overdue: bool = False
 
 
-def _month_index(day) -> int:
+def _month_index(day: datetime.date) -> int:
     return day.year * 12 + day.month - 1
 
 
@@ -183,7 +187,11 @@ MAX_MONTHS = 120
 
 
 def timeline_svg(
-    *, bars: list[TimelineBar], groups: list[tuple[str, str]], language: str = "th", window=None
+    *,
+    bars: list[TimelineBar],
+    groups: list[tuple[str, str]],
+    language: str = "th",
+    window: tuple[datetime.date, datetime.date] | None = None,
 ) -> str:
     """A Gantt-like timeline on a month axis: one band per group (phase),
     one bar per activity; open-ended bars fade out at the right edge.

@@ -9,11 +9,12 @@ written by the client itself and are never trusted. Without proxies it is
 import ipaddress
 
 from django.conf import settings
+from django.http import HttpRequest
 
 
-def client_ip(request) -> str | None:
-    count = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
-    remote = request.META.get("REMOTE_ADDR")
+def client_ip(request: HttpRequest) -> str | None:
+    count: int = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    remote: str | None = request.META.get("REMOTE_ADDR")
     if count <= 0:
         return remote
     forwarded = [

@@ -32,10 +32,12 @@ def gregorian_year(year: int) -> int:
     return year - BUDDHIST_ERA_OFFSET if year > 2400 else year
 
 
-def format_date(value, *, short: bool = False, language: str | None = None, era: bool = False) -> str:
+def format_date(
+    value: datetime.date | None, *, short: bool = False, language: str | None = None, era: bool = False
+) -> str:
     """``9 ตุลาคม 2544`` for 2001-10-09 in Thai; ``9 October 2001`` in English.
     ``era``: the year as official Thai documents write it, ``9 ตุลาคม พ.ศ. 2544``."""
-    if value is None or value == "":
+    if value is None or value == "":  # "" from a template's missing variable
         return ""
     if isinstance(value, datetime.datetime):
         if timezone.is_aware(value):
@@ -49,7 +51,7 @@ def format_date(value, *, short: bool = False, language: str | None = None, era:
     return f"{value.day} {month} {'พ.ศ. ' if era else ''}{buddhist_year(value.year)}"
 
 
-def format_datetime(value, *, language: str | None = None) -> str:
+def format_datetime(value: datetime.datetime | None, *, language: str | None = None) -> str:
     """A date with the local time, e.g. ``9 ต.ค. 2544 14:05``."""
     if value is None:
         return ""
@@ -74,7 +76,7 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def current_fiscal_year(today=None) -> int:
+def current_fiscal_year(today: datetime.date | None = None) -> int:
     """The Thai government fiscal year (Gregorian number) that contains
     ``today``: it starts on 1 October, so 22 Nov 2026 is in FY 2027 (B.E. 2570)."""
     today = today or timezone.localdate()

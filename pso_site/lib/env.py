@@ -7,6 +7,8 @@ quietly turn a feature off: ``DJANGO_DEBUG=flase`` is an error, not False.
 import importlib.util
 import os
 import re
+from collections.abc import Mapping
+from typing import Any
 from urllib.parse import urlsplit
 
 import dj_email_url
@@ -20,12 +22,12 @@ class ImproperSetting(ImproperlyConfigured, ValueError):
     """An environment variable holds a value that cannot be used."""
 
 
-def env_str(name: str, default: str = "", environ=None) -> str:
+def env_str(name: str, default: str = "", environ: Mapping[str, str] | None = None) -> str:
     environ = os.environ if environ is None else environ
     return environ.get(name, default)
 
 
-def env_bool(name: str, default: bool, environ=None) -> bool:
+def env_bool(name: str, default: bool, environ: Mapping[str, str] | None = None) -> bool:
     raw = env_str(name, "", environ).strip().lower()
     if raw == "":
         return default
@@ -38,7 +40,7 @@ def env_bool(name: str, default: bool, environ=None) -> bool:
     )
 
 
-def env_int(name: str, default: int, environ=None) -> int:
+def env_int(name: str, default: int, environ: Mapping[str, str] | None = None) -> int:
     raw = env_str(name, "", environ).strip()
     if raw == "":
         return default
@@ -48,7 +50,7 @@ def env_int(name: str, default: int, environ=None) -> int:
         raise ImproperSetting(f"{name}={raw!r} is not an integer") from None
 
 
-def env_list(name: str, default: list[str], environ=None) -> list[str]:
+def env_list(name: str, default: list[str], environ: Mapping[str, str] | None = None) -> list[str]:
     """A comma-separated list; blanks around items are ignored."""
     raw = env_str(name, "", environ)
     if raw.strip() == "":
@@ -59,7 +61,7 @@ def env_list(name: str, default: list[str], environ=None) -> list[str]:
     return items
 
 
-def file_storage(environ=None) -> dict:
+def file_storage(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """Where uploaded evidence and dossiers are kept: a local folder
     (``MEDIA_ROOT``; shared by several machines when it is a network
     mount), or an S3-compatible bucket when ``S3_BUCKET`` is set."""
@@ -86,7 +88,7 @@ def file_storage(environ=None) -> dict:
 OUTBOX_BACKEND = "pso_site.lib.outbox.EmailBackend"
 
 
-def email_settings(environ=None, *, debug: bool = False) -> dict:
+def email_settings(environ: Mapping[str, str] | None = None, *, debug: bool = False) -> dict[str, Any]:
     """The e-mail backend of ``EMAIL_URL`` (dj-email-url). An unknown scheme
     is refused by name, never echoing the URL (it may hold a password).
 
@@ -111,7 +113,8 @@ def email_settings(environ=None, *, debug: bool = False) -> dict:
             f"EMAIL_URL has the scheme {parts.scheme!r}; use one of "
             + ", ".join(f"{name}:" for name in [*dj_email_url.SCHEMES, "outbox"])
         )
-    return dj_email_url.parse(raw)
+    parsed: dict[str, Any] = dj_email_url.parse(raw)
+    return parsed
 
 
 CACHE_SCHEMES = ("db", "locmem", "redis", "rediss")
@@ -121,7 +124,7 @@ CACHE_MAX_ENTRIES = 50_000
 _TABLE_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]{0,62}")
 
 
-def cache_settings(environ=None) -> dict:
+def cache_settings(environ: Mapping[str, str] | None = None) -> dict[str, Any]:
     """The cache every process and machine shares (rate limits, sign-in
     waits), from ``DJANGO_CACHE_URL``: ``db://`` (the default: the table
     ``pso_cache`` in the site's database), ``db://<table>``, ``locmem://``

@@ -13,7 +13,11 @@ Escaping follows the templates': ``{{ value|stringformat:'s' }}`` and
 ``{{ label }}`` escape unless the value is already safe.
 """
 
+from collections.abc import Callable
+from typing import Any
+
 from django.forms.renderers import DjangoTemplates
+from django.http import HttpRequest
 from django.utils.formats import localize
 from django.utils.html import conditional_escape
 from django.utils.safestring import SafeData
@@ -43,18 +47,18 @@ INPUT_TEMPLATES = frozenset(
 )
 
 
-def _formatted(value) -> str:
+def _formatted(value: object) -> str:
     """``{{ value|stringformat:'s' }}``: the string, escaped unless safe."""
     text = str(value)
     return text if isinstance(value, SafeData) else conditional_escape(text)
 
 
-def _shown(value) -> str:
+def _shown(value: Any) -> str:
     """``{{ value }}``: localised, escaped unless safe."""
     return conditional_escape(value if isinstance(value, str) else localize(value))
 
 
-def _attrs(attrs: dict) -> str:
+def _attrs(attrs: dict[str, Any]) -> str:
     """``django/forms/widgets/attrs.html``."""
     parts = []
     for name, value in attrs.items():
@@ -67,16 +71,16 @@ def _attrs(attrs: dict) -> str:
     return "".join(parts)
 
 
-def _input(widget: dict) -> str:
+def _input(widget: dict[str, Any]) -> str:
     value = f' value="{_formatted(widget["value"])}"' if widget["value"] is not None else ""
     return f'<input type="{_shown(widget["type"])}" name="{_shown(widget["name"])}"{value}{_attrs(widget["attrs"])}>'
 
 
-def _option(option: dict) -> str:
+def _option(option: dict[str, Any]) -> str:
     return f'<option value="{_formatted(option["value"])}"{_attrs(option["attrs"])}>{_shown(option["label"])}</option>'
 
 
-def _select(widget: dict) -> str:
+def _select(widget: dict[str, Any]) -> str:
     parts = [f'<select name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>']
     for group_name, group_choices, _index in widget["optgroups"]:
         if group_name:
@@ -91,12 +95,12 @@ def _select(widget: dict) -> str:
     return "".join(parts)
 
 
-def _textarea(widget: dict) -> str:
+def _textarea(widget: dict[str, Any]) -> str:
     value = _shown(widget["value"]) if widget["value"] else ""
     return f'<textarea name="{_shown(widget["name"])}"{_attrs(widget["attrs"])}>\n{value}</textarea>'
 
 
-def _label(context: dict) -> str:
+def _label(context: dict[str, Any]) -> str:
     """``django/forms/label.html`` (a field's ``label_tag``)."""
     if not context["use_tag"]:
         return _shown(context["label"])
@@ -108,12 +112,15 @@ class _Unknown(Exception):
     """A part this module does not write: the template engine writes it."""
 
 
-def _of_widget(write):
+Writer = Callable[[dict[str, Any]], str]
+
+
+def _of_widget(write: Writer) -> Writer:
     return lambda context: write(context["widget"])
 
 
 # Each writes the template's markup from the template's context.
-WRITERS = {
+WRITERS: dict[str, Writer] = {
     **dict.fromkeys(INPUT_TEMPLATES, _of_widget(_input)),
     WIDGETS + "select.html": _of_widget(_select),
     WIDGETS + "textarea.html": _of_widget(_textarea),
@@ -124,7 +131,7 @@ WRITERS = {
 class FormRenderer(DjangoTemplates):
     """``FORM_RENDERER``: Django's, with the widgets above written in Python."""
 
-    def render(self, template_name, context, request=None):
+    def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
         write = WRITERS.get(template_name)
         if write is not None:
             try:

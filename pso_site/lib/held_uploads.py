@@ -12,7 +12,7 @@ import dataclasses
 import secrets
 
 from django.core.cache import caches
-from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.files.uploadedfile import SimpleUploadedFile, UploadedFile
 
 HOLD_SECONDS = 3 * 60 * 60  # longer than a session left idle (pso_site/idle.py)
 SHARED = "shared"
@@ -42,13 +42,13 @@ class Shelf:
     def _key(self) -> str:
         return f"held-upload:{self.user_id}:{self.form_key}"
 
-    def hold(self, upload, *, sha256: str, content_type: str) -> HeldUpload:
+    def hold(self, upload: UploadedFile, *, sha256: str, content_type: str) -> HeldUpload:
         upload.seek(0)
         content = upload.read()
         upload.seek(0)
         held = HeldUpload(
             token=secrets.token_urlsafe(16),
-            name=upload.name[:255],
+            name=upload.name[:255],  # type: ignore[index]  # an upload always has a name
             content_type=content_type,
             sha256=sha256,
             content=content,

@@ -12,6 +12,7 @@ else the original carried."""
 
 import io
 from dataclasses import dataclass
+from typing import IO
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -37,7 +38,7 @@ class CleanImage:
     height: int
 
 
-def png_from_upload(upload, *, max_bytes: int, max_side: int, keep_side: int) -> CleanImage:
+def png_from_upload(upload: IO[bytes], *, max_bytes: int, max_side: int, keep_side: int) -> CleanImage:
     """The picture in ``upload`` (a file object with ``size`` and ``read``,
     such as Django's UploadedFile) as a fresh PNG, at most ``keep_side``
     pixels on its longer side; raises ImageRefused. ``max_side`` bounds

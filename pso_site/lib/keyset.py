@@ -21,11 +21,13 @@ ordering would, ties and NULLs included (tests/pso_site/test_keyset.py).
 import datetime
 import decimal
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from typing import Any
 
 from django.core import signing
 from django.core.exceptions import FieldError
-from django.db.models import F, Max, Min, OrderBy, Q
+from django.db.models import F, Max, Min, OrderBy, Q, QuerySet
 from django.db.models.expressions import Col
 from django.db.models.sql.constants import LOUTER
 
@@ -54,7 +56,7 @@ class Term:
 
 @dataclass
 class KeysetPage:
-    object_list: list
+    object_list: list[Any]  # rows of any model
     number: int
     count: int
     page_size: int
@@ -65,10 +67,10 @@ class KeysetPage:
     last_cursor: str = ""
     stale: bool = False
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Any]:
         return iter(self.object_list)
 
-    def __len__(self):
+    def __len__(self) -> int:
         return len(self.object_list)
 
     @property
@@ -79,7 +81,7 @@ class KeysetPage:
         return self.has_next or self.has_previous
 
 
-def terms_of(queryset) -> list[Term]:
+def terms_of(queryset: QuerySet[Any]) -> list[Term]:
     """The queryset's ordering as explicit terms, the primary key last."""
     terms = []
     for item in queryset.query.order_by or queryset.model._meta.ordering:
@@ -87,7 +89,7 @@ def terms_of(queryset) -> list[Term]:
             descending = item.startswith("-")
             item = OrderBy(F(item.lstrip("-")), descending=descending)
         elif not isinstance(item, OrderBy):
-            item = OrderBy(item)
+            item = OrderBy(item)  # type: ignore[arg-type]  # an expression: the stubs allow any Combinable
         nulls_first = item.nulls_first if (item.nulls_first or item.nulls_last) else item.descending
         terms.append(Term(item.expression, item.descending, bool(nulls_first), *_nullable(queryset, item)))
     if not terms or not _is_pk(terms[-1].expression):
@@ -95,11 +97,11 @@ def terms_of(queryset) -> list[Term]:
     return terms
 
 
-def _is_pk(expression) -> bool:
+def _is_pk(expression: object) -> bool:
     return isinstance(expression, F) and expression.name in ("pk", "id")
 
 
-def _nullable(queryset, order_by: OrderBy) -> tuple[bool, bool]:
+def _nullable(queryset: QuerySet[Any], order_by: OrderBy) -> tuple[bool, bool]:
     """Whether the term can be NULL (a nullable column, or one reached
     through an outer join: a reverse one-to-one, a nullable foreign key),
     and whether its NULLs come from the outer join. Anything but a plain
@@ -127,7 +129,7 @@ def _order(terms: list[Term]) -> list[OrderBy]:
     ]
 
 
-def _greater(term: Term, name: str, value, *, inclusive: bool = False) -> Q | None:
+def _greater(term: Term, name: str, value: object, *, inclusive: bool = False) -> Q | None:
     """Rows whose term comes after ``value`` (or at it, if inclusive) in the
     term's order; None when no row can."""
     null_rows = Q(**{f"{name}__isnull": True})
@@ -140,11 +142,11 @@ def _greater(term: Term, name: str, value, *, inclusive: bool = False) -> Q | No
     return after | null_rows if term.nullable and not term.nulls_first else after
 
 
-def _equal(name: str, value) -> Q:
+def _equal(name: str, value: object) -> Q:
     return Q(**{f"{name}__isnull": True}) if value is None else Q(**{name: value})
 
 
-def seek_condition(terms: list[Term], values: list, *, start: int = 0) -> Q:
+def seek_condition(terms: list[Term], values: list[object], *, start: int = 0) -> Q:
     """Rows strictly after the row whose sort values are ``values``:
     a > x OR (a = x AND (b > y OR (b = y AND pk > z))), each comparison
     read in its term's direction and NULL placement, with a leading a >= x
@@ -163,7 +165,7 @@ def seek_condition(terms: list[Term], values: list, *, start: int = 0) -> Q:
     return condition & bound if bound is not None else condition
 
 
-def encode(value):
+def encode(value: object) -> object:
     """A sort value as JSON (the cursor is signed, so tags are trusted)."""
     if isinstance(value, datetime.datetime):
         return {"dt": value.isoformat()}
@@ -174,7 +176,7 @@ def encode(value):
     return value
 
 
-def decode(value):
+def decode(value: object) -> object:
     if isinstance(value, dict):
         (tag, text), *_rest = value.items()
         parse = {
@@ -182,21 +184,21 @@ def decode(value):
             "d": datetime.date.fromisoformat,
             "dec": decimal.Decimal,
         }[tag]
-        return parse(text)
+        return parse(text)  # type: ignore[operator]  # mypy joins the three to object
     return value
 
 
-def make_cursor(*, key: str, direction: str, number: int, values=None) -> str:
+def make_cursor(*, key: str, direction: str, number: int, values: list[object] | None = None) -> str:
     payload = {"k": key, "d": direction, "n": number}
     if values is not None:
         payload["v"] = [encode(value) for value in values]
     return signing.dumps(payload, salt=SALT, compress=True)
 
 
-def read_cursor(cursor: str, *, key: str, width: int) -> dict | None:
+def read_cursor(cursor: str, *, key: str, width: int) -> dict[str, Any] | None:
     """The cursor's payload, or None if it is not one this list made."""
     try:
-        payload = signing.loads(cursor, salt=SALT)
+        payload: dict[str, Any] = signing.loads(cursor, salt=SALT)
         direction, number = payload["d"], payload["n"]
         if payload["k"] != key or direction not in (NEXT, PREVIOUS, LAST) or type(number) is not int:
             return None
@@ -209,7 +211,7 @@ def read_cursor(cursor: str, *, key: str, width: int) -> dict | None:
         return None
 
 
-def _next_lead(leads, lead: Term, value):
+def _next_lead(leads: QuerySet[Any], lead: Term, value: object) -> object:
     """The leading term's next value after ``value`` (its first without one),
     read from ``leads``: the rows without the other terms' joins."""
     name = ALIAS.format(0)
@@ -222,7 +224,9 @@ def _next_lead(leads, lead: Term, value):
 BANDS_PER_PAGE = 2
 
 
-def banded_rows_after(keyed, leads, terms: list[Term], values: list | None, limit: int) -> list:
+def banded_rows_after(
+    keyed: QuerySet[Any], leads: QuerySet[Any], terms: list[Term], values: list[object] | None, limit: int
+) -> list[Any]:
     """``rows_after`` for an ordering whose leading term has few values (a
     fiscal year) and the next terms an index across a join (the agency's
     name): one value of the leading term at a time, each read in the order
@@ -232,7 +236,7 @@ def banded_rows_after(keyed, leads, terms: list[Term], values: list | None, limi
     lead, name = terms[0], ALIAS.format(0)
     value = values[0] if values is not None else _next_lead(leads, lead, None)
     rest = values[1:] if values is not None else None
-    rows = []
+    rows: list[Any] = []
     for _band in range(BANDS_PER_PAGE):
         if value is None or len(rows) >= limit:
             return rows
@@ -248,7 +252,14 @@ def banded_rows_after(keyed, leads, terms: list[Term], values: list | None, limi
     return rows
 
 
-def rows_after(keyed, terms: list[Term], values: list | None, limit: int, *, leads=None) -> list:
+def rows_after(
+    keyed: QuerySet[Any],
+    terms: list[Term],
+    values: list[object] | None,
+    limit: int,
+    *,
+    leads: QuerySet[Any] | None = None,
+) -> list[Any]:
     """Up to ``limit`` rows after the row with sort values ``values`` (from
     the start when None), in the order of ``terms``.
 
@@ -290,18 +301,24 @@ def rows_after(keyed, terms: list[Term], values: list | None, limit: int, *, lea
     return rows
 
 
-def _keyed(queryset, terms: list[Term]):
+def _keyed(queryset: QuerySet[Any], terms: list[Term]) -> QuerySet[Any]:
     """The queryset with each sort term's value as an annotation to seek by."""
     return queryset.annotate(**{ALIAS.format(i): term.expression for i, term in enumerate(terms)})
 
 
-def _values(row, terms: list[Term]) -> list:
+def _values(row: object, terms: list[Term]) -> list[object]:
     """A row's sort values (a cursor's ``values``)."""
     return [getattr(row, ALIAS.format(i)) for i in range(len(terms))]
 
 
 def paginate(
-    queryset, cursor: str, *, page_size: int, key: str, count: int | None = None, banded: bool = False
+    queryset: QuerySet[Any],
+    cursor: str,
+    *,
+    page_size: int,
+    key: str,
+    count: int | None = None,
+    banded: bool = False,
 ) -> KeysetPage:
     """The page of the ordered ``queryset`` that ``cursor`` points to (the
     first page without one). ``key`` names the ordering (a cursor made for
@@ -318,15 +335,16 @@ def paginate(
     direction = payload["d"] if payload else FIRST
     leads = queryset.alias(**{ALIAS.format(0): terms[0].expression}) if banded else None
     num_pages = max(1, math.ceil(count / page_size))
+    # A direction other than FIRST was read from ``payload``: it is set there.
     if direction == LAST:
         size = count - (num_pages - 1) * page_size
         rows = rows_after(keyed, [t.reversed() for t in terms], None, max(size, 0), leads=leads)[::-1]
         number, has_previous, has_next = num_pages, num_pages > 1, False
     elif direction == PREVIOUS:
-        found = rows_after(keyed, [t.reversed() for t in terms], payload["v"], page_size + 1, leads=leads)
+        found = rows_after(keyed, [t.reversed() for t in terms], payload["v"], page_size + 1, leads=leads)  # type: ignore[index]
         has_previous = len(found) > page_size
         rows = found[:page_size][::-1]
-        number = max(2, payload["n"]) if has_previous else 1
+        number = max(2, payload["n"]) if has_previous else 1  # type: ignore[index]
         has_next = True
         if not has_previous and len(rows) < page_size:
             # Fewer rows before the cursor than a page (the data changed
@@ -337,7 +355,7 @@ def paginate(
         found = rows_after(keyed, terms, payload["v"] if payload else None, page_size + 1, leads=leads)
         has_next = len(found) > page_size
         rows = found[:page_size]
-        number = payload["n"] if direction == NEXT else 1
+        number = payload["n"] if direction == NEXT else 1  # type: ignore[index]
         has_previous = direction == NEXT
     number = max(1, min(number, num_pages))
 
@@ -354,7 +372,7 @@ def paginate(
     return page
 
 
-def cursor_for_page(queryset, number: int, *, page_size: int, key: str) -> str:
+def cursor_for_page(queryset: QuerySet[Any], number: int, *, page_size: int, key: str) -> str:
     """The cursor of page ``number`` (from 2) as OFFSET paging counts pages:
     for tests and benches, which jump to a depth without walking to it."""
     terms = terms_of(queryset)

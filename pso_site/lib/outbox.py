@@ -18,11 +18,15 @@ import re
 import secrets
 import sys
 import threading
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from email.message import EmailMessage as MimeMessage
 from pathlib import Path
+from typing import Any, TextIO
 
 from django.conf import settings
+from django.core.mail import EmailMessage
 from django.core.mail.backends.base import BaseEmailBackend
 from django.urls import NoReverseMatch, reverse
 
@@ -35,7 +39,8 @@ SUFFIX = ".eml"
 
 def enabled() -> bool:
     """Whether this installation keeps its e-mails in the outbox (``EMAIL_URL=outbox:``)."""
-    return settings.EMAIL_BACKEND == OUTBOX_BACKEND
+    backend: str = settings.EMAIL_BACKEND
+    return backend == OUTBOX_BACKEND
 
 
 def folder() -> Path:
@@ -44,8 +49,9 @@ def folder() -> Path:
 
 def address(name: str) -> str:
     """Where the message ``name`` is read, as a full link for the console."""
+    site_url: str = settings.SITE_URL
     try:
-        return settings.SITE_URL + reverse("outbox_mail", args=[name])
+        return site_url + reverse("outbox_mail", args=[name])
     except NoReverseMatch:
         return str(folder() / f"{name}{SUFFIX}")
 
@@ -53,12 +59,12 @@ def address(name: str) -> str:
 class EmailBackend(BaseEmailBackend):
     """Keeps each message in the outbox folder and prints one line about it."""
 
-    def __init__(self, *, fail_silently: bool = False, stream=None, **kwargs):
+    def __init__(self, *, fail_silently: bool = False, stream: TextIO | None = None, **kwargs: Any) -> None:
         super().__init__(fail_silently=fail_silently, **kwargs)
         self.stream = stream or sys.stdout
         self._lock = threading.RLock()
 
-    def send_messages(self, email_messages) -> int:
+    def send_messages(self, email_messages: Sequence[EmailMessage]) -> int:
         sent = 0
         with self._lock:
             try:
@@ -117,7 +123,7 @@ class Kept:
     attachments: list[str] = field(default_factory=list)
 
 
-def _part(message, kind: str) -> str:
+def _part(message: MimeMessage, kind: str) -> str:
     part = message.get_body(preferencelist=(kind,))
     return part.get_content() if part is not None else ""
 

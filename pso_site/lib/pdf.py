@@ -19,9 +19,10 @@ import os
 import re
 import subprocess
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import unquote, urlparse
 
 import pydyf
@@ -31,15 +32,18 @@ from django.conf import settings
 from weasyprint import HTML, Attachment
 from weasyprint.urls import URLFetcher, URLFetcherResponse
 
+if TYPE_CHECKING:
+    from pypdf import PageObject, PdfWriter
+
 SUPPORTED_WEASYPRINT = "70."
 # Scripts whose shaping breaks the one-glyph-one-text mapping.
 NEEDS_ACTUAL_TEXT = re.compile(r"[\u0E00-\u0E7F]")
 
 _install_lock = threading.Lock()
-_original_draw_text = None
+_original_draw_text: Any = None  # WeasyPrint's draw_text (no types), once wrapped
 
 
-def draw_text_with_actual_text(stream, textbox, *args, **kwargs):
+def draw_text_with_actual_text(stream: Any, textbox: Any, *args: Any, **kwargs: Any) -> Any:
     """``weasyprint.draw.text.draw_text`` plus /ActualText for Thai boxes."""
     text = textbox.text
     if not NEEDS_ACTUAL_TEXT.search(text):
@@ -109,7 +113,7 @@ class ProvidedResource:
 PROVIDED_NAME = re.compile(r"pso-[a-z]+:[a-z0-9]+")
 
 
-class StaticOnlyURLFetcher(URLFetcher):
+class StaticOnlyURLFetcher(URLFetcher):  # type: ignore[misc]  # WeasyPrint has no types
     """WeasyPrint's fetcher, for ``file://`` URLs inside the static folders
     only: every other URL — other files, http(s), ftp, data — is refused (the
     renderer logs a warning and goes on), so no markup that reaches a
@@ -119,7 +123,7 @@ class StaticOnlyURLFetcher(URLFetcher):
     bytes the caller holds: the template writes the constant name, never
     the data, and nothing but those exact names is answered from it."""
 
-    def __init__(self, provided: Mapping[str, ProvidedResource] | None = None, **kwargs):
+    def __init__(self, provided: Mapping[str, ProvidedResource] | None = None, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         provided = dict(provided or {})
         for name in provided:
@@ -127,7 +131,7 @@ class StaticOnlyURLFetcher(URLFetcher):
                 raise ValueError(f"A provided resource is named pso-<kind>:<word>, not {name!r}")
         self.provided = provided
 
-    def fetch(self, url, headers=None):
+    def fetch(self, url: str, headers: Mapping[str, str] | None = None) -> URLFetcherResponse:
         resource = self.provided.get(url)
         if resource is not None:
             return URLFetcherResponse(url, resource.content, {"Content-Type": resource.media_type})
@@ -143,7 +147,7 @@ def render_pdf(
     html: str,
     *,
     base_url: str | None = None,
-    stylesheets: list | None = None,
+    stylesheets: list[Any] | None = None,
     provided: Mapping[str, ProvidedResource] | None = None,
 ) -> bytes:
     """Render HTML to PDF bytes. The same input gives the same bytes: no
@@ -171,7 +175,7 @@ def render_archival_pdf(
     html: str,
     *,
     base_url: str | None = None,
-    files: list[EmbeddedFile] = (),
+    files: Sequence[EmbeddedFile] = (),
     created: datetime.datetime | None = None,
     provided: Mapping[str, ProvidedResource] | None = None,
 ) -> bytes:
@@ -199,7 +203,9 @@ def render_archival_pdf(
     )
 
 
-def _archival_finisher(when: datetime.datetime, provided: Mapping[str, ProvidedResource]):
+def _archival_finisher(
+    when: datetime.datetime, provided: Mapping[str, ProvidedResource]
+) -> Callable[[weasyprint.Document, pydyf.PDF], None]:
     """What WeasyPrint leaves to mend in an archival file: no information
     dictionary; the XMP stream not compressed (PDF/A's metadata stream has
     no filter); each associated file once in /AF (WeasyPrint 70 lists a
@@ -210,7 +216,7 @@ def _archival_finisher(when: datetime.datetime, provided: Mapping[str, ProvidedR
     stamp = pydyf.String(when.strftime("D:%Y%m%d%H%M%SZ"))
     named = {name.split(":", 1)[1]: resource for name, resource in provided.items() if resource.file_name}
 
-    def finish(document, pdf) -> None:
+    def finish(document: weasyprint.Document, pdf: pydyf.PDF) -> None:
         pdf.info.clear()
         pdf.objects[int(pdf.catalog["Metadata"].split()[0])].compress = False
         if "AF" in pdf.catalog:
@@ -220,11 +226,11 @@ def _archival_finisher(when: datetime.datetime, provided: Mapping[str, ProvidedR
                     unique.append(reference)
             pdf.catalog["AF"] = unique
         for item in pdf.objects:
-            extra = getattr(item, "extra", None)
+            extra: Any = getattr(item, "extra", None)
             if isinstance(item, pydyf.Stream) and extra.get("Type") == "/EmbeddedFile":
                 extra["Params"]["CreationDate"] = extra["Params"]["ModDate"] = stamp
             elif isinstance(item, pydyf.Dictionary) and item.get("Type") == "/Filespec":
-                resource = named.get(getattr(item.get("UF"), "string", None))
+                resource = named.get(getattr(item.get("UF"), "string", None))  # type: ignore[arg-type]  # None finds none
                 if resource is not None:
                     item["UF"] = pydyf.String(resource.file_name)
                     item["F"] = pydyf.String(_ascii_name(resource.file_name))
@@ -246,9 +252,9 @@ def _render_with_weasyprint(
     html: str,
     *,
     base_url: str | None,
-    stylesheets: list | None,
+    stylesheets: list[Any] | None,
     archival: bool = False,
-    files=(),
+    files: Sequence[EmbeddedFile] = (),
     created: datetime.datetime | None = None,
     provided: Mapping[str, ProvidedResource] | None = None,
 ) -> bytes:
@@ -261,7 +267,8 @@ def _render_with_weasyprint(
     document.metadata.created = None
     document.metadata.modified = None
     if not archival:
-        return document.write_pdf(pdf_identifier=True)
+        plain: bytes = document.write_pdf(pdf_identifier=True)
+        return plain
     # WeasyPrint writes a file's dates with "Z" whatever the zone it is given.
     when = (created or datetime.datetime.now(datetime.UTC)).astimezone(datetime.UTC)
     attachments = [
@@ -275,12 +282,13 @@ def _render_with_weasyprint(
         )
         for item in files
     ]
-    return document.write_pdf(
+    archival_pdf: bytes = document.write_pdf(
         pdf_identifier=True,
         pdf_variant=ARCHIVAL_VARIANT,
         attachments=attachments,
         finisher=_archival_finisher(when, provided or {}),
     )
+    return archival_pdf
 
 
 def pdf_layout(pdf_bytes: bytes) -> tuple[int, dict[str, int]]:
@@ -289,7 +297,7 @@ def pdf_layout(pdf_bytes: bytes) -> tuple[int, dict[str, int]]:
     from pypdf import PdfReader
 
     reader = PdfReader(io.BytesIO(pdf_bytes))
-    anchors = {}
+    anchors: dict[str, int] = {}
     for name, destination in reader.named_destinations.items():
         page = reader.get_destination_page_number(destination)
         if page is not None and page >= 0:
@@ -318,16 +326,16 @@ def join_pdfs(documents: list[bytes], *, underlay: bytes | None = None, title: s
     return out.getvalue()
 
 
-def _draw_beneath(writer, page, background, *, name: str) -> None:
+def _draw_beneath(writer: "PdfWriter", page: "PageObject", background: "PageObject", *, name: str) -> None:
     """``background`` as a form XObject drawn first on ``page``. pypdf's
     ``merge_page`` would parse and rewrite both pages' content streams
     (half a second for a 34-page draft); this leaves them as they are."""
-    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject, StreamObject
 
     drawing = background.get_contents()
     if drawing is None:
         return
-    form = DecodedStreamObject()
+    form: StreamObject = DecodedStreamObject()
     form.set_data(drawing.get_data())
     form.update(
         {
@@ -342,7 +350,7 @@ def _draw_beneath(writer, page, background, *, name: str) -> None:
     form = form.flate_encode()
     if "/Resources" not in page:
         page[NameObject("/Resources")] = DictionaryObject()
-    resources = page["/Resources"].get_object()
+    resources: Any = page["/Resources"].get_object()  # a dictionary; pypdf types it as any object
     if "/XObject" not in resources:
         resources[NameObject("/XObject")] = DictionaryObject()
     resources["/XObject"].get_object()[NameObject(name)] = writer._add_object(form)

@@ -16,11 +16,12 @@ import math
 import time
 
 from django.core.cache import caches
+from django.core.cache.backends.base import BaseCache
 
 SHARED = "shared"
 
 
-def _shared():
+def _shared() -> BaseCache:
     return caches[SHARED]
 
 
@@ -43,7 +44,8 @@ def backoff_wait(tries: int, *, free: int, max_wait: int) -> int:
     """Seconds a try must wait after try number ``tries`` (counted from 1)."""
     if tries < free:
         return 0
-    return min(max_wait, 2 ** min(tries - free, 32))
+    # int ** int is Any to mypy (a negative power is a float); here the power is never negative.
+    return min(max_wait, 2 ** min(tries - free, 32))  # type: ignore[no-any-return]
 
 
 def backoff_try(key: str, *, free: int, max_wait: int, memory: int) -> int:

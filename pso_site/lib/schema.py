@@ -4,7 +4,7 @@ read with bounds (size, nesting) before anything trusts it."""
 
 import datetime
 import json
-from typing import Annotated
+from typing import Annotated, Any, TypeVar
 
 from django.utils.translation import gettext as _
 from pydantic import (
@@ -16,6 +16,7 @@ from pydantic import (
     StringConstraints,
     ValidationError,
 )
+from pydantic_core import ErrorDetails
 
 MAX_JSON_BYTES = 50 * 1024 * 1024
 MAX_JSON_DEPTH = 32
@@ -60,7 +61,7 @@ class DocumentProblem(Exception):
         self.messages = messages
 
 
-def place(location: tuple) -> str:
+def place(location: tuple[int | str, ...]) -> str:
     """``("missions", 3, "points")`` → ``missions[3].points``."""
     text = ""
     for part in location:
@@ -71,7 +72,7 @@ def place(location: tuple) -> str:
     return text or _("document")
 
 
-def _message(error: dict) -> str:
+def _message(error: ErrorDetails) -> str:
     kind, context = error["type"], error.get("ctx") or {}
     messages = {
         "missing": _("this value is required"),
@@ -109,7 +110,7 @@ def _message(error: dict) -> str:
     return messages.get(kind, error["msg"])
 
 
-def _shown(value) -> str:
+def _shown(value: object) -> str:
     """A refused scalar as it came, so that the person can find it."""
     if isinstance(value, str):
         return f" = {value!r}" if len(value) <= 40 else ""
@@ -126,7 +127,7 @@ def problems_of(error: ValidationError) -> list[str]:
     return problems
 
 
-def depth(value, limit: int = MAX_JSON_DEPTH) -> int:
+def depth(value: object, limit: int = MAX_JSON_DEPTH) -> int:
     """How deeply lists and objects nest, without recursion."""
     deepest, stack = 0, [(value, 1)]
     while stack:
@@ -140,7 +141,7 @@ def depth(value, limit: int = MAX_JSON_DEPTH) -> int:
     return deepest
 
 
-def read_json(data: bytes, *, max_bytes: int = MAX_JSON_BYTES):
+def read_json(data: bytes, *, max_bytes: int = MAX_JSON_BYTES) -> Any:
     """Parse a JSON document of bounded size and nesting; DocumentProblem otherwise."""
     if len(data) > max_bytes:
         raise DocumentProblem(
@@ -159,7 +160,10 @@ def read_json(data: bytes, *, max_bytes: int = MAX_JSON_BYTES):
     return value
 
 
-def parse(model: type[BaseModel], value):
+ModelT = TypeVar("ModelT", bound=BaseModel)
+
+
+def parse(model: type[ModelT], value: object) -> ModelT:
     """The document (parsed JSON) as ``model``; DocumentProblem with every
     problem found. Checked in JSON mode: strict types as JSON has them
     (decimals and dates as strings)."""

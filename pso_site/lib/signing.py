@@ -32,12 +32,23 @@ import io
 import logging
 import threading
 import zlib
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 from asn1crypto import x509 as asn1_x509
 from django.conf import settings
 from django.utils.translation import gettext_lazy
+
+if TYPE_CHECKING:  # for the annotations: the functions import these where they use them
+    from asn1crypto import crl as asn1_crl
+    from cryptography.hazmat.primitives.serialization.pkcs12 import PKCS12PrivateKeyTypes
+    from pyhanko.pdf_utils.decode_limits import DecodeLimits
+    from pyhanko.pdf_utils.generic import StreamObject
+    from pyhanko.pdf_utils.reader import PdfFileReader
+    from pyhanko.sign.signers import SimpleSigner
+    from pyhanko_certvalidator import ValidationContext
 
 logger = logging.getLogger(__name__)
 
@@ -90,7 +101,7 @@ class SigningUnavailable(RuntimeError):
 
 @dataclass(frozen=True)
 class Identity:
-    signer: object  # pyhanko.sign.signers.SimpleSigner
+    signer: "SimpleSigner"
     certificate: asn1_x509.Certificate
 
     @property
@@ -99,7 +110,8 @@ class Identity:
 
     @property
     def name(self) -> str:
-        return self.certificate.subject.human_friendly
+        friendly: str = self.certificate.subject.human_friendly
+        return friendly
 
     @property
     def subject(self) -> list[tuple[str, str]]:
@@ -144,7 +156,13 @@ class Identity:
         )
 
 
-def outside_event_loop(function, *args, **kwargs):
+Params = ParamSpec("Params")
+Result = TypeVar("Result")
+
+
+def outside_event_loop(
+    function: Callable[Params, Result], *args: Params.args, **kwargs: Params.kwargs
+) -> Result:
     """Call one of pyHanko's synchronous functions, which run their own event
     loop (``asyncio.run``) and so fail in a thread that already runs one (an
     async caller, the browser tests' main thread): there, in a thread of its own."""
@@ -161,7 +179,7 @@ def fingerprint(certificate: asn1_x509.Certificate) -> str:
 
 
 _cache_lock = threading.Lock()
-_cache: dict[tuple, Identity] = {}
+_cache: dict[tuple[str, int, int, bytes | None], Identity] = {}
 
 
 def identity() -> Identity:
@@ -184,7 +202,7 @@ def _load(path: Path, passphrase: bytes | None) -> Identity:
     from pyhanko.sign import signers
 
     try:
-        signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=passphrase)
+        signer = signers.SimpleSigner.load_pkcs12(str(path), passphrase=passphrase)  # type: ignore[no-untyped-call]
     except Exception as error:  # pyHanko raises several kinds for a bad file or passphrase
         raise SigningUnavailable(f"The signing key file {path} cannot be opened: {error}") from None
     if signer is None or signer.signing_cert is None:
@@ -289,7 +307,7 @@ def sign_pdf(
     timestamper = None
     if settings.SIGNING_TIMESTAMP_URL:
         timestamper = timestamps.HTTPTimeStamper(settings.SIGNING_TIMESTAMP_URL, timeout=20)
-    long_term = {}
+    long_term: dict[str, Any] = {}
     if signing.level in ("B-LT", "B-LTA"):
         # Revocation information for the chain, embedded in the document
         # security store; signing fails (and can be retried) without it.
@@ -308,7 +326,7 @@ def sign_pdf(
     # Room for the signature given up front: pyHanko would otherwise sign
     # once more, as a trial, to measure it (half the time of a signature).
     reserved = RESERVED_BYTES_WITH_TIME_STAMP if timestamper else RESERVED_BYTES
-    output = outside_event_loop(
+    output: io.BytesIO = outside_event_loop(
         signers.sign_pdf,
         writer,
         signature,
@@ -319,7 +337,7 @@ def sign_pdf(
     return output.getvalue()
 
 
-def revocation_lists() -> list:
+def revocation_lists() -> list["asn1_crl.CertificateList"]:
     """The CRLs of ``SIGNING_REVOCATION_FILES`` (PEM or DER)."""
     from asn1crypto import crl, pem
 
@@ -339,7 +357,7 @@ def _is_root(certificate: asn1_x509.Certificate) -> bool:
     return certificate.self_signed in ("maybe", "yes")
 
 
-def signing_context(signing: Identity):
+def signing_context(signing: Identity) -> "ValidationContext":
     """The validation context a long-term signature is made with: the
     chain's root trusted, its issuers known, revocation required (fetched,
     or read from the configured files)."""
@@ -392,7 +410,7 @@ class SignatureCheck:
         return self.signed and self.intact and self.valid and self.whole_file
 
 
-def _reader(pdf: bytes):
+def _reader(pdf: bytes) -> "PdfFileReader":
     """pyHanko's reader of ``pdf``, within ``_read_limits()``; it may raise
     anything (pyHanko's PdfError family, and more for a broken file)."""
     from pyhanko.pdf_utils.reader import PdfFileReader
@@ -400,7 +418,7 @@ def _reader(pdf: bytes):
     return PdfFileReader(io.BytesIO(pdf), strict=False, decode_limits=_read_limits())
 
 
-def _read_limits():
+def _read_limits() -> "DecodeLimits":
     """What pyHanko may decode while reading one of our documents: an issued
     document decodes to a few MB (fonts, pages, the record), so a stream may
     give 16 MB and the whole file 64 MB (or 20 times its size), far below
@@ -423,7 +441,10 @@ def check_signature(pdf: bytes) -> SignatureCheck:
     """The last signature of the PDF, checked cryptographically (see the
     module's docstring). Never raises for a bad file: it says unreadable."""
     from pyhanko.sign.validation import validate_pdf_signature
-    from pyhanko.sign.validation.status import ModificationLevel, SignatureCoverageLevel
+    from pyhanko.sign.validation.status import (  # type: ignore[attr-defined]  # re-exported by pyHanko
+        ModificationLevel,
+        SignatureCoverageLevel,
+    )
     from pyhanko_certvalidator import ValidationContext
 
     try:
@@ -466,7 +487,7 @@ def check_signature(pdf: bytes) -> SignatureCheck:
     return result
 
 
-def _ends_with_its_last_revision(reader, pdf: bytes) -> bool:
+def _ends_with_its_last_revision(reader: "PdfFileReader", pdf: bytes) -> bool:
     """Nothing follows the file's last revision (its ``%%EOF``): the
     updates pyHanko judged are the whole of what was added after signing."""
     xrefs = reader.xrefs
@@ -488,7 +509,7 @@ def embedded_files(pdf: bytes, *, max_bytes: int = EMBEDDED_FILE_MAX_BYTES) -> d
         count = len(names)
     except Exception:  # no name tree, not a PDF, or one pyHanko cannot read (PdfError and others)
         return {}
-    found = {}
+    found: dict[str, bytes] = {}
     for index in range(0, count - 1, 2):
         try:
             spec = names[index + 1].get_object()
@@ -502,7 +523,7 @@ def embedded_files(pdf: bytes, *, max_bytes: int = EMBEDDED_FILE_MAX_BYTES) -> d
     return found
 
 
-def _inflated(stream, max_bytes: int) -> bytes | None:
+def _inflated(stream: "StreamObject", max_bytes: int) -> bytes | None:
     """The stream's content from its raw bytes: as they are when it has no
     filter, inflated with zlib for a lone ``/FlateDecode`` without parameters,
     and only when it fits ``max_bytes``; None otherwise. pyHanko's ``.data``
@@ -544,7 +565,13 @@ def demo_identity_create(path: Path, passphrase: str, *, days: int = 3650) -> Pa
 
 
 def identity_create(
-    path: Path, passphrase: str, *, organisation: str, common_name: str, days: int = 3650, key=None
+    path: Path,
+    passphrase: str,
+    *,
+    organisation: str,
+    common_name: str,
+    days: int = 3650,
+    key: "PKCS12PrivateKeyTypes | None" = None,
 ) -> Path:
     """A self-signed identity written as PKCS#12 (the demo's, and the tests'
     stand-in for the institute's own). Its key is RSA 3072 unless ``key``
@@ -607,7 +634,8 @@ def certificate_pem(certificate: asn1_x509.Certificate) -> str:
     """The certificate as PEM, for auditors to trust in their PDF reader."""
     from asn1crypto import pem
 
-    return pem.armor("CERTIFICATE", certificate.dump()).decode("ascii")
+    armored: bytes = pem.armor("CERTIFICATE", certificate.dump())
+    return armored.decode("ascii")
 
 
 @dataclass
@@ -621,7 +649,11 @@ class LongTermCheck:
 
 
 def long_term_check(
-    pdf: bytes, *, at: datetime.datetime, trust_roots: list, crls: list = ()
+    pdf: bytes,
+    *,
+    at: datetime.datetime,
+    trust_roots: list[asn1_x509.Certificate],
+    crls: Sequence["asn1_crl.CertificateList"] = (),
 ) -> LongTermCheck:
     """The institute's signature validated at ``at`` by PAdES long-term rules
     (pyHanko's ``ades_lta_validation``): offline, from what the file carries

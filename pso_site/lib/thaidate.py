@@ -6,6 +6,7 @@ and impossible dates are refused with a message that says what to write."""
 
 import datetime
 import re
+from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
@@ -58,7 +59,8 @@ def parse_thai_date(text: str) -> datetime.date | None:
         day, month, year = (int(part) for part in found.groups())
         year = gregorian_from(year)
     elif (found := WORDS.match(text)) and _month_from_word(found.group(2)):
-        day, month, year = int(found.group(1)), _month_from_word(found.group(2)), int(found.group(3))
+        # The test above found the month: not None.
+        day, month, year = int(found.group(1)), _month_from_word(found.group(2)), int(found.group(3))  # type: ignore[assignment]
         year = gregorian_from(year)
     else:
         raise ThaiDateProblem(_("Write the date as day/month/year in the Buddhist era, e.g. 1/12/2569."))
@@ -76,7 +78,7 @@ class ThaiDateInput(forms.TextInput):
     """A text field showing ``d/m/yyyy`` in the Buddhist era; the script
     adds a calendar button that fills it."""
 
-    def __init__(self, attrs=None):
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         base = {
             "class": "form-control thai-date",
             "inputmode": "numeric",
@@ -87,7 +89,7 @@ class ThaiDateInput(forms.TextInput):
         }
         super().__init__({**base, **(attrs or {})})
 
-    def format_value(self, value):
+    def format_value(self, value: Any) -> str | None:
         if isinstance(value, datetime.date):
             return thai_numeric(value)
         return super().format_value(value)
@@ -99,7 +101,7 @@ class ThaiDateField(forms.DateField):
         "invalid": gettext_lazy("Write the date as day/month/year in the Buddhist era, e.g. 1/12/2569.")
     }
 
-    def to_python(self, value):
+    def to_python(self, value: Any) -> datetime.date | None:
         if isinstance(value, datetime.datetime):
             return value.date()
         if isinstance(value, datetime.date):

@@ -1,9 +1,12 @@
 """Widgets of the site's own, written in Python (as the common ones are:
 form_renderer.py): they render once per row of long tables."""
 
+from typing import Any
+
 from django import forms
+from django.forms.renderers import BaseRenderer
 from django.utils.html import conditional_escape, escape
-from django.utils.safestring import mark_safe
+from django.utils.safestring import SafeString, mark_safe
 
 
 class CheckPicker(forms.SelectMultiple):
@@ -13,11 +16,14 @@ class CheckPicker(forms.SelectMultiple):
     name once for each chosen value. Named for screen readers by the
     widget's ``aria-label``."""
 
-    def render(self, name, value, attrs=None, renderer=None):
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: BaseRenderer | None = None
+    ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
         label = conditional_escape(widget["attrs"].get("aria-label", ""))
         base_id = widget["attrs"].get("id", "")
-        chips, boxes = [], []
+        chips: list[str] = []
+        boxes: list[str] = []
         index = 0
         for _group, options, _index in widget["optgroups"]:
             for option in options:

@@ -10,7 +10,7 @@ and characters a workbook may not contain are left out
 import csv
 import datetime
 import io
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,9 +19,10 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell, MergedCell
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from pso_site.lib.dates import format_date, format_datetime
 
@@ -44,6 +45,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 CSV = "text/csv; charset=utf-8"
 # What a cell holds as it is; anything else is written as its text.
 CELL_TYPES = (str, bool, int, float, Decimal, datetime.date, datetime.time, datetime.timedelta)
+CellValue = str | bool | int | float | Decimal | datetime.date | datetime.time | datetime.timedelta | None
 
 
 @dataclass(frozen=True)
@@ -64,12 +66,12 @@ class Table:
     """One table of an export: a sheet of the workbook, or a CSV file."""
 
     title: str
-    headers: list
-    rows: Iterable
+    headers: Sequence[object]
+    rows: Iterable[Iterable[object]]
     widths: list[int] = field(default_factory=list)
 
 
-def cell_value(value):
+def cell_value(value: object) -> CellValue:
     """``value`` as a cell or a CSV field can hold it: a lazy translation as
     its text in the active language, a type no spreadsheet knows as its
     text, and text without the control characters a workbook refuses."""
@@ -80,7 +82,15 @@ def cell_value(value):
     return value
 
 
-def put(sheet, row: int, column: int, value, *, number_format: str | None = None, font=BODY_FONT):
+def put(
+    sheet: Worksheet,
+    row: int,
+    column: int,
+    value: object,
+    *,
+    number_format: str | None = None,
+    font: Font = BODY_FONT,
+) -> Cell | MergedCell:
     """Write one value: text stays text (a leading ``=`` cannot become a
     formula), decimals become numbers, dates real dates in the Buddhist era."""
     cell = sheet.cell(row=row, column=column)
@@ -109,7 +119,14 @@ def put(sheet, row: int, column: int, value, *, number_format: str | None = None
     return cell
 
 
-def table(sheet, headers: list, rows, *, widths: list[int] | None = None, first_row: int = 1) -> int:
+def table(
+    sheet: Worksheet,
+    headers: Sequence[object],
+    rows: Iterable[Iterable[object]],
+    *,
+    widths: list[int] | None = None,
+    first_row: int = 1,
+) -> int:
     """A header row and the rows below it, with a filter, frozen header and
     column widths; returns the next free row."""
     for column, header in enumerate(headers, start=1):
@@ -120,14 +137,14 @@ def table(sheet, headers: list, rows, *, widths: list[int] | None = None, first_
     for row, values in enumerate(rows, start=first_row + 1):
         for column, value in enumerate(values, start=1):
             put(sheet, row, column, value).alignment = WRAP
-    sheet.freeze_panes = sheet.cell(row=first_row + 1, column=1)
+    sheet.freeze_panes = sheet.cell(row=first_row + 1, column=1)  # type: ignore[assignment]  # never merged
     sheet.auto_filter.ref = f"A{first_row}:{get_column_letter(len(headers))}{max(row, first_row)}"
     for column, width in enumerate(widths or [], start=1):
         sheet.column_dimensions[get_column_letter(column)].width = width
     return row + 1
 
 
-def sheet_title(title) -> str:
+def sheet_title(title: object) -> str:
     """A sheet's name as Excel allows it: at most 31 characters, none of ``[]:*?/\\``."""
     name = "".join(" " if character in "[]:*?/\\" else character for character in str(title))
     return name.strip()[:31] or "Sheet"
@@ -150,7 +167,7 @@ def workbook_response(workbook: Workbook, filename: str) -> HttpResponse:
     return response
 
 
-def iso_text(value) -> str:
+def iso_text(value: object) -> str:
     """A date as ISO 8601 (``2026-12-07``); a time of day in the local zone,
     ``2026-12-07 14:05``, as spreadsheets read it."""
     if not isinstance(value, datetime.date):
@@ -162,7 +179,7 @@ def iso_text(value) -> str:
     return value.isoformat()
 
 
-def buddhist_text(value) -> str:
+def buddhist_text(value: object) -> str:
     """The same date as Thai readers write it: ``7 ธ.ค. 2569`` (``14:05`` after it for a time)."""
     if not isinstance(value, datetime.date):
         return ""
@@ -171,7 +188,7 @@ def buddhist_text(value) -> str:
     return format_date(value, short=True, language="th")
 
 
-def csv_text(value) -> str:
+def csv_text(value: object) -> str:
     """A CSV field as any spreadsheet reads it: dates in ISO 8601, decimals
     with two places, and text that would start a formula quoted with ``'``."""
     value = cell_value(value)
@@ -187,7 +204,7 @@ def csv_text(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def csv_headers(headers: list) -> list[str]:
+def csv_headers(headers: Sequence[object]) -> list[str]:
     """The header row: each column of dates is followed by its Buddhist-era column."""
     row = []
     for header in headers:
@@ -197,7 +214,7 @@ def csv_headers(headers: list) -> list[str]:
     return row
 
 
-def csv_fields(headers: list, values) -> list[str]:
+def csv_fields(headers: Sequence[object], values: Iterable[object]) -> list[str]:
     row = []
     for header, value in zip(headers, values, strict=True):
         if isinstance(header, DateColumn):
@@ -207,7 +224,7 @@ def csv_fields(headers: list, values) -> list[str]:
     return row
 
 
-def csv_response(headers: list, rows, filename: str) -> HttpResponse:
+def csv_response(headers: Sequence[object], rows: Iterable[Iterable[object]], filename: str) -> HttpResponse:
     """UTF-8 with a byte-order mark, so that Excel shows Thai."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
@@ -223,7 +240,7 @@ def table_csv_response(exported: Table, filename: str) -> HttpResponse:
     return csv_response(exported.headers, exported.rows, filename)
 
 
-def table_sheet(sheet, exported: Table, *, first_row: int = 1) -> int:
+def table_sheet(sheet: Worksheet, exported: Table, *, first_row: int = 1) -> int:
     """``exported`` on ``sheet`` (titled after it); returns the next free row."""
     sheet.title = sheet_title(exported.title)
     return table(sheet, exported.headers, exported.rows, widths=exported.widths, first_row=first_row)

@@ -10,8 +10,11 @@ import json
 import re
 import struct
 import zipfile
+from collections.abc import Mapping
+from typing import IO, Any, NoReturn
 
 from django.conf import settings
+from django.db.models.fields.files import FieldFile
 from django.utils.translation import gettext as _
 
 from pso_site.lib.schema import DocumentProblem, read_json
@@ -26,7 +29,9 @@ def is_zip(data: bytes) -> bool:
     return data[:4] == b"PK\x03\x04"
 
 
-def write_zip(handle, *, document_name: str, document: dict, files: dict) -> None:
+def write_zip(
+    handle: IO[bytes], *, document_name: str, document: dict[str, Any], files: Mapping[str, FieldFile]
+) -> None:
     """The document as JSON and each file (sha256 → an open-able file) as
     ``files/<sha256>``."""
     with zipfile.ZipFile(handle, "w", compression=zipfile.ZIP_DEFLATED) as archive:
@@ -39,10 +44,11 @@ def write_zip(handle, *, document_name: str, document: dict, files: dict) -> Non
 
 
 def _limit() -> int:
-    return getattr(settings, "ARCHIVE_MAX_BYTES", 512 * 1024 * 1024)
+    limit: int = getattr(settings, "ARCHIVE_MAX_BYTES", 512 * 1024 * 1024)
+    return limit
 
 
-def _refuse(message: str):
+def _refuse(message: str) -> NoReturn:
     raise DocumentProblem([message])
 
 
@@ -88,7 +94,7 @@ def read_zip(data: bytes, *, document_names: tuple[str, ...]) -> tuple[object, d
         _refuse(_("The archive has no %(name)s.") % {"name": " / ".join(document_names)})
     try:
         document = read_json(_read(archive, document_member))
-        files = {}
+        files: dict[str, bytes] = {}
         for member in members:
             found = FILE_NAME.match(member.filename)
             if found:
