@@ -10,7 +10,7 @@ from django.urls import reverse
 from agencies.models import Agency, Invitation
 
 pytestmark = pytest.mark.django_db
-URL = "/agencies/new/"
+URL = reverse("agencies:agency_create")
 
 
 @pytest.fixture

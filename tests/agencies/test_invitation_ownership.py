@@ -15,7 +15,7 @@ from agencies import services
 from agencies.models import AccessEvent, Agency, Invitation, Membership
 
 pytestmark = pytest.mark.django_db
-JOIN = "/invitations/join/"
+JOIN = reverse("agencies:invitation_join")
 
 
 def joiner(username: str, **extra) -> dict:

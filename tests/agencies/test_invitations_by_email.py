@@ -27,7 +27,7 @@ JOINER = {
 }
 
 
-JOIN = "/invitations/join/"
+JOIN = reverse("agencies:invitation_join")
 
 
 def invite(client, head, agency, address="somsri@lampang.go.th", role=Membership.Role.EDITOR, capture=None):

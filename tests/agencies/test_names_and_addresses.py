@@ -11,7 +11,7 @@ from agencies import services
 from agencies.models import Invitation
 
 pytestmark = pytest.mark.django_db
-JOIN = "/invitations/join/"
+JOIN = reverse("agencies:invitation_join")
 PASSWORD = "ลำปาง-2543-ข้อมูล"
 
 

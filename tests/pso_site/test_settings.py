@@ -199,3 +199,21 @@ def test_the_security_contact_is_published(client, settings):
         < expires - datetime.datetime.now(datetime.UTC)
         < datetime.timedelta(days=365)
     )
+
+
+@pytest.mark.django_db
+def test_security_txt_is_where_rfc_9116_puts_it_names_itself_and_is_only_read(
+    client, committee_member, settings
+):
+    from django.urls import reverse
+
+    settings.ALLOWED_HOSTS = ["testserver", "pso.example"]
+    url = reverse("security_txt")
+    assert url == "/.well-known/security.txt"
+    client.force_login_password_only(committee_member)  # open before the second factor, as to anyone
+    response = client.get(url, HTTP_HOST="pso.example")
+    assert response.status_code == 200
+    lines = dict(line.split(": ", 1) for line in response.content.decode().splitlines())
+    assert lines["Canonical"] == "http://pso.example/.well-known/security.txt"
+    assert lines["Preferred-Languages"] == "th, en"
+    assert client.post(url).status_code == 405
