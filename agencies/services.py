@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from agencies.access import institute_role_now
 from agencies.models import Agency, InstituteRole, Invitation, Membership
 from agencies.notify import mail_address
+from pso_site.lib.refusals import Refusal
 from pso_site.lib.site import base_url as site_base_url
 
 STANDARDS_ADMIN_GROUP = "standards_admin"
@@ -42,10 +43,8 @@ STANDARDS_ADMIN_MODELS = [
 STANDARDS_ADMIN_READS = ["membership", "instituterole", "invitation", "accessevent"]
 
 
-class RoleRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class RoleRefused(Refusal):
+    """A role given or taken against the rules (oneself, the last head)."""
 
 
 def _not_oneself(by, user) -> None:

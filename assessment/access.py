@@ -2,21 +2,23 @@
 
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from agencies.access import has_institute_role, person_roles
 from agencies.models import InstituteRole, Membership
 from assessment.models import Project
+from pso_site.lib.refusals import Refusal
 
 
-class ProjectReadOnly(Exception):
+class ProjectReadOnly(Refusal):
     """A write to a project the agency may no longer change (submitted or
-    decided). Turned into a message and a redirect by
-    ``pso_site.middleware.ReadOnlyProjectMiddleware``."""
+    decided): told on the project's page (``pso_site.middleware.RefusalMiddleware``)."""
 
     def __init__(self, project: Project):
         super().__init__(_("This project has been submitted and can no longer be changed by the agency."))
         self.project = project
+        self.redirect_to = reverse("assessment:project", args=[project.pk])
 
 
 class ProjectUnderRevision(Exception):

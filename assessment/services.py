@@ -27,6 +27,7 @@ from assessment.models import (
 )
 from assessment.progress import progress_store
 from assessment.writes import EditConflict, check_unchanged, last_editor_since, project_for_write
+from pso_site.lib.refusals import Refusal
 
 DEFAULT_BUDGETS = {
     MissionCategory.MAIN: Decimal(60),
@@ -35,18 +36,19 @@ DEFAULT_BUDGETS = {
 }
 
 
-class RuleViolation(Exception):
+class RuleViolation(Refusal):
     """Input that breaks a rule of docs/domain.md §2, found under the lock."""
 
     def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
+        super().__init__(*problems)
+
+    @property
+    def problems(self) -> list[str]:
+        return self.messages
 
 
-class RoundNotEditable(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class RoundNotEditable(Refusal):
+    """The round cannot change (not the latest, or the project is not a draft)."""
 
 
 def catalogue_budgets() -> dict[str, Decimal]:

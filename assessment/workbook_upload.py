@@ -26,6 +26,7 @@ from openpyxl.utils.exceptions import CellCoordinatesException
 from assessment import grid
 from assessment.models import Assessment
 from assessment.workbooks import FIRST_COLUMN, FIRST_ROW, KEY_COLUMNS, KEY_SHEET, MAX_UPLOAD, SALT, key_digest
+from pso_site.lib.refusals import Refusal
 from pso_site.lib.text import TextProblem, clean_text
 from pso_site.lib.ziparchive import zip_directory
 
@@ -56,10 +57,9 @@ CHUNK = 64 * 1024
 START, END = "start", "end"
 
 
-class WorkbookRefused(Exception):
+class WorkbookRefused(Refusal):
     def __init__(self, messages: list[str]):
-        super().__init__("\n".join(messages))
-        self.messages = messages
+        super().__init__(*messages)
 
 
 class Damaged(ValueError):

@@ -45,21 +45,20 @@ from certification.models import (
 from certification.readiness import project_readiness
 from plans.services import plans_copy
 from pso_site.lib.dates import add_years, buddhist_year, current_fiscal_year
+from pso_site.lib.refusals import Refusal
 from pso_site.lib.site import base_url
 
 VALIDITY_YEARS = 3
 
 
-class NotReady(Exception):
+class NotReady(Refusal):
     def __init__(self, blocking):
         super().__init__(_("The project is not ready to be submitted."))
         self.blocking = blocking
 
 
-class DecisionRefused(Exception):
-    def __init__(self, message: str):
-        super().__init__(message)
-        self.message = message
+class DecisionRefused(Refusal):
+    """The committee's decision breaks a rule (a reason missing, a date)."""
 
 
 # The head's request (step 9) -------------------------------------------------
@@ -398,8 +397,8 @@ def previous_certificate_document(project: Project) -> IssuedDossier | None:
 # Renewal -------------------------------------------------------------------------
 
 
-class RenewalRefused(Exception):
-    pass
+class RenewalRefused(Refusal):
+    """No renewal from this project (its state, or the person's role)."""
 
 
 def renewal_of(project: Project, fiscal_year: int) -> Project | None:

@@ -12,15 +12,18 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 
 from agencies import twofactor
-from assessment.access import ProjectReadOnly, ProjectUnderRevision
+from assessment.access import ProjectUnderRevision
 from pso_site import idle
 from pso_site.idle import KEPT_PAGE, LAST_SEEN
+from pso_site.lib.refusals import Refusal
 
 
-class ReadOnlyProjectMiddleware:
-    """Turn a write to a locked project into a message on the project page,
-    and an institute reader's visit to a project under revision into the
-    version that was submitted."""
+class RefusalMiddleware:
+    """The one place a refusal no view answered becomes an answer
+    (``pso_site.lib.refusals``): its messages, on the page it names or on
+    the page the request was for (a GET: nothing changes), so a write to a
+    locked project lands on the project's page. An institute reader's visit
+    to a project under revision goes to the version that was submitted."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -29,9 +32,13 @@ class ReadOnlyProjectMiddleware:
         return self.get_response(request)
 
     def process_exception(self, request, exception):
-        if isinstance(exception, ProjectReadOnly):
-            messages.error(request, str(exception))
-            return redirect("assessment:project", pk=exception.project.pk)
+        if isinstance(exception, Refusal):
+            for message in exception.messages:
+                messages.error(request, message)
+            if exception.redirect_to:
+                return redirect(exception.redirect_to)
+            # A refused GET would refuse again: the home page instead.
+            return redirect(request.get_full_path() if request.method != "GET" else "home")
         if isinstance(exception, ProjectUnderRevision):
             return redirect("certification:submitted", pk=exception.project.pk)
         return None

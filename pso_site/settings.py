@@ -83,7 +83,7 @@ MIDDLEWARE = [
     "pso_site.middleware.SecondFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
-    "pso_site.middleware.ReadOnlyProjectMiddleware",
+    "pso_site.middleware.RefusalMiddleware",
     # Last, as django-axes asks, so it sees the outcome of authentication.
     "axes.middleware.AxesMiddleware",
 ]
