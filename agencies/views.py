@@ -26,6 +26,7 @@ from agencies.forms import (
     SignInForm,
 )
 from agencies.models import Agency, InstituteRole, Invitation, Membership, Notification
+from pso_site.lib.ids import parse_id
 
 
 def _invited_message(username: str) -> str:
@@ -237,7 +238,7 @@ def notifications_read(request):
     mine = Notification.objects.filter(user=request.user, read_at__isnull=True)
     one = request.POST.get("notification")
     if one:
-        item = get_object_or_404(Notification, pk=one if one.isdigit() else 0, user=request.user)
+        item = get_object_or_404(Notification, pk=parse_id(one) or 0, user=request.user)
         mine.filter(pk=item.pk).update(read_at=timezone.now())
         return redirect(item.url if url_has_allowed_host_and_scheme(item.url, allowed_hosts=None) else "home")
     mine.update(read_at=timezone.now())

@@ -14,6 +14,7 @@ from assessment.models import Indicator, Mission, MissionCategory, Project, Proj
 from assessment.services import IndicatorRow, MissionRow
 from pso_site.lib.dates import buddhist_year, current_fiscal_year, gregorian_year
 from pso_site.lib.fields import BoundedModelMultipleChoiceField, FiniteDecimalField
+from pso_site.lib.ids import parse_id
 from pso_site.lib.text import TextProblem, clean_text
 from pso_site.lib.widgets import CheckPicker
 
@@ -72,7 +73,7 @@ class ProjectCreateForm(forms.Form):
     def clean_fiscal_year(self):
         year = self.cleaned_data["fiscal_year"]
         typed = str(self.data.get(self.add_prefix("fiscal_year"), "")).strip()
-        if typed.isdigit() and int(typed) < 2400:
+        if (parse_id(typed) or 2400) < 2400:
             # Said, not silently done: the person typed a Gregorian year.
             self.converted = _("%(typed)s was read as a Gregorian year: the cycle is B.E. %(year)s.") % {
                 "typed": typed,

@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from assessment import concurrency
 from assessment.models import Assessment
+from pso_site.lib.ids import parse_id
 from pso_site.lib.text import TextProblem, clean_text
 
 LEVELS = {"0": 0, "1": 1, "2": 2, "3": 3}
@@ -62,8 +63,9 @@ def column_fills(post) -> dict[int, tuple[str, str]]:
     fills: dict[int, list[str]] = {}
     for name, value in post.items():
         for prefix, slot in (("fill-level-", 0), ("fill-just-", 1)):
-            if name.startswith(prefix) and name[len(prefix) :].isdigit() and value.strip():
-                fills.setdefault(int(name[len(prefix) :]), ["", ""])[slot] = value.strip()
+            indicator = parse_id(name.removeprefix(prefix)) if name.startswith(prefix) else None
+            if indicator is not None and value.strip():
+                fills.setdefault(indicator, ["", ""])[slot] = value.strip()
     return {indicator: (level, justification) for indicator, (level, justification) in fills.items()}
 
 
@@ -72,11 +74,12 @@ def fill_overwrites(post) -> set[int]:
     already hold something (``fill-overwrite-<indicator>``); other fills
     reach only empty cells."""
     prefix = "fill-overwrite-"
-    return {
-        int(name[len(prefix) :])
+    chosen = (
+        parse_id(name.removeprefix(prefix))
         for name, value in post.items()
-        if name.startswith(prefix) and name[len(prefix) :].isdigit() and value == "1"
-    }
+        if name.startswith(prefix) and value == "1"
+    )
+    return {indicator for indicator in chosen if indicator is not None}
 
 
 def parse_grid(post, cells: list[Assessment], loaded: dict[str, str] | None) -> GridSubmission:

@@ -40,6 +40,7 @@ from assessment.models import (
 )
 from pso_site.lib.dates import format_date, format_datetime
 from pso_site.lib.files import StoredFile
+from pso_site.lib.ids import parse_id
 
 # Fields that are bookkeeping, not something a person changed.
 IGNORED_FIELDS = {
@@ -386,7 +387,8 @@ def _stored_file_display(name: str, value) -> str:
     """An uploaded file's size in bytes, KB or MB, and its kind by the
     extension people know it by (PDF, DOCX) rather than its media type."""
     if name == "size":
-        return filesizeformat(int(value)) if str(value).isdigit() else str(value)
+        size = parse_id(value)
+        return filesizeformat(size) if size is not None else str(value)
     return FILE_KINDS.get(value, str(value))
 
 

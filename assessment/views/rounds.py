@@ -22,6 +22,7 @@ from assessment.models import Assessment, AssessmentRound, EvidenceFile
 from assessment.views.grid_cells import GridInput, grid_page
 from assessment.writes import EditConflict
 from pso_site.lib.files import stored_file_response
+from pso_site.lib.ids import parse_id
 from pso_site.lib.uploads import too_large
 
 
@@ -68,7 +69,7 @@ def round_start(request, pk: int):
 def carried_confirm(request, pk: int, number: int):
     """Confirm the carried-over justifications of the cells the page showed."""
     get_project_for_user(request.user, pk, write=True)
-    ids = [int(value) for value in request.POST.getlist("cell") if value.isdigit()][
+    ids = [cell for cell in map(parse_id, request.POST.getlist("cell")) if cell is not None][
         : grid_module.CELLS_PER_BLOCK
     ]
     try:
@@ -81,7 +82,7 @@ def carried_confirm(request, pk: int, number: int):
         )
     block = request.POST.get("block", "")
     url = reverse("assessment:round", args=[pk, number])
-    return redirect(f"{url}?block={block}" if block.isdigit() else url)
+    return redirect(f"{url}?block={block}" if parse_id(block) is not None else url)
 
 
 @login_required

@@ -20,6 +20,7 @@ from assessment.scoring import split_evenly
 from assessment.snapshots import STEP_SECTIONS, page_snapshot
 from assessment.steps import step_problems
 from assessment.writes import EditConflict, check_unchanged
+from pso_site.lib.ids import parse_id
 
 
 @login_required
@@ -360,10 +361,11 @@ def _with_new_indicator(post, prefix: str, *, data_criteria, project):
     data[f"{prefix}-{index}-weight"] = "1"  # all equal, as a new indicator starts
     criterion_id, _sep, number = str(post.get("use_example", "")).partition(":")
     criterion = next((c for c in data_criteria if str(c.pk) == criterion_id), None)
-    if criterion is None or not number.isdigit():
+    chosen = parse_id(number)
+    if criterion is None or chosen is None:
         return data, False
     examples = examples_for(criterion, project.standard.code)
-    example = examples[min(int(number), len(examples) - 1)]
+    example = examples[min(chosen, len(examples) - 1)]
     data[f"{prefix}-{index}-criterion"] = str(criterion.pk)
     data[f"{prefix}-{index}-name"] = example.name
     data[f"{prefix}-{index}-weight"] = "1"

@@ -97,10 +97,6 @@ def test_another_persons_notification_or_none_at_all_is_a_404(client, editor_a, 
     assert theirs.read_at is None
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: str.isdigit() accepts '²', int('²') fails: a server error instead of a 404",
-)
 def test_a_digit_that_is_not_a_number_is_a_404(client, editor_a):
     client.force_login(editor_a)
     client.raise_request_exception = False

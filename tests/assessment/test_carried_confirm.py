@@ -92,10 +92,6 @@ def test_confirming_is_by_post_only(client, filled_project, carried, editor_a):
     assert Assessment.objects.filter(carried_over=True).count() == 3
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="bug: str.isdigit() accepts '²', int('²') fails: a server error instead of ignoring it",
-)
 def test_a_digit_that_is_not_a_number_is_ignored(client, filled_project, carried, editor_a):
     client.force_login(editor_a)
     client.raise_request_exception = False

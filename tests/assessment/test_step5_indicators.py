@@ -93,6 +93,20 @@ def test_an_example_is_copied_into_a_new_indicator_to_adapt_and_save(client, pro
     assert "มีข้อมูลครบทุกเรื่องที่ต้องใช้ในการปฏิบัติภารกิจ" in copied  # the Lampang level-3 condition
 
 
+def test_an_example_number_that_is_not_a_number_copies_nothing(client, project, editor_a):
+    client.force_login(editor_a)
+    coverage = project.criteria.get(code="coverage")
+    data = indicator_data(client, project, [])
+    condition = "มีข้อมูลครบทุกเรื่องที่ต้องใช้ในการปฏิบัติภารกิจ"
+    shown = client.get(url(project)).content.decode().count(condition)  # in the examples panel
+    data["use_example"] = f"{coverage.pk}:²"
+    response = client.post(url(project), data)
+    assert response.status_code == 200
+    assert response.content.decode().count(condition) == shown
+    data["use_example"] = f"{coverage.pk}:0"
+    assert client.post(url(project), data).content.decode().count(condition) > shown
+
+
 def test_more_problems_of_a_step_are_said_as_problems_not_as_items():
     """Issue 23: "(and 1 more)" after a list of criteria read as a seventh criterion."""
     from django.utils import translation
