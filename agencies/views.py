@@ -2,11 +2,14 @@
 and manages them; invited people accept or decline; the standards
 administrator invites an agency's first head and reads who granted what."""
 
+import hashlib
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.views import LoginView, PasswordChangeView
+from django.contrib.auth.views import LoginView, PasswordChangeView, PasswordResetView
 from django.core.paginator import Paginator
+from django.http import HttpResponseRedirect
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +29,8 @@ from agencies.forms import (
     SignInForm,
 )
 from agencies.models import Agency, InstituteRole, Invitation, Membership, Notification
+from pso_site.lib import ratelimit
+from pso_site.lib.clientip import client_ip
 from pso_site.lib.ids import parse_id
 
 
@@ -329,6 +334,32 @@ class PasswordChange(PasswordChangeView):
 
     def get_form_kwargs(self):
         return {**super().get_form_kwargs(), "request": self.request}
+
+
+# Reset e-mails per address and requests per client, an hour.
+RESETS_PER_ADDRESS = 3
+RESETS_PER_CLIENT = 20
+RESET_WINDOW_SECONDS = 3600
+
+
+class PasswordReset(PasswordResetView):
+    """Django's password reset, bounded: at most ``RESETS_PER_ADDRESS``
+    e-mails an hour to one address and ``RESETS_PER_CLIENT`` requests from
+    one client. Beyond them the page is the same "check your e-mail" as
+    ever (it never says which addresses exist), and nothing is sent: nobody
+    floods a mailbox through the site."""
+
+    def form_valid(self, form):
+        address = hashlib.sha256(form.cleaned_data["email"].strip().casefold().encode()).hexdigest()
+        client_ok = ratelimit.allow(
+            f"reset-client:{client_ip(self.request)}", limit=RESETS_PER_CLIENT, seconds=RESET_WINDOW_SECONDS
+        )
+        address_ok = client_ok and ratelimit.allow(
+            f"reset-address:{address}", limit=RESETS_PER_ADDRESS, seconds=RESET_WINDOW_SECONDS
+        )
+        if not address_ok:
+            return HttpResponseRedirect(self.get_success_url())
+        return super().form_valid(form)
 
 
 class SignIn(LoginView):

@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.urls import include, path
 
-from agencies.views import PasswordChange, SignIn
+from agencies.views import PasswordChange, PasswordReset, SignIn
 from certification.views.certificates import institute_certificate, verify, verify_document, verify_lookup
 from pso_site import health, idle, outbox, views
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("agencies.urls")),
     path("accounts/login/", SignIn.as_view(), name="login"),
     path("accounts/password_change/", PasswordChange.as_view(), name="password_change"),
+    path("accounts/password_reset/", PasswordReset.as_view(), name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", views.set_language, name="set_language"),
     # Before the admin's own pages, which would take these addresses for an app's.

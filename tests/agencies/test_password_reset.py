@@ -104,3 +104,25 @@ def test_a_link_older_than_three_days_no_longer_works(client, with_address, monk
 def test_a_made_up_link_does_not_work(client, with_address):
     page = client.get(reverse("password_reset_confirm", args=["MQ", "abc-123"]), follow=True)
     assert page.status_code == 200 and 'id="reset-invalid"' in page.content.decode()
+
+
+def test_nobody_floods_a_mailbox_through_the_reset(client, with_address):
+    """Three e-mails an hour to an address; the page says the same after."""
+    from agencies.views import RESETS_PER_ADDRESS
+
+    for _ in range(RESETS_PER_ADDRESS + 5):
+        assert client.post(RESET, {"email": "editor@lampang.go.th"})["Location"] == DONE
+    assert len(mail.outbox) == RESETS_PER_ADDRESS
+
+
+def test_one_client_cannot_try_address_after_address(client, with_address):
+    """Twenty requests an hour from one client, whatever the addresses."""
+    from agencies.views import RESETS_PER_CLIENT
+
+    for number in range(RESETS_PER_CLIENT):
+        client.post(RESET, {"email": f"nobody{number}@lampang.go.th"})
+    client.post(RESET, {"email": "editor@lampang.go.th"})
+    assert mail.outbox == []
+    # Another client is not held back by it.
+    Client().post(RESET, {"email": "editor@lampang.go.th"}, REMOTE_ADDR="192.0.2.9")
+    assert len(mail.outbox) == 1
