@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from agencies.models import Agency, Standard, UltimateOutcome
 from assessment import results, rules, services
-from assessment.document import FORMAT, ProjectDocument, iso
+from assessment.document import FORMAT, ProjectDocument, RoundPart, iso
 from assessment.models import (
     Assessment,
     AssessmentRound,
@@ -139,6 +139,7 @@ def project_export(project: Project) -> dict:
 
 
 def project_export_with_files(project: Project) -> Exported:
+    """Steps 1–6 as a document, and the stored files it names."""
     project = Project.objects.select_related("agency__parent__parent", "standard", "submitted_by").get(
         pk=project.pk
     )
@@ -150,10 +151,25 @@ def project_export_with_files(project: Project) -> Exported:
     data.missions = missions
     codes = _mission_codes(missions)
     keys = indicator_keys(data.indicators)
+    rounds = _rounds_to_export(project)
+    files: dict = {}
+    document = {
+        **_project_entry(project, people),
+        "criteria": [criterion_entry(c, weight=c.weight, target_level=c.target_level) for c in data.criteria],
+        "missions": [_mission_entry(mission, codes) for mission in missions],
+        "indicators": [_indicator_entry(indicator, keys) for indicator in data.indicators],
+        "rounds": _round_entries(rounds, data, codes=codes, keys=keys, people=people, files=files),
+        "results": {str(r.number): _results(data, r, codes) for r in rounds},
+    }
+    return Exported(document=document, files=files)
+
+
+def _rounds_to_export(project: Project) -> list[AssessmentRound]:
+    """The project's rounds in order, with their cells and each cell's evidence."""
     evidence = Prefetch(
         "evidence", queryset=EvidenceFile.objects.select_related("uploaded_by").order_by("uploaded_at", "pk")
     )
-    rounds = list(
+    return list(
         AssessmentRound.objects.filter(project=project)
         .select_related("created_by")
         .order_by("number")
@@ -164,29 +180,14 @@ def project_export_with_files(project: Project) -> Exported:
             )
         )
     )
-    mission_order = {mission.pk: index for index, mission in enumerate(missions)}
-    indicator_order = {indicator.pk: index for index, indicator in enumerate(data.indicators)}
-    exported = Exported(document={})
-    agency = project.agency
 
-    def cell_entry(cell) -> dict:
-        entry = {
-            "mission": codes[cell.mission_id],
-            "indicator": keys[cell.indicator_id],
-            "level": cell.level,
-            "justification": cell.justification,
-        }
-        if cell.carried_over:
-            entry["carried_over"] = True
-        files = list(cell.evidence.all())
-        if files:
-            entry["evidence"] = [file_entry(stored, people, exported.files) for stored in files]
-        return entry
 
-    exported.document = {
+def _project_entry(project: Project, people: People) -> dict:
+    """The document's head: its format, the agency, and steps 1 and 2."""
+    return {
         "format": FORMAT,
         "version": VERSION,
-        "agency": agency_entry(agency),
+        "agency": agency_entry(project.agency),
         "standard": project.standard.code,
         "fiscal_year": project.fiscal_year,
         "fiscal_year_be": project.fiscal_year_be,
@@ -198,53 +199,75 @@ def project_export_with_files(project: Project) -> Exported:
         "goals": project.goal_list,
         "objectives": project.objective_list,
         "category_budgets": {category: _money(budget) for category, budget in project.budgets().items()},
-        "criteria": [criterion_entry(c, weight=c.weight, target_level=c.target_level) for c in data.criteria],
-        "missions": [
-            {
-                "code": codes[m.pk],
-                "name": m.name,
-                "category": m.category,
-                "points": _money(m.points),
-                "order": m.order,
-                "legal_basis": m.legal_basis,
-                "responsible_unit": m.responsible_unit,
-                "outcomes": sorted(o.code for o in m.outcomes.all()),
-            }
-            for m in missions
-        ],
-        "indicators": [
-            {
-                "key": keys[i.pk],
-                "criterion": i.criterion.code,
-                "name": i.name,
-                "weight": _money(i.weight),
-                "order": i.order,
-                "conditions": i.conditions(),
-                "demo_text": i.is_demo_text,
-            }
-            for i in data.indicators
-        ],
-        "rounds": [
-            {
-                "number": r.number,
-                "note": r.note,
-                "completed": r.is_complete,
-                "created_by": people.ref(r, "created_by"),
-                "created_at": iso(r.created_at),
-                "completed_at": iso(r.completed_at),
-                "cells": [
-                    cell_entry(cell)
-                    for cell in sorted(
-                        r.cells.all(),
-                        key=lambda c: (mission_order[c.mission_id], indicator_order[c.indicator_id]),
-                    )
-                ],
-            }
-            for r in rounds
-        ],
-        "results": {str(r.number): _results(data, r, codes) for r in rounds},
     }
-    return exported
+
+
+def _mission_entry(mission: Mission, codes: dict[int, str]) -> dict:
+    return {
+        "code": codes[mission.pk],
+        "name": mission.name,
+        "category": mission.category,
+        "points": _money(mission.points),
+        "order": mission.order,
+        "legal_basis": mission.legal_basis,
+        "responsible_unit": mission.responsible_unit,
+        "outcomes": sorted(outcome.code for outcome in mission.outcomes.all()),
+    }
+
+
+def _indicator_entry(indicator: Indicator, keys: dict[int, str]) -> dict:
+    return {
+        "key": keys[indicator.pk],
+        "criterion": indicator.criterion.code,
+        "name": indicator.name,
+        "weight": _money(indicator.weight),
+        "order": indicator.order,
+        "conditions": indicator.conditions(),
+        "demo_text": indicator.is_demo_text,
+    }
+
+
+def _round_entries(
+    rounds, data: results.ProjectData, *, codes, keys, people: People, files: dict
+) -> list[dict]:
+    """The rounds, each with its cells in the grid's order (missions, then
+    indicators); the evidence's bytes go into ``files``."""
+    mission_order = {mission.pk: index for index, mission in enumerate(data.missions)}
+    indicator_order = {indicator.pk: index for index, indicator in enumerate(data.indicators)}
+
+    def place(cell) -> tuple[int, int]:
+        return mission_order[cell.mission_id], indicator_order[cell.indicator_id]
+
+    return [
+        {
+            "number": r.number,
+            "note": r.note,
+            "completed": r.is_complete,
+            "created_by": people.ref(r, "created_by"),
+            "created_at": iso(r.created_at),
+            "completed_at": iso(r.completed_at),
+            "cells": [
+                _cell_entry(cell, codes=codes, keys=keys, people=people, files=files)
+                for cell in sorted(r.cells.all(), key=place)
+            ],
+        }
+        for r in rounds
+    ]
+
+
+def _cell_entry(cell: Assessment, *, codes, keys, people: People, files: dict) -> dict:
+    entry = {
+        "mission": codes[cell.mission_id],
+        "indicator": keys[cell.indicator_id],
+        "level": cell.level,
+        "justification": cell.justification,
+    }
+    if cell.carried_over:
+        entry["carried_over"] = True
+    stored = list(cell.evidence.all())
+    if stored:
+        entry["evidence"] = [file_entry(item, people, files) for item in stored]
+    return entry
 
 
 # Checking ----------------------------------------------------------------------
@@ -474,6 +497,30 @@ def core_import(checked: Checked, *, agency: Agency, files: dict, user=None, kee
     )
     people = People(project)
     people.preload(usernames_in(document))
+    _project_fields_import(project, document, people, keep_record=keep_record)
+    criteria = _criteria_import(project, document)
+    missions = _missions_import(project, document)
+    indicators = _indicators_import(project, document, criteria)
+    rounds = {}
+    for item in document.rounds:
+        assessment_round = _round_import(
+            project,
+            item,
+            missions=missions,
+            indicators=indicators,
+            files=files,
+            people=people,
+            user=user,
+            keep_record=keep_record,
+        )
+        rounds[assessment_round.number] = assessment_round
+    return Imported(project, people, criteria, missions, indicators, rounds)
+
+
+def _project_fields_import(
+    project: Project, document: ProjectDocument, people: People, *, keep_record: bool
+) -> None:
+    """The project's own fields (steps 1–3); with ``keep_record`` its status and submission too."""
     project.vision = document.vision
     project.mission_statement = document.mission_statement
     project.goals = "\n".join(document.goals)
@@ -489,13 +536,19 @@ def core_import(checked: Checked, *, agency: Agency, files: dict, user=None, kee
     if keep_record:
         people.note(project, "submitted_by", document.submitted_by)
 
+
+def _criteria_import(project: Project, document: ProjectDocument) -> dict[str, ProjectCriterion]:
+    """The weights and targets of the criteria the project was created with."""
     criteria = {c.code: c for c in project.criteria.all()}
     for item in document.criteria:
         criterion = criteria[item.code]
         criterion.weight = item.weight
         criterion.target_level = item.target_level
         criterion.save(update_fields=["weight", "target_level"])
+    return criteria
 
+
+def _missions_import(project: Project, document: ProjectDocument) -> dict[str, Mission]:
     outcomes = {o.code: o for o in UltimateOutcome.objects.all()}
     missions = {}
     for position, item in enumerate(document.missions, start=1):
@@ -511,6 +564,12 @@ def core_import(checked: Checked, *, agency: Agency, files: dict, user=None, kee
         )
         mission.outcomes.set([outcomes[code] for code in item.outcomes])
         missions[mission.code] = mission
+    return missions
+
+
+def _indicators_import(
+    project: Project, document: ProjectDocument, criteria: dict[str, ProjectCriterion]
+) -> dict[str, Indicator]:
     indicators = {}
     for position, item in enumerate(document.indicators, start=1):
         conditions = item.conditions
@@ -526,35 +585,48 @@ def core_import(checked: Checked, *, agency: Agency, files: dict, user=None, kee
             level_3=conditions[3],
             is_demo_text=item.demo_text,
         )
-    rounds = {}
-    for item in document.rounds:
-        assessment_round = services.round_create(project=project, user=user)
-        assessment_round.note = item.note
-        if keep_record:
-            assessment_round.created_by = people.user(item.created_by)
-        assessment_round.save(update_fields=["note", "created_by"])
-        cells = {(c.mission_id, c.indicator_id): c for c in assessment_round.cells.all()}
-        changed = []
-        for cell_data in item.cells:
-            cell = cells[(missions[cell_data.mission].pk, indicators[cell_data.indicator].pk)]
-            cell.level = cell_data.level
-            cell.justification = cell_data.justification
-            cell.carried_over = cell_data.carried_over
-            changed.append(cell)
-            for part in cell_data.evidence:
-                store_file(
-                    EvidenceFile, files=files, part=part, people=people, cell=cell, from_round=part.from_round
-                )
-        Assessment.objects.bulk_update(changed, ["level", "justification", "carried_over"])
-        services.round_score_store(assessment_round=assessment_round)
-        if keep_record:
-            times = {"completed_at": item.completed_at if assessment_round.is_complete else None}
-            if item.created_at is not None:
-                times["created_at"] = item.created_at
-            AssessmentRound.objects.filter(pk=assessment_round.pk).update(**times)
-            people.note(assessment_round, "created_by", item.created_by)
-        rounds[assessment_round.number] = assessment_round
-    return Imported(project, people, criteria, missions, indicators, rounds)
+    return indicators
+
+
+def _round_import(
+    project: Project,
+    item: RoundPart,
+    *,
+    missions: dict[str, Mission],
+    indicators: dict[str, Indicator],
+    files: dict,
+    people: People,
+    user,
+    keep_record: bool,
+) -> AssessmentRound:
+    """A round with its levels, justifications and evidence, scored; with
+    ``keep_record`` its author and times as they were."""
+    assessment_round = services.round_create(project=project, user=user)
+    assessment_round.note = item.note
+    if keep_record:
+        assessment_round.created_by = people.user(item.created_by)
+    assessment_round.save(update_fields=["note", "created_by"])
+    cells = {(c.mission_id, c.indicator_id): c for c in assessment_round.cells.all()}
+    changed = []
+    for cell_data in item.cells:
+        cell = cells[(missions[cell_data.mission].pk, indicators[cell_data.indicator].pk)]
+        cell.level = cell_data.level
+        cell.justification = cell_data.justification
+        cell.carried_over = cell_data.carried_over
+        changed.append(cell)
+        for part in cell_data.evidence:
+            store_file(
+                EvidenceFile, files=files, part=part, people=people, cell=cell, from_round=part.from_round
+            )
+    Assessment.objects.bulk_update(changed, ["level", "justification", "carried_over"])
+    services.round_score_store(assessment_round=assessment_round)
+    if keep_record:
+        times = {"completed_at": item.completed_at if assessment_round.is_complete else None}
+        if item.created_at is not None:
+            times["created_at"] = item.created_at
+        AssessmentRound.objects.filter(pk=assessment_round.pk).update(**times)
+        people.note(assessment_round, "created_by", item.created_by)
+    return assessment_round
 
 
 @transaction.atomic
