@@ -33,6 +33,7 @@ from assessment.document import AgencyPart, Code, Person, ProjectDocument, Sha25
 from assessment.exchange import (
     VERSION,
     Checked,
+    Imported,
     agency_entry,
     check,
     core_import,
@@ -171,10 +172,28 @@ def archive_export(project: Project, *, deliberation: bool = False) -> Archive:
     project = Project.objects.only("recorded_people").get(pk=project.pk)
     people = People(project)
     document["plans"] = plans_export(project, people, files)
+    reviews = _reviews_to_export(project, deliberation=deliberation)
+    document["reviews"] = [_review_entry(review, people) for review in reviews]
+    numbers = {review.pk: review.number for review in reviews}
+    decisions = list(
+        Decision.objects.filter(project=project).select_related("decided_by").order_by("decided_at", "pk")
+    )
+    position = {decision.pk: index for index, decision in enumerate(decisions)}
+    document["decisions"] = [_decision_entry(decision, numbers, people) for decision in decisions]
+    certificate = Certificate.objects.filter(project=project).select_related("revoked_by").first()
+    document["certificate"] = certificate and _certificate_entry(certificate, position, people)
+    document["dossiers"], dossier_files = _dossiers_export(project, position)
+    files.update(dossier_files)
+    return Archive(document=document, files=files)
+
+
+def _reviews_to_export(project: Project, *, deliberation: bool) -> list[Review]:
+    """The committee's reviews in order, with their rows; the undecided one
+    only with ``deliberation``."""
     reviews = Review.objects.filter(project=project)
     if not deliberation:
         reviews = reviews.filter(decisions__isnull=False).distinct()
-    reviews = list(
+    return list(
         reviews.select_related("started_by")
         .order_by("number")
         .prefetch_related(
@@ -186,41 +205,40 @@ def archive_export(project: Project, *, deliberation: bool = False) -> Archive:
             )
         )
     )
-    document["reviews"] = [
-        {
-            "number": review.number,
-            "overall_comment": review.overall_comment,
-            "started_by": people.ref(review, "started_by"),
-            "started_at": iso(review.started_at),
-            "criteria": [
-                {
-                    "criterion": row.criterion.code,
-                    "level": None if row.level is None else f"{row.level:.2f}",
-                    "comment": row.comment,
-                    "step": row.step,
-                }
-                for row in review.criteria.all()
-            ],
-        }
-        for review in reviews
-    ]
-    numbers = {review.pk: review.number for review in reviews}
-    decisions = list(
-        Decision.objects.filter(project=project).select_related("decided_by").order_by("decided_at", "pk")
-    )
-    position = {decision.pk: index for index, decision in enumerate(decisions)}
-    document["decisions"] = [
-        {
-            "review": numbers[decision.review_id],
-            "kind": decision.kind,
-            "reason": decision.reason,
-            "decided_by": people.ref(decision, "decided_by"),
-            "decided_at": iso(decision.decided_at),
-        }
-        for decision in decisions
-    ]
-    certificate = Certificate.objects.filter(project=project).select_related("revoked_by").first()
-    document["certificate"] = certificate and {
+
+
+def _review_entry(review: Review, people: People) -> dict:
+    return {
+        "number": review.number,
+        "overall_comment": review.overall_comment,
+        "started_by": people.ref(review, "started_by"),
+        "started_at": iso(review.started_at),
+        "criteria": [
+            {
+                "criterion": row.criterion.code,
+                "level": None if row.level is None else f"{row.level:.2f}",
+                "comment": row.comment,
+                "step": row.step,
+            }
+            for row in review.criteria.all()
+        ],
+    }
+
+
+def _decision_entry(decision: Decision, numbers: dict[int, int], people: People) -> dict:
+    """A decision, naming its review by number (``numbers``: review id → number)."""
+    return {
+        "review": numbers[decision.review_id],
+        "kind": decision.kind,
+        "reason": decision.reason,
+        "decided_by": people.ref(decision, "decided_by"),
+        "decided_at": iso(decision.decided_at),
+    }
+
+
+def _certificate_entry(certificate: Certificate, position: dict[int, int], people: People) -> dict:
+    """The certificate, naming its decision by position (``position``: decision id → index)."""
+    return {
         "number": certificate.number,
         "token": certificate.token,
         "decision": position[certificate.decision_id],
@@ -230,10 +248,15 @@ def archive_export(project: Project, *, deliberation: bool = False) -> Archive:
         "revoked_by": people.ref(certificate, "revoked_by"),
         "revoked_reason": certificate.revoked_reason,
     }
+
+
+def _dossiers_export(project: Project, position: dict[int, int]) -> tuple[list[dict], dict]:
+    """The issued documents in issue order, and the files of the ready ones
+    still in storage (sha256 → FieldFile); a lost one is marked missing."""
     dossiers = list(IssuedDossier.objects.filter(project=project).order_by("issued_at", "pk"))
     lost = {dossier.pk for dossier in dossiers if dossier.is_ready and not in_storage(dossier.file)}
     order = {dossier.pk: index for index, dossier in enumerate(dossiers)}
-    document["dossiers"] = [
+    entries = [
         {
             **({"missing": True} if dossier.pk in lost else {}),
             "kind": dossier.kind,
@@ -251,8 +274,7 @@ def archive_export(project: Project, *, deliberation: bool = False) -> Archive:
         }
         for dossier in dossiers
     ]
-    files.update({d.sha256: d.file for d in dossiers if d.is_ready and d.pk not in lost})
-    return Archive(document=document, files=files)
+    return entries, {d.sha256: d.file for d in dossiers if d.is_ready and d.pk not in lost}
 
 
 def record_document(project: Project, *, issued: IssuedDossier) -> dict:
@@ -435,10 +457,25 @@ def _record_import(checked: Checked, *, agency: Agency, files: dict, user=None) 
     now = timezone.now()
     named = People(project)  # knows no account: every reference is kept as a name
     named.recorded = people.recorded
+    reviews = _reviews_import(document, imported, named, now=now)
+    decisions = _decisions_import(document, project, reviews, named, now=now)
+    if document.certificate is not None:
+        _certificate_import(document.certificate, project, decisions, named, now=now)
+    _dossiers_import(document, project, decisions, files, now=now)
+    people.save()
+    progress_store(project)
+    return project
+
+
+def _reviews_import(document: ProjectArchive, imported: Imported, named: People, *, now) -> dict[int, Review]:
+    """The committee's reviews with their rows, by number."""
     reviews = {}
     for item in document.reviews:
         review = Review.objects.create(
-            project=project, number=item.number, overall_comment=item.overall_comment, imported_at=now
+            project=imported.project,
+            number=item.number,
+            overall_comment=item.overall_comment,
+            imported_at=now,
         )
         if item.started_at is not None:
             Review.objects.filter(pk=review.pk).update(started_at=item.started_at)
@@ -454,6 +491,13 @@ def _record_import(checked: Checked, *, agency: Agency, files: dict, user=None) 
             for row in item.criteria
         )
         reviews[item.number] = review
+    return reviews
+
+
+def _decisions_import(
+    document: ProjectArchive, project: Project, reviews: dict[int, Review], named: People, *, now
+) -> list[Decision]:
+    """The decisions in the archive's order; each one's review becomes part of the history."""
     decisions = []
     for item in document.decisions:
         decision = Decision.objects.create(
@@ -464,21 +508,33 @@ def _record_import(checked: Checked, *, agency: Agency, files: dict, user=None) 
         decisions.append(decision)
         # A decided review's deliberation is in the history, as here.
         history.unseal(project_id=project.pk, seal=decision_seal(decision.review_id))
-    if document.certificate is not None:
-        part = document.certificate
-        certificate = Certificate.objects.create(
-            project=project,
-            decision=decisions[part.decision],
-            number=part.number,
-            token=part.token,
-            valid_from=part.valid_from,
-            valid_until=part.valid_until,
-            revoked_at=part.revoked_at,
-            revoked_reason=part.revoked_reason,
-            imported_at=now,
-        )
-        named.note(certificate, "revoked_by", part.revoked_by)
-        _sequence_follow(part.number)
+    return decisions
+
+
+def _certificate_import(
+    part: CertificatePart, project: Project, decisions: list[Decision], named: People, *, now
+) -> None:
+    """The certificate, and this installation's numbering moved past it."""
+    certificate = Certificate.objects.create(
+        project=project,
+        decision=decisions[part.decision],
+        number=part.number,
+        token=part.token,
+        valid_from=part.valid_from,
+        valid_until=part.valid_until,
+        revoked_at=part.revoked_at,
+        revoked_reason=part.revoked_reason,
+        imported_at=now,
+    )
+    named.note(certificate, "revoked_by", part.revoked_by)
+    _sequence_follow(part.number)
+
+
+def _dossiers_import(
+    document: ProjectArchive, project: Project, decisions: list[Decision], files: dict, *, now
+) -> None:
+    """The issued documents in issue order, each ready one stored with what
+    its own signature says of its signer (never what the archive claims)."""
     institute = signing.institute_fingerprints()
     issued = []
     for item in document.dossiers:
@@ -508,9 +564,6 @@ def _record_import(checked: Checked, *, agency: Agency, files: dict, user=None) 
             dossier.file.save(f"{item.sha256}.pdf", ContentFile(files[item.sha256]), save=False)
         dossier.save()
         issued.append(dossier)
-    people.save()
-    progress_store(project)
-    return project
 
 
 def _signature_found(pdf: bytes, institute: frozenset[str]) -> tuple[str, bool]:
