@@ -1,11 +1,13 @@
-"""Querysets of the institute's lists, with their joins, in one place."""
+"""What certification pages and services read, with their joins, in one
+place: the institute's lists, a project's current review, its previous
+certificate, its renewal. Nothing here writes."""
 
 from django.db.models import Count, OuterRef, Subquery
 from django.db.models.fields.json import KT
 
 from agencies.models import Membership
 from assessment.models import Project
-from certification.models import Decision, IssuedDossier, ReviewCriterion
+from certification.models import Decision, IssuedDossier, Review, ReviewCriterion
 
 
 def projects_with_submitted_total(queryset):
@@ -50,3 +52,47 @@ def agency_changes_since(project, asked):
     if project.submitted_at and project.submitted_at > asked.decided_at:
         changes = changes.filter(at__lt=project.submitted_at)
     return changes
+
+
+def current_review(project: Project) -> Review | None:
+    return project.reviews.order_by("-number").first()
+
+
+def current_review_with_rows(project: Project) -> tuple[Review | None, list[ReviewCriterion]]:
+    """The current review and its rows in one query (pages)."""
+    latest = Review.objects.filter(project=project).order_by("-number").values("number")[:1]
+    rows = list(
+        ReviewCriterion.objects.filter(review__project=project, review__number=Subquery(latest))
+        .select_related("review", "criterion")
+        .order_by("criterion__order")
+    )
+    if rows:
+        return rows[0].review, rows
+    return current_review(project), []
+
+
+def review_rows(review: Review) -> list[ReviewCriterion]:
+    return list(
+        ReviewCriterion.objects.filter(review=review).select_related("criterion").order_by("criterion__order")
+    )
+
+
+def previous_certificate_document(project: Project) -> IssuedDossier | None:
+    """The printable certificate of the agency's previous cycle of the same
+    standard, which a renewal's certificate replaces."""
+    return (
+        IssuedDossier.objects.filter(
+            kind=IssuedDossier.Kind.CERTIFICATE,
+            project__agency_id=project.agency_id,
+            project__standard_id=project.standard_id,
+            project__fiscal_year__lt=project.fiscal_year,
+        )
+        .order_by("-project__fiscal_year", "-issued_at", "-pk")
+        .first()
+    )
+
+
+def renewal_of(project: Project, fiscal_year: int) -> Project | None:
+    return Project.objects.filter(
+        agency=project.agency, standard=project.standard, fiscal_year=fiscal_year
+    ).first()

@@ -10,7 +10,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from django.db import transaction
-from django.db.models import F, Subquery
+from django.db.models import F
 from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -43,6 +43,12 @@ from certification.models import (
     ReviewCriterion,
 )
 from certification.readiness import project_readiness
+from certification.selectors import (
+    current_review,
+    previous_certificate_document,
+    renewal_of,
+    review_rows,
+)
 from plans.services import plans_copy
 from pso_site.lib.dates import add_years, buddhist_year, current_fiscal_year
 from pso_site.lib.refusals import Refusal
@@ -123,29 +129,6 @@ class ReviewLevel:
     level: Decimal | None
     comment: str
     step: int
-
-
-def current_review(project: Project) -> Review | None:
-    return project.reviews.order_by("-number").first()
-
-
-def current_review_with_rows(project: Project) -> tuple[Review | None, list[ReviewCriterion]]:
-    """The current review and its rows in one query (pages)."""
-    latest = Review.objects.filter(project=project).order_by("-number").values("number")[:1]
-    rows = list(
-        ReviewCriterion.objects.filter(review__project=project, review__number=Subquery(latest))
-        .select_related("review", "criterion")
-        .order_by("criterion__order")
-    )
-    if rows:
-        return rows[0].review, rows
-    return current_review(project), []
-
-
-def review_rows(review: Review) -> list[ReviewCriterion]:
-    return list(
-        ReviewCriterion.objects.filter(review=review).select_related("criterion").order_by("criterion__order")
-    )
 
 
 def review_snapshot_of(review: Review, rows: list[ReviewCriterion]) -> dict:
@@ -379,32 +362,11 @@ def certificate_revoke(*, certificate_id: int, user, reason: str) -> Certificate
         return certificate
 
 
-def previous_certificate_document(project: Project) -> IssuedDossier | None:
-    """The printable certificate of the agency's previous cycle of the same
-    standard, which a renewal's certificate replaces."""
-    return (
-        IssuedDossier.objects.filter(
-            kind=IssuedDossier.Kind.CERTIFICATE,
-            project__agency_id=project.agency_id,
-            project__standard_id=project.standard_id,
-            project__fiscal_year__lt=project.fiscal_year,
-        )
-        .order_by("-project__fiscal_year", "-issued_at", "-pk")
-        .first()
-    )
-
-
 # Renewal -------------------------------------------------------------------------
 
 
 class RenewalRefused(Refusal):
     """No renewal from this project (its state, or the person's role)."""
-
-
-def renewal_of(project: Project, fiscal_year: int) -> Project | None:
-    return Project.objects.filter(
-        agency=project.agency, standard=project.standard, fiscal_year=fiscal_year
-    ).first()
 
 
 def project_renew(*, project_id: int, user, fiscal_year: int | None = None) -> tuple[Project, bool]:

@@ -22,6 +22,7 @@ from assessment.progress import progress_refresh
 from certification import services as certification
 from certification.demo import demo_institute_seed
 from certification.models import Decision
+from certification.selectors import current_review, review_rows
 from plans.demo import demo_lampang_plan_seed
 
 SUBMITTED_ON = datetime.datetime(2001, 10, 1, 10, 0, tzinfo=datetime.UTC)
@@ -38,10 +39,10 @@ def historic_certification(project: Project) -> Project:
     head = users.get(username="lampang_head")
     committee = users.get(username="committee")
     certification.project_submit(project_id=project.pk, user=head, submitted_at=SUBMITTED_ON)
-    review = certification.current_review(project)
+    review = current_review(project)
     levels = [
         certification.ReviewLevel(criterion_id=row.criterion_id, level=None, comment=REVIEW_COMMENT, step=6)
-        for row in certification.review_rows(review)
+        for row in review_rows(review)
     ]
     certification.project_decide(
         project_id=project.pk,

@@ -17,7 +17,7 @@ from assessment.frame import project_frame, project_state
 from assessment.models import Project
 from assessment.results import criterion_rows
 from assessment.writes import EditConflict
-from certification import access, services
+from certification import access, selectors, services
 from certification.forms import (
     STATUSES_FOR_INSTITUTE,
     DecisionForm,
@@ -180,7 +180,7 @@ def review_page(request, pk: int):
     if project.status == Project.Status.CHANGES_REQUESTED:
         # Back with the agency: the committee reads what was submitted.
         return redirect("certification:submitted", pk=pk)
-    review, rows = services.current_review_with_rows(project)
+    review, rows = selectors.current_review_with_rows(project)
     if request.method != "POST":
         if review is None:
             return redirect("assessment:project", pk=pk)
@@ -229,7 +229,7 @@ def review_page(request, pk: int):
             )
             messages.success(request, _("The committee's levels and comments were saved."))
     except EditConflict as error:
-        review, rows = services.current_review_with_rows(project)
+        review, rows = selectors.current_review_with_rows(project)
         return _review_page(
             request,
             project,

@@ -19,7 +19,7 @@ from django.urls import reverse
 from pypdf import PdfReader
 
 from assessment.models import Project
-from certification import dossier, services
+from certification import dossier, selectors, services
 from certification.archive import project_archive_import
 from certification.models import Decision, DraftDossier, IssuedDossier
 from pso_site.lib import signing
@@ -233,8 +233,8 @@ def test_a_renewal_certificate_names_the_previous_cycles(certified, head_a):
     )
     previous = IssuedDossier.objects.get(project=certified, kind="certificate")
     # What project_decide names as replaced when it certifies the renewal.
-    assert services.previous_certificate_document(renewal) == previous
-    assert services.previous_certificate_document(certified) is None
+    assert selectors.previous_certificate_document(renewal) == previous
+    assert selectors.previous_certificate_document(certified) is None
 
 
 def test_the_page_answers_a_file_never_issued_at_the_door_and_refuses_bad_uploads(certified, client):
