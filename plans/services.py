@@ -18,6 +18,7 @@ from assessment.writes import Section, check_unchanged, project_for_write
 from plans.models import Activity, ActivityEvidence, Plan, ProgressUpdate
 from plans.rules import activity_problems, date_problem
 from pso_site.lib.dates import add_years
+from pso_site.lib.models import model_update
 
 # Targets (step 7) ------------------------------------------------------------------
 
@@ -194,10 +195,7 @@ def activity_update(
         activity = _activity(project, activity_id)
         check_unchanged(project=project, section=activity_section(activity_id), token=token)
         _check_activity(project, values)
-        if activity_input_of(activity) != values:
-            for name, value in asdict(values).items():
-                setattr(activity, name, value)
-            activity.save()
+        model_update(activity, asdict(values))
         return activity
 
 

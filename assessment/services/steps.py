@@ -18,14 +18,13 @@ from assessment.models import (
 from assessment.services.refusals import RuleViolation
 from assessment.services.rounds import rounds_rescore
 from assessment.writes import check_unchanged, project_for_write
+from pso_site.lib.models import model_update
 
 
 def vision_save(*, project_id: int, user, token: str, vision: str) -> Project:
     with project_for_write(project_id=project_id, user=user) as project:
         check_unchanged(project=project, section=snapshots.STEP_SECTIONS[1], token=token)
-        if project.vision != vision:
-            project.vision = vision
-            project.save(update_fields=["vision", "updated_at"])
+        model_update(project, {"vision": vision}, also=("updated_at",))
         return project
 
 
@@ -35,11 +34,7 @@ def mission_statement_save(
     with project_for_write(project_id=project_id, user=user) as project:
         check_unchanged(project=project, section=snapshots.STEP_SECTIONS[2], token=token)
         values = {"mission_statement": mission_statement, "goals": goals, "objectives": objectives}
-        changed = [name for name, value in values.items() if getattr(project, name) != value]
-        if changed:
-            for name in changed:
-                setattr(project, name, values[name])
-            project.save(update_fields=[*changed, "updated_at"])
+        model_update(project, values, also=("updated_at",))
         return project
 
 
@@ -80,11 +75,7 @@ def missions_save(*, project_id: int, user, token: str, budgets: dict[str, Decim
             "secondary_budget": budgets[MissionCategory.SECONDARY],
             "support_budget": budgets[MissionCategory.SUPPORT],
         }
-        changed = [name for name, value in new_budgets.items() if getattr(project, name) != value]
-        if changed:
-            for name in changed:
-                setattr(project, name, new_budgets[name])
-            project.save(update_fields=[*changed, "updated_at"])
+        model_update(project, new_budgets, also=("updated_at",))
 
         existing = {m.pk: m for m in Mission.objects.filter(project=project).prefetch_related("outcomes")}
         kept = {row.id for row in rows if row.id in existing}
@@ -95,10 +86,7 @@ def missions_save(*, project_id: int, user, token: str, budgets: dict[str, Decim
             mission = existing.get(row.id) or Mission(project=project)
             values = {name: getattr(row, name) for name in MISSION_FIELDS}
             values["order"] = order
-            if mission.pk is None or any(getattr(mission, name) != value for name, value in values.items()):
-                for name, value in values.items():
-                    setattr(mission, name, value)
-                mission.save()
+            model_update(mission, values)
             before = {o.pk for o in existing[mission.pk].outcomes.all()} if mission.pk in existing else set()
             if before - row.outcome_ids:
                 mission.outcomes.remove(*(before - row.outcome_ids))
@@ -166,11 +154,6 @@ def indicators_save(*, project_id: int, user, token: str, rows: list[IndicatorRo
                 "order": positions[row.criterion_id],
                 **{f"level_{level}": text for level, text in enumerate(row.conditions)},
             }
-            if indicator.pk is None or any(
-                getattr(indicator, name) != value for name, value in values.items()
-            ):
-                for name, value in values.items():
-                    setattr(indicator, name, value)
-                indicator.save()
+            model_update(indicator, values)
         rounds_rescore(project=project)
         return project
