@@ -34,6 +34,7 @@ from assessment.models import Assessment, ChangeEntry, EvidenceFile, Project
 from certification import archive, drafts, printing, tasks
 from certification.models import Certificate, Decision, DraftDossier, IssuedDossier
 from certification.rendering import font_faces, html_to_archival_pdf, html_to_pdf, keep_mai_yamok
+from certification.selectors import current_review, review_rows
 from plans.models import ActivityEvidence
 from plans.rules import plan_window
 from plans.steps import plan_data
@@ -96,19 +97,17 @@ CONTENTS = [
 
 
 def dossier_context(project: Project, *, draft: bool, issued_at=None, issued=None) -> dict:
-    from certification.services import committee_levels, committee_total, current_review, review_rows
-
+    """What the dossier's template shows, as things stood at ``issued_at``
+    (now unless given)."""
     state = ProjectState(project, AnonymousUser())
-    data = state.data
-    latest = state.latest_round
     context = {
         "project": project,
         "draft": draft,
         "fonts": font_faces(),
         "generated_at": issued_at or timezone.now(),
-        "data": data,
+        "data": state.data,
         "rounds": state.rounds,
-        "round": latest,
+        "round": state.latest_round,
         "grid": _grid(state),
         # Every round's reasoning, the baseline first: the latest is step 6 itself.
         "earlier_rounds": [
@@ -119,48 +118,70 @@ def dossier_context(project: Project, *, draft: bool, issued_at=None, issued=Non
         "record_name": RECORD_NAME,
     }
     score = state.latest_score
-    review = current_review(project)
-    committee = {}
-    if review is not None:
-        rows = review_rows(review)
-        agency_levels = score.criterion_level if score else {}
-        committee = committee_levels(rows, agency_levels)
-        context.update(
-            {"review": review, "review_rows": rows, "committee_total": committee_total(rows, agency_levels)}
-        )
-        for row in rows:
-            row.shown_level = committee.get(row.criterion.code)
+    committee, review_context = _review_context(project, score)
+    context.update(review_context)
     if score is not None:
-        rows = results.criterion_rows(data, score)
-        for row in rows:
-            row.committee_level = committee.get(row.criterion.code)
-        series = [RadarSeries(f"รอบที่ {latest.number}", [r.level for r in rows])]
-        if score.target_total is not None:
-            series.append(RadarSeries("เป้าหมาย", [r.target for r in rows], dashed=True))
-        if committee:
-            series.append(RadarSeries("คณะกรรมการ", [r.committee_level or 0 for r in rows]))
-        context.update(
-            {
-                "score": score,
-                "rows": rows,
-                "readiness": results.readiness(data, score),
-                "radar": radar_svg(labels=[r.criterion.name for r in rows], series=series, size=380),
-                "mission_scores": [(m, score.mission_score[str(m.pk)]) for m in data.missions],
-                "explained": results.score_explained(data.with_round(latest), score),
-            }
-        )
-        if len(state.rounds) > 1:
-            context["comparison"] = [
-                {
-                    "criterion": r.criterion,
-                    "levels": [x.criterion_levels.get(r.criterion.code) for x in state.rounds],
-                    "target": r.target,
-                }
-                for r in rows
-            ]
-    context["plans"] = plan_data(state).plans
+        context.update(_score_context(state, score, committee))
     # As things stood on the day the dossier speaks for, not the day it is read.
-    as_of = timezone.localdate(context["generated_at"])
+    context.update(_record_context(project, state, as_of=timezone.localdate(context["generated_at"])))
+    return context
+
+
+def _review_context(project: Project, score) -> tuple[dict, dict]:
+    """The committee's level per criterion code, and its current review for
+    the template: the review, its rows (each with the level shown) and its
+    total. Both are empty without a review."""
+    from certification.services import committee_levels, committee_total
+
+    review = current_review(project)
+    if review is None:
+        return {}, {}
+    rows = review_rows(review)
+    agency_levels = score.criterion_level if score else {}
+    committee = committee_levels(rows, agency_levels)
+    context = {"review": review, "review_rows": rows, "committee_total": committee_total(rows, agency_levels)}
+    for row in rows:
+        row.shown_level = committee.get(row.criterion.code)
+    return committee, context
+
+
+def _score_context(state: ProjectState, score, committee: dict) -> dict:
+    """The latest round's results: per criterion (with the committee's level),
+    the radar, per mission, explained, and the rounds compared."""
+    data, latest = state.data, state.latest_round
+    rows = results.criterion_rows(data, score)
+    for row in rows:
+        row.committee_level = committee.get(row.criterion.code)
+    series = [RadarSeries(f"รอบที่ {latest.number}", [r.level for r in rows])]
+    if score.target_total is not None:
+        series.append(RadarSeries("เป้าหมาย", [r.target for r in rows], dashed=True))
+    if committee:
+        series.append(RadarSeries("คณะกรรมการ", [r.committee_level or 0 for r in rows]))
+    context = {
+        "score": score,
+        "rows": rows,
+        "readiness": results.readiness(data, score),
+        "radar": radar_svg(labels=[r.criterion.name for r in rows], series=series, size=380),
+        "mission_scores": [(m, score.mission_score[str(m.pk)]) for m in data.missions],
+        "explained": results.score_explained(data.with_round(latest), score),
+    }
+    if len(state.rounds) > 1:
+        context["comparison"] = [
+            {
+                "criterion": r.criterion,
+                "levels": [x.criterion_levels.get(r.criterion.code) for x in state.rounds],
+                "target": r.target,
+            }
+            for r in rows
+        ]
+    return context
+
+
+def _record_context(project: Project, state: ProjectState, *, as_of) -> dict:
+    """Steps 7–9 and what follows them on ``as_of``: the plans and their
+    timeline, the decisions, the certificate, the contents, the evidence and
+    the history."""
+    context = {"plans": plan_data(state).plans}
     context["timeline"] = project_timeline_svg(
         plan_data(state).activities, language="th", window=plan_window(project), today=as_of
     )
