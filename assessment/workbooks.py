@@ -75,56 +75,13 @@ def grid_workbook(project, assessment_round, missions, indicators) -> bytes:
         "number": assessment_round.number,
         "when": format_datetime(timezone.localtime(now)),
     }
-    validation = DataValidation(
-        type="list",
-        formula1='"0,1,2,3"',
-        allow_blank=True,
-        showErrorMessage=True,
-        errorTitle=_("Level"),
-        error=_("The level must be 0, 1, 2 or 3."),
-    )
+    validation = _level_validation()
     levels.add_data_validation(validation)
     key_rows = []
     for sheet in (levels, justifications):
-        put(sheet, 1, 1, title, font=Font(name=BODY_FONT.name, bold=True, size=16))
-        put(sheet, 2, 1, _("Number"), font=HEADER_FONT)
-        put(sheet, 2, 2, _("Mission"), font=HEADER_FONT)
-        put(sheet, 3, 2, _("Criterion"), font=HEADER_FONT)
-        sheet.column_dimensions["A"].width = 8
-        sheet.column_dimensions["B"].width = 40
-        for offset, indicator in enumerate(indicators):
-            column = FIRST_COLUMN + offset
-            head = put(sheet, 2, column, indicator.name, font=HEADER_FONT)
-            head.fill, head.alignment = HEADER_FILL, WRAP
-            head.comment = Comment(
-                "\n".join(f"{level}: {text}" for level, text in enumerate(indicator.conditions())), "P.S.O."
-            )
-            put(sheet, 3, column, indicator.criterion.name).alignment = WRAP
-            sheet.column_dimensions[get_column_letter(column)].width = 14 if sheet is levels else 36
-        for index, mission in enumerate(missions):
-            row = FIRST_ROW + index
-            put(sheet, row, 1, mission.code)
-            put(sheet, row, 2, mission.name).alignment = WRAP
-            for offset, indicator in enumerate(indicators):
-                cell = cells.get((mission.pk, indicator.pk))
-                if cell is None:
-                    continue
-                column = FIRST_COLUMN + offset
-                value = cell.level if sheet is levels else cell.justification
-                target = put(sheet, row, column, value)
-                target.protection = Protection(locked=False)
-                target.fill = ANSWER_FILL
-                if sheet is levels:
-                    target.alignment = Alignment(horizontal="center")
-                    key_rows.append(
-                        [cell.pk, row, column, "" if cell.level is None else cell.level, cell.justification]
-                    )
-                else:
-                    target.alignment = WRAP
-        sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=FIRST_COLUMN)
-        sheet.protection.sheet = True  # the structure is locked; the answer cells are not
-        sheet.protection.formatColumns = False
-        sheet.protection.formatRows = False
+        _grid_sheet_head(sheet, title, indicators, width=14 if sheet is levels else 36)
+        key_rows += _grid_sheet_answers(sheet, missions, indicators, cells, levels=sheet is levels)
+        _grid_sheet_protect(sheet)
     if missions and indicators:
         last = get_column_letter(FIRST_COLUMN + len(indicators) - 1)
         validation.add(f"{get_column_letter(FIRST_COLUMN)}{FIRST_ROW}:{last}{FIRST_ROW + len(missions) - 1}")
@@ -141,13 +98,85 @@ def grid_workbook(project, assessment_round, missions, indicators) -> bytes:
         "at": now.isoformat(),
         "digest": key_digest(key_rows),
     }
+    _key_sheet_fill(key, header, key_rows)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _level_validation() -> DataValidation:
+    """The 0–3 drop-down of the level cells."""
+    return DataValidation(
+        type="list",
+        formula1='"0,1,2,3"',
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=_("Level"),
+        error=_("The level must be 0, 1, 2 or 3."),
+    )
+
+
+def _grid_sheet_head(sheet, title: str, indicators, *, width: int) -> None:
+    """The title, the mission columns' heads, and a column per indicator
+    headed by its name (its conditions in a note) and its criterion."""
+    put(sheet, 1, 1, title, font=Font(name=BODY_FONT.name, bold=True, size=16))
+    put(sheet, 2, 1, _("Number"), font=HEADER_FONT)
+    put(sheet, 2, 2, _("Mission"), font=HEADER_FONT)
+    put(sheet, 3, 2, _("Criterion"), font=HEADER_FONT)
+    sheet.column_dimensions["A"].width = 8
+    sheet.column_dimensions["B"].width = 40
+    for offset, indicator in enumerate(indicators):
+        column = FIRST_COLUMN + offset
+        head = put(sheet, 2, column, indicator.name, font=HEADER_FONT)
+        head.fill, head.alignment = HEADER_FILL, WRAP
+        head.comment = Comment(
+            "\n".join(f"{level}: {text}" for level, text in enumerate(indicator.conditions())), "P.S.O."
+        )
+        put(sheet, 3, column, indicator.criterion.name).alignment = WRAP
+        sheet.column_dimensions[get_column_letter(column)].width = width
+
+
+def _grid_sheet_answers(sheet, missions, indicators, cells: dict, *, levels: bool) -> list[list]:
+    """A row per mission with the round's answers in unlocked cells: the
+    levels, or the justifications. Returns the key's rows (levels only):
+    each cell's id, place and what it holds now."""
+    key_rows = []
+    for index, mission in enumerate(missions):
+        row = FIRST_ROW + index
+        put(sheet, row, 1, mission.code)
+        put(sheet, row, 2, mission.name).alignment = WRAP
+        for offset, indicator in enumerate(indicators):
+            cell = cells.get((mission.pk, indicator.pk))
+            if cell is None:
+                continue
+            column = FIRST_COLUMN + offset
+            value = cell.level if levels else cell.justification
+            target = put(sheet, row, column, value)
+            target.protection = Protection(locked=False)
+            target.fill = ANSWER_FILL
+            if levels:
+                target.alignment = Alignment(horizontal="center")
+                key_rows.append(
+                    [cell.pk, row, column, "" if cell.level is None else cell.level, cell.justification]
+                )
+            else:
+                target.alignment = WRAP
+    return key_rows
+
+
+def _grid_sheet_protect(sheet) -> None:
+    sheet.freeze_panes = sheet.cell(row=FIRST_ROW, column=FIRST_COLUMN)
+    sheet.protection.sheet = True  # the structure is locked; the answer cells are not
+    sheet.protection.formatColumns = False
+    sheet.protection.formatRows = False
+
+
+def _key_sheet_fill(key, header: dict, key_rows: list[list]) -> None:
+    """The signed header in A1, then the rows of the key."""
     key.cell(row=1, column=1, value=signing.dumps(header, salt=SALT))
     for row, values in enumerate(key_rows, start=2):
         for column, value in enumerate(values, start=1):
             put(key, row, column, value)
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
 
 
 # Results ------------------------------------------------------------------------
