@@ -135,8 +135,10 @@ def test_sixty_missions_and_thirty_indicators_in_under_a_second():
     ]
     indicators = [scoring.IndicatorInput(f"i{n}", f"c{n % 8}", rng.randint(1, 3)) for n in range(30)]
     levels = {(m.key, i.key): rng.choice([0, 0, 1, 1, 2, None]) for m in missions for i in indicators}
-    started = time.perf_counter()
+    # The planner's own CPU time: the suite's other worker shares the two
+    # cores, so the wall clock says more about the machine than the planner.
+    started = time.process_time()
     found = planned(missions, criteria, indicators, levels, Fraction(70), Fraction(2))
-    elapsed = time.perf_counter() - started
+    elapsed = time.process_time() - started
     assert found.reachable and found.step_count > 1000
     assert elapsed < 1.0, elapsed
