@@ -45,7 +45,6 @@ def catalogue_budgets() -> dict[str, Decimal]:
     return budgets
 
 
-@transaction.atomic
 def criterion_copy(project: Project, criterion, **values) -> ProjectCriterion:
     """The project's own copy of a catalogue criterion (unsaved)."""
     return ProjectCriterion(
