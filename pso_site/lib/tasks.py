@@ -1,7 +1,7 @@
 """Django's tasks API: built into Django 6 (``django.tasks``), the
 ``django-tasks`` backport on Django 5.2 — the same code runs on both. Tasks
 are stored by ``django-tasks-db`` in the site's own database and run by
-``manage.py db_worker``; tests run them at once (``ImmediateBackend``)."""
+``manage.py task_worker``; tests run them at once (``ImmediateBackend``)."""
 
 try:  # Django 6
     from django.tasks import default_task_backend, task
