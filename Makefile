@@ -130,12 +130,14 @@ fuzz: install-dev
 screenshots: install-dev
 	$(BIN)/python scripts/screenshots.py
 
-# Lint needs the Python tools only: no browser, no npm.
+# Lint needs the Python tools only: no browser, no npm. The templates are
+# linted by djLint (.djlint.toml), never reformatted by it.
 lint: $(VENV)/.installed-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/lint-imports
 	$(BIN)/mypy
+	$(BIN)/djlint templates --lint
 
 # Needs gettext (msgfmt). The compiled .mo files are committed so that a
 # fresh machine needs no gettext to run.
