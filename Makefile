@@ -10,7 +10,7 @@ TEST_PACKAGES := chromium poppler-utils
 export DJANGO_DEBUG ?= 1
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-dev test-sqlite test-postgres test-browser lint fuzz screenshots messages clean bench bench-pages bench-load bench-signing bench-restart backup-drill bench-first-project bench-first-page bench-draft
+.PHONY: run test check install install-dev test-sqlite test-postgres test-browser lint fuzz screenshots messages clean bench bench-pages bench-load bench-signing bench-restart backup-drill bench-first-project bench-first-page bench-draft
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -138,6 +138,12 @@ lint: $(VENV)/.installed-dev
 	$(BIN)/lint-imports
 	$(BIN)/mypy
 	$(BIN)/djlint templates --lint
+
+# The inner loop: lint and the SQLite suite, no browser, no PostgreSQL.
+# `make check LF=1` runs only the tests that failed last time (all when none did).
+check: $(VENV)/.installed-dev
+	$(MAKE) --no-print-directory lint
+	env -u DATABASE_URL $(BIN)/pytest --ignore=tests/e2e -n $(TEST_WORKERS) --no-migrations $(if $(LF),--lf --lf-no-failures=all)
 
 # Needs gettext (msgfmt). The compiled .mo files are committed so that a
 # fresh machine needs no gettext to run.
