@@ -46,9 +46,9 @@ def attach(model, owner: dict, content: bytes, name: str, user):
     return stored
 
 
-@pytest.fixture
-def demo(django_capture_on_commit_callbacks):
-    with django_capture_on_commit_callbacks(execute=True):
+def seeded_demo(capture_on_commit_callbacks):
+    """The demo, with a photograph and minutes as evidence of the certified project."""
+    with capture_on_commit_callbacks(execute=True):
         seeded = demo_seed(password="pw")
     editor = get_user_model().objects.get(username="lampang_editor")
     historic = seeded["historic"]
@@ -57,6 +57,11 @@ def demo(django_capture_on_commit_callbacks):
     update = ProgressUpdate.objects.filter(activity__plan__project=historic).order_by("pk").first()
     attach(ActivityEvidence, {"update": update}, MINUTES, "minutes.pdf", editor)
     return seeded
+
+
+@pytest.fixture
+def demo(django_capture_on_commit_callbacks):
+    return seeded_demo(django_capture_on_commit_callbacks)
 
 
 def empty_installation():
@@ -204,15 +209,29 @@ def zipped(members: dict[str, bytes], compression=zipfile.ZIP_DEFLATED) -> bytes
     return buffer.getvalue()
 
 
-@pytest.fixture
-def exported(demo):
-    """The certified project's archive, with the project gone from this
-    installation so that it could be imported again."""
-    archive = archive_export(demo["historic"])
-    document = copy.deepcopy(archive.document)
-    files = {sha: file.open("rb").read() for sha, file in archive.files.items()}
-    empty_installation()
+@pytest.fixture(scope="module")
+def exported_once(django_db_setup, django_db_blocker):
+    """The certified project's archive, built once for the module (the demo
+    takes seconds) in a transaction then rolled back: each test starts from
+    the installation as migrate and load_catalogue leave it."""
+    from django.db import transaction
+    from django.test import TestCase
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        seeded = seeded_demo(TestCase.captureOnCommitCallbacks)
+        archive = archive_export(seeded["historic"])
+        document = copy.deepcopy(archive.document)
+        files = {sha: file.open("rb").read() for sha, file in archive.files.items()}
+        transaction.set_rollback(True)
     return document, files
+
+
+@pytest.fixture
+def exported(exported_once):
+    """The certified project's archive, with the project gone from this
+    installation so that it could be imported again (a copy to change)."""
+    document, files = exported_once
+    return copy.deepcopy(document), dict(files)
 
 
 def members(document, files):
@@ -266,7 +285,7 @@ def test_huge_or_deeply_nested_json_is_refused(exported, settings):
     assert refused(zipped(members(document, files)))
 
 
-def test_a_certificate_number_that_belongs_to_another_project_is_refused(exported, demo):
+def test_a_certificate_number_that_belongs_to_another_project_is_refused(exported):
     document, files = exported
     payload = zipped(members(document, files))
     project_archive_import(payload)
