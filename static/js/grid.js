@@ -200,14 +200,27 @@
   });
   // Closed a moment later, not at once: a press on Save (or any control the
   // box covered) lands where the person aimed before the page moves under it.
+  // A press still going on (pointer down, not yet up) keeps it open longer:
+  // on a slow machine a press can outlast any fixed delay.
+  var pressing = false;
+  document.addEventListener("pointerdown", function () { pressing = true; }, true);
+  document.addEventListener("pointerup", function () {
+    window.setTimeout(function () { pressing = false; }, 0);  // after the click it makes
+  }, true);
+  document.addEventListener("pointercancel", function () { pressing = false; }, true);
+  function close(textarea) {
+    if (document.activeElement === textarea || submitting) return;
+    if (pressing) {
+      window.setTimeout(function () { close(textarea); }, 100);
+      return;
+    }
+    textarea.classList.remove("open");
+    textarea.rows = 2;
+  }
   table.addEventListener("focusout", function (event) {
     var textarea = event.target;
     if (!textarea.classList.contains("just-input")) return;
-    window.setTimeout(function () {
-      if (document.activeElement === textarea || submitting) return;
-      textarea.classList.remove("open");
-      textarea.rows = 2;
-    }, 250);
+    window.setTimeout(function () { close(textarea); }, 250);
   });
 
   // The round's total as it will be once saved, recomputed as levels
